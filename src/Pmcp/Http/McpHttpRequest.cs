@@ -1,0 +1,37 @@
+namespace Pmcp.Http;
+
+/// <summary>
+/// An HTTP request as the handler sees it, whatever the host: method, path, a header lookup
+/// (case-insensitive names) and the body, read by the host up to <see cref="StreamableHttpOptions.MaxRequestBodyBytes"/>.
+/// </summary>
+public sealed class McpHttpRequest(string method, string path, Func<string, string?> header, ReadOnlyMemory<byte> body)
+{
+    public string Method { get; } = method;
+
+    public string Path { get; } = path;
+
+    public ReadOnlyMemory<byte> Body { get; } = body;
+
+    /// <summary>Set by the host when the body was longer than the limit (and so was not read whole).</summary>
+    public bool BodyTooLarge { get; init; }
+
+    /// <summary>Cancelled when the client goes away: MCP treats a closed response stream as cancellation.</summary>
+    public CancellationToken Aborted { get; init; }
+
+    /// <summary>Host services handed to handlers as <c>McpRequestContext.Services</c>.</summary>
+    public IServiceProvider? Services { get; init; }
+
+    public string? Header(string name) => header(name);
+
+    /// <summary>Builds a request from a header list, for hosts and tests that have one.</summary>
+    public static McpHttpRequest From(string method, string path, IEnumerable<KeyValuePair<string, string>> headers, ReadOnlyMemory<byte> body)
+    {
+        var map = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var (name, value) in headers)
+        {
+            map[name] = map.TryGetValue(name, out var existing) ? $"{existing}, {value}" : value;
+        }
+
+        return new McpHttpRequest(method, path, name => map.GetValueOrDefault(name), body);
+    }
+}

@@ -1,0 +1,31 @@
+namespace Pmcp.Http;
+
+/// <summary>How the Streamable HTTP endpoint guards and shapes its traffic.</summary>
+public sealed class StreamableHttpOptions
+{
+    /// <summary>The MCP endpoint's path.</summary>
+    public string McpPath { get; set; } = "/mcp";
+
+    /// <summary>A GET here answers 200 <c>OK</c>; null turns it off.</summary>
+    public string? HealthPath { get; set; } = "/health";
+
+    /// <summary>Bodies above this size are refused with 413.</summary>
+    public int MaxRequestBodyBytes { get; set; } = 4 * 1024 * 1024;
+
+    /// <summary>
+    /// Host names (without port) a request may name in its <c>Host</c> header; empty allows any. Hosts serving on
+    /// loopback set <see cref="LoopbackHosts"/> to defeat DNS rebinding. Origins whose host is listed are allowed too.
+    /// </summary>
+    public IList<string> AllowedHosts { get; } = [];
+
+    /// <summary>
+    /// Origins (<c>scheme://host[:port]</c>) browsers may call from, besides same-origin pages and the
+    /// <see cref="AllowedHosts"/>; <c>*</c> allows every origin.
+    /// </summary>
+    public IList<string> AllowedOrigins { get; } = [];
+
+    /// <summary>When set, requests must carry <c>Authorization: Bearer &lt;key&gt;</c>.</summary>
+    public string? ApiKey { get; set; }
+
+    public static IReadOnlyList<string> LoopbackHosts { get; } = ["localhost", "127.0.0.1", "[::1]", "::1"];
+}

@@ -1,0 +1,86 @@
+using System.Text.Json;
+using Pmcp.Protocol;
+
+namespace Pmcp.Server;
+
+/// <summary>
+/// What a handler knows about the request it serves: the negotiated revision, the request's <c>_meta</c>,
+/// cancellation, host services, and a way to send progress and log notifications while it works
+/// (delivered over SSE when the client accepts it, dropped otherwise).
+/// </summary>
+public sealed class McpRequestContext
+{
+    private readonly Func<string, JsonElement, ValueTask>? _notify;
+
+    internal McpRequestContext(
+        McpServer server,
+        string protocolVersion,
+        JsonElement? meta,
+        LoggingLevel? logLevel,
+        IServiceProvider? services,
+        Func<string, JsonElement, ValueTask>? notify,
+        CancellationToken cancellationToken)
+    {
+        Server = server;
+        ProtocolVersion = protocolVersion;
+        Meta = meta;
+        LogLevel = logLevel;
+        Services = services;
+        _notify = notify;
+        CancellationToken = cancellationToken;
+    }
+
+    /// <summary>The least severe level sent as <c>notifications/message</c>; null sends none.</summary>
+    internal LoggingLevel? LogLevel { get; }
+
+    /// <summary>True for the stateless revisions (2026-07-28 on): per-request <c>_meta</c>, no session.</summary>
+    public bool IsStateless => ProtocolVersions.IsStateless(ProtocolVersion);
+
+    public McpServer Server { get; }
+
+    /// <summary>The MCP revision this request is spoken in.</summary>
+    public string ProtocolVersion { get; }
+
+    /// <summary>The request's <c>params._meta</c>, when it has one.</summary>
+    public JsonElement? Meta { get; }
+
+    /// <summary>Services of the host (on Workers: the <c>Env</c>); null when the host offers none.</summary>
+    public IServiceProvider? Services { get; }
+
+    public CancellationToken CancellationToken { get; }
+
+    /// <summary>The client's progress token (<c>_meta.progressToken</c>), when it asked for progress.</summary>
+    public JsonElement? ProgressToken =>
+        Meta is { ValueKind: JsonValueKind.Object } m && m.TryGetProperty("progressToken", out var t)
+        && t.ValueKind is JsonValueKind.String or JsonValueKind.Number ? t : null;
+
+    /// <summary>True when notifications sent now reach the client.</summary>
+    public bool CanNotify => _notify is not null;
+
+    /// <summary>Sends <c>notifications/progress</c> if the client asked for progress; otherwise does nothing.</summary>
+    public ValueTask ReportProgressAsync(double progress, double? total = null, string? message = null)
+    {
+        if (_notify is null || ProgressToken is not { } token)
+        {
+            return ValueTask.CompletedTask;
+        }
+
+        var payload = NotificationPayloads.Progress(token, progress, total, message);
+        return _notify("notifications/progress", payload);
+    }
+
+    /// <summary>Sends <c>notifications/message</c> at or above the server's minimum log level.</summary>
+    public ValueTask LogAsync(LoggingLevel level, string message, string? logger = null)
+    {
+        if (_notify is null || LogLevel is not { } minimum || level < minimum)
+        {
+            return ValueTask.CompletedTask;
+        }
+
+        return _notify("notifications/message", NotificationPayloads.Log(level, message, logger));
+    }
+
+    /// <summary>Sends any server notification (for example <c>notifications/resources/updated</c>).</summary>
+    public ValueTask NotifyAsync(string method, JsonElement @params) =>
+        _notify is null ? ValueTask.CompletedTask : _notify(method, @params);
+}

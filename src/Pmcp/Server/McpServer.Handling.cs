@@ -1,0 +1,127 @@
+using System.Buffers;
+using System.Text.Json;
+using Pmcp.Protocol;
+
+namespace Pmcp.Server;
+
+public sealed partial class McpServer
+{
+    /// <summary>Methods the stateless revision removed; they are unknown there (404, -32601).</summary>
+    private static readonly HashSet<string> RemovedInStateless =
+        ["initialize", "ping", "logging/setLevel", "resources/subscribe", "resources/unsubscribe"];
+
+    /// <summary>Results that carry <c>ttlMs</c> and <c>cacheScope</c> in the stateless revision.</summary>
+    private static readonly HashSet<string> Cacheable =
+        ["server/discover", "tools/list", "prompts/list", "resources/list", "resources/templates/list", "resources/read"];
+
+    /// <summary>Called with any exception a handler let escape (other than tool failures); hosts log it.</summary>
+    public Action<Exception>? OnUnhandledException { get; set; }
+
+    /// <summary>How long (ms) a stateless client may cache list and discover results.</summary>
+    public int ListTtlMs { get; init; } = 60_000;
+
+    /// <summary>
+    /// Answers one JSON-RPC request. Returns the response bytes, or null when no response is owed
+    /// (a notification, a response from the client, or a request cancelled by the client).
+    /// </summary>
+    internal async ValueTask<McpReply?> HandleAsync(JsonRpcMessage message, McpRequestContext context)
+    {
+        if (!message.IsRequest)
+        {
+            return null;
+        }
+
+        var method = message.Method!;
+        try
+        {
+            CheckAvailable(method, context);
+            var write = await DispatchAsync(method, message.Params, context).ConfigureAwait(false);
+            var json = context.IsStateless
+                ? JsonRpcWriter.Result(message.Id, w => WriteStatelessResult(w, write, method))
+                : JsonRpcWriter.Result(message.Id, write);
+            return new McpReply(json, null);
+        }
+        catch (McpException e)
+        {
+            return new McpReply(JsonRpcWriter.Error(message.Id, e), e.Code);
+        }
+        catch (OperationCanceledException) when (context.CancellationToken.IsCancellationRequested)
+        {
+            return null;
+        }
+        catch (Exception e)
+        {
+            OnUnhandledException?.Invoke(e);
+            return new McpReply(JsonRpcWriter.Error(message.Id, McpErrorCodes.InternalError, "Internal error"), McpErrorCodes.InternalError);
+        }
+    }
+
+    private void CheckAvailable(string method, McpRequestContext context)
+    {
+        var offered = method switch
+        {
+            _ when context.IsStateless && RemovedInStateless.Contains(method) => false,
+            "tools/list" or "tools/call" => Capabilities.Tools is not null,
+            "prompts/list" or "prompts/get" => Capabilities.Prompts is not null,
+            "resources/list" or "resources/read" or "resources/templates/list" => Capabilities.Resources is not null,
+            _ => true,
+        };
+        if (!offered)
+        {
+            throw McpException.MethodNotFound(method);
+        }
+    }
+
+    /// <summary>
+    /// The stateless revision adds to every result <c>resultType</c> and the server's identity in <c>_meta</c>,
+    /// and to cacheable ones <c>ttlMs</c> and <c>cacheScope</c>.
+    /// </summary>
+    private void WriteStatelessResult(Utf8JsonWriter writer, Action<Utf8JsonWriter> write, string method)
+    {
+        var buffer = new ArrayBufferWriter<byte>(256);
+        using (var inner = new Utf8JsonWriter(buffer))
+        {
+            write(inner);
+        }
+
+        using var doc = JsonDocument.Parse(buffer.WrittenMemory);
+        writer.WriteStartObject();
+        writer.WriteString("resultType"u8, "complete"u8);
+        JsonElement? meta = null;
+        foreach (var property in doc.RootElement.EnumerateObject())
+        {
+            if (property.NameEquals("_meta"u8))
+            {
+                meta = property.Value;
+            }
+            else if (!property.NameEquals("resultType"u8))
+            {
+                property.WriteTo(writer);
+            }
+        }
+
+        if (Cacheable.Contains(method))
+        {
+            var isRead = method == "resources/read";
+            writer.WriteNumber("ttlMs"u8, isRead ? 0 : ListTtlMs);
+            writer.WriteString("cacheScope"u8, isRead ? "private"u8 : "public"u8);
+        }
+
+        writer.WriteStartObject("_meta"u8);
+        if (meta is { ValueKind: JsonValueKind.Object } m)
+        {
+            foreach (var property in m.EnumerateObject())
+            {
+                property.WriteTo(writer);
+            }
+        }
+
+        writer.WritePropertyName("io.modelcontextprotocol/serverInfo"u8);
+        JsonSerializer.Serialize(writer, Info, Json.PmcpJsonContext.Default.Implementation);
+        writer.WriteEndObject();
+        writer.WriteEndObject();
+    }
+}
+
+/// <summary>A serialized JSON-RPC response and, when it is an error, its code.</summary>
+internal readonly record struct McpReply(byte[] Json, int? ErrorCode);

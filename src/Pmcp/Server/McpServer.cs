@@ -1,0 +1,271 @@
+using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
+using Pmcp.Json;
+using Pmcp.Protocol;
+
+namespace Pmcp.Server;
+
+/// <summary>
+/// An MCP server: an immutable set of tools, resources and prompts that answers JSON-RPC requests.
+/// It knows nothing of HTTP; <see cref="Http.StreamableHttpHandler"/> puts it on the wire.
+/// </summary>
+public sealed partial class McpServer
+{
+    private readonly Dictionary<string, ToolRegistration> _toolsByName;
+    private readonly Dictionary<string, ResourceRegistration> _resourcesByUri;
+    private readonly Dictionary<string, PromptRegistration> _promptsByName;
+    private readonly Func<CompletionRequest, McpRequestContext, ValueTask<Completion>>? _completion;
+    private readonly int _pageSize;
+
+    internal McpServer(
+        Implementation info,
+        string? instructions,
+        IReadOnlyList<ToolRegistration> tools,
+        IReadOnlyList<ResourceRegistration> resources,
+        IReadOnlyList<ResourceTemplateRegistration> templates,
+        IReadOnlyList<PromptRegistration> prompts,
+        Func<CompletionRequest, McpRequestContext, ValueTask<Completion>>? completion,
+        int pageSize,
+        LoggingLevel minimumLogLevel)
+    {
+        Info = info;
+        Instructions = instructions;
+        Tools = tools;
+        Resources = resources;
+        ResourceTemplates = templates;
+        Prompts = prompts;
+        _completion = completion;
+        _pageSize = pageSize;
+        MinimumLogLevel = minimumLogLevel;
+        _toolsByName = tools.ToDictionary(t => t.Tool.Name, StringComparer.Ordinal);
+        _resourcesByUri = resources.ToDictionary(r => r.Resource.Uri, StringComparer.Ordinal);
+        _promptsByName = prompts.ToDictionary(p => p.Prompt.Name, StringComparer.Ordinal);
+        Capabilities = new ServerCapabilities
+        {
+            Tools = tools.Count > 0 ? new ListChangedCapability(false) : null,
+            Resources = resources.Count + templates.Count > 0 ? new ResourcesCapability(false, false) : null,
+            Prompts = prompts.Count > 0 ? new ListChangedCapability(false) : null,
+            Logging = EmptyObject.Instance,
+            Completions = completion is not null ? EmptyObject.Instance : null,
+        };
+    }
+
+    /// <summary>Starts describing a server.</summary>
+    public static McpServerBuilder CreateBuilder(string name, string version) => new(name, version);
+
+    public Implementation Info { get; }
+
+    public string? Instructions { get; }
+
+    public ServerCapabilities Capabilities { get; }
+
+    public IReadOnlyList<ToolRegistration> Tools { get; }
+
+    public IReadOnlyList<ResourceRegistration> Resources { get; }
+
+    public IReadOnlyList<ResourceTemplateRegistration> ResourceTemplates { get; }
+
+    public IReadOnlyList<PromptRegistration> Prompts { get; }
+
+    public LoggingLevel MinimumLogLevel { get; }
+
+    /// <summary>Answers one request; the result is written by the returned action.</summary>
+    internal ValueTask<Action<Utf8JsonWriter>> DispatchAsync(string method, JsonElement @params, McpRequestContext context) => method switch
+    {
+        "initialize" => Initialize(@params, context),
+        "ping" => Empty(),
+        "tools/list" => List(Tools, @params, (page, next) => new ListToolsResult([.. page.Select(t => t.Tool)]) { NextCursor = next }, PmcpJsonContext.Default.ListToolsResult),
+        "tools/call" => CallToolAsync(@params, context),
+        "resources/list" => List(Resources, @params, (page, next) => new ListResourcesResult([.. page.Select(r => r.Resource)]) { NextCursor = next }, PmcpJsonContext.Default.ListResourcesResult),
+        "resources/templates/list" => List(ResourceTemplates, @params, (page, next) => new ListResourceTemplatesResult([.. page.Select(r => r.Template)]) { NextCursor = next }, PmcpJsonContext.Default.ListResourceTemplatesResult),
+        "resources/read" => ReadResourceAsync(@params, context),
+        "prompts/list" => List(Prompts, @params, (page, next) => new ListPromptsResult([.. page.Select(p => p.Prompt)]) { NextCursor = next }, PmcpJsonContext.Default.ListPromptsResult),
+        "prompts/get" => GetPromptAsync(@params, context),
+        "completion/complete" => CompleteAsync(@params, context),
+        "logging/setLevel" => SetLevel(@params),
+        "server/discover" => Discover(),
+        _ => throw McpException.MethodNotFound(method),
+    };
+
+    private static ValueTask<Action<Utf8JsonWriter>> Reply<T>(T value, JsonTypeInfo<T> info) =>
+        ValueTask.FromResult<Action<Utf8JsonWriter>>(w => JsonSerializer.Serialize(w, value, info));
+
+    private static ValueTask<Action<Utf8JsonWriter>> Empty() => Reply(EmptyObject.Instance, PmcpJsonContext.Default.EmptyObject);
+
+    private ValueTask<Action<Utf8JsonWriter>> Initialize(JsonElement @params, McpRequestContext context)
+    {
+        var requested = Params.OptionalString(@params, "protocolVersion");
+        var version = requested is not null && ProtocolVersions.IsSupported(requested) && !ProtocolVersions.IsStateless(requested)
+            ? requested
+            : ProtocolVersions.LatestWithInitialize;
+        _ = context;
+        return Reply(new InitializeResult(version, Capabilities, Info) { Instructions = Instructions }, PmcpJsonContext.Default.InitializeResult);
+    }
+
+    private ValueTask<Action<Utf8JsonWriter>> Discover() =>
+        Reply(new DiscoverResult(ProtocolVersions.All, Capabilities) { Instructions = Instructions }, PmcpJsonContext.Default.DiscoverResult);
+
+    private static ValueTask<Action<Utf8JsonWriter>> SetLevel(JsonElement @params)
+    {
+        var level = Params.RequiredString(@params, "level");
+        if (!LogLevels.TryParse(level, out _))
+        {
+            throw McpException.InvalidParams($"Invalid params: 'level' must be one of debug, info, notice, warning, error, critical, alert, emergency; got '{level}'");
+        }
+
+        return Empty();
+    }
+
+    private async ValueTask<Action<Utf8JsonWriter>> CallToolAsync(JsonElement @params, McpRequestContext context)
+    {
+        var name = Params.RequiredString(@params, "name");
+        if (!_toolsByName.TryGetValue(name, out var tool))
+        {
+            throw McpException.InvalidParams($"Unknown tool: '{name}'");
+        }
+
+        var arguments = Params.OptionalObject(@params, "arguments") ?? EmptyArguments;
+        CallToolResult result;
+        try
+        {
+            result = await tool.Handler(arguments, context).ConfigureAwait(false);
+        }
+        catch (ToolInputException e) when (ProtocolVersions.IsAtLeast(context.ProtocolVersion, ProtocolVersions.V20251125))
+        {
+            // From 2025-11-25 on, input that fails the schema is a tool execution error, so the model can correct itself.
+            result = CallToolResult.Error(e.Message);
+        }
+        catch (McpException)
+        {
+            throw;
+        }
+        catch (OperationCanceledException) when (context.CancellationToken.IsCancellationRequested)
+        {
+            throw;
+        }
+        catch (Exception e)
+        {
+            result = CallToolResult.Error($"Tool '{name}' failed: {e.Message}");
+        }
+
+        return w => JsonSerializer.Serialize(w, result, PmcpJsonContext.Default.CallToolResult);
+    }
+
+    private async ValueTask<Action<Utf8JsonWriter>> ReadResourceAsync(JsonElement @params, McpRequestContext context)
+    {
+        var uri = Params.RequiredString(@params, "uri");
+        ReadResourceResult result;
+        if (_resourcesByUri.TryGetValue(uri, out var resource))
+        {
+            result = await resource.Read(context).ConfigureAwait(false);
+        }
+        else if (FindTemplate(uri) is ({ } template, { } variables))
+        {
+            result = await template.Read(new ResourceRequest(uri, variables), context).ConfigureAwait(false);
+        }
+        else
+        {
+            throw ResourceNotFound(uri, context);
+        }
+
+        return w => JsonSerializer.Serialize(w, result, PmcpJsonContext.Default.ReadResourceResult);
+    }
+
+    /// <summary>The error for an unknown resource URI, with the URI in <c>data</c>: -32002, or -32602 from 2026-07-28 on.</summary>
+    public static McpException ResourceNotFound(string uri, McpRequestContext context) =>
+        new(context.IsStateless ? McpErrorCodes.InvalidParams : McpErrorCodes.ResourceNotFound, $"Resource not found: {uri}", UriData(uri));
+
+    private (ResourceTemplateRegistration?, IReadOnlyDictionary<string, string>?) FindTemplate(string uri)
+    {
+        foreach (var template in ResourceTemplates)
+        {
+            if (template.Matcher.TryMatch(uri, out var variables))
+            {
+                return (template, variables);
+            }
+        }
+
+        return (null, null);
+    }
+
+    private async ValueTask<Action<Utf8JsonWriter>> GetPromptAsync(JsonElement @params, McpRequestContext context)
+    {
+        var name = Params.RequiredString(@params, "name");
+        if (!_promptsByName.TryGetValue(name, out var prompt))
+        {
+            throw McpException.InvalidParams($"Unknown prompt: '{name}'");
+        }
+
+        var arguments = Params.StringMap(@params, "arguments");
+        foreach (var argument in prompt.Prompt.Arguments ?? [])
+        {
+            if (argument.Required == true && !arguments.ContainsKey(argument.Name))
+            {
+                throw McpException.InvalidParams($"Prompt '{name}' needs argument '{argument.Name}'");
+            }
+        }
+
+        var result = await prompt.Get(arguments, context).ConfigureAwait(false);
+        return w => JsonSerializer.Serialize(w, result, PmcpJsonContext.Default.GetPromptResult);
+    }
+
+    private async ValueTask<Action<Utf8JsonWriter>> CompleteAsync(JsonElement @params, McpRequestContext context)
+    {
+        if (_completion is null)
+        {
+            throw McpException.MethodNotFound("completion/complete");
+        }
+
+        var reference = Params.RequiredObject(@params, "ref");
+        var type = Params.RequiredString(reference, "type", "ref.type");
+        var key = type switch
+        {
+            CompletionReference.PromptType => Params.RequiredString(reference, "name", "ref.name"),
+            CompletionReference.ResourceType => Params.RequiredString(reference, "uri", "ref.uri"),
+            _ => throw McpException.InvalidParams($"Invalid params: 'ref.type' must be '{CompletionReference.PromptType}' or '{CompletionReference.ResourceType}'"),
+        };
+        if (type == CompletionReference.PromptType && !_promptsByName.ContainsKey(key))
+        {
+            throw McpException.InvalidParams($"Unknown prompt: '{key}'");
+        }
+
+        var argument = Params.RequiredObject(@params, "argument");
+        var request = new CompletionRequest(
+            new CompletionReference(type, key),
+            Params.RequiredString(argument, "name", "argument.name"),
+            Params.RequiredString(argument, "value", "argument.value"),
+            Params.OptionalObject(@params, "context") is { } ctx ? Params.StringMap(ctx, "arguments") : new Dictionary<string, string>());
+        var completion = await _completion(request, context).ConfigureAwait(false);
+        if (completion.Values.Count > 100)
+        {
+            completion = new Completion([.. completion.Values.Take(100)]) { Total = completion.Total ?? completion.Values.Count, HasMore = true };
+        }
+
+        var result = new CompleteResult(completion);
+        return w => JsonSerializer.Serialize(w, result, PmcpJsonContext.Default.CompleteResult);
+    }
+
+    private ValueTask<Action<Utf8JsonWriter>> List<TItem, TResult>(
+        IReadOnlyList<TItem> items, JsonElement @params, Func<IEnumerable<TItem>, string?, TResult> result, JsonTypeInfo<TResult> info)
+    {
+        var start = Cursor.Decode(Params.OptionalString(@params, "cursor"), items.Count);
+        var end = Math.Min(items.Count, start + _pageSize);
+        var next = end < items.Count ? Cursor.Encode(end) : null;
+        return Reply(result(items.Skip(start).Take(end - start), next), info);
+    }
+
+    private static readonly JsonElement EmptyArguments = JsonDocument.Parse("{}").RootElement;
+
+    private static JsonElement UriData(string uri)
+    {
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>();
+        using (var w = new Utf8JsonWriter(buffer))
+        {
+            w.WriteStartObject();
+            w.WriteString("uri", uri);
+            w.WriteEndObject();
+        }
+
+        return JsonDocument.Parse(buffer.WrittenMemory).RootElement;
+    }
+}

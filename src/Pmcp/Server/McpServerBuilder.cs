@@ -1,0 +1,176 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using System.Text.Json.Serialization.Metadata;
+using Pmcp.Json;
+using Pmcp.Protocol;
+
+namespace Pmcp.Server;
+
+/// <summary>
+/// Describes a server: its name, its tools, resources and prompts. Build once, serve many requests.
+/// <code>
+/// var server = McpServer.CreateBuilder("hello-world", "1.0.0")
+///     .WithJsonContext(HelloJsonContext.Default)
+///     .Tool&lt;EchoInput, string&gt;("echo", "Echo a message", input => input.Message)
+///     .Build();
+/// </code>
+/// </summary>
+public sealed class McpServerBuilder
+{
+    private readonly List<IJsonTypeInfoResolver> _resolvers = [];
+    private readonly List<Func<JsonSerializerOptions, ToolRegistration>> _tools = [];
+    private readonly List<ResourceRegistration> _resources = [];
+    private readonly List<ResourceTemplateRegistration> _templates = [];
+    private readonly List<PromptRegistration> _prompts = [];
+    private Func<CompletionRequest, McpRequestContext, ValueTask<Completion>>? _completion;
+    private string? _instructions;
+    private int _pageSize = 100;
+    private LoggingLevel _minimumLogLevel = LoggingLevel.Debug;
+
+    internal McpServerBuilder(string name, string version)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        ArgumentException.ThrowIfNullOrWhiteSpace(version);
+        Info = new Implementation(name, version);
+    }
+
+    private Implementation Info { get; set; }
+
+    public McpServerBuilder WithTitle(string title)
+    {
+        Info = Info with { Title = title };
+        return this;
+    }
+
+    /// <summary>Text the client may give its model about how to use this server.</summary>
+    public McpServerBuilder WithInstructions(string instructions)
+    {
+        _instructions = instructions;
+        return this;
+    }
+
+    /// <summary>
+    /// Adds the JSON metadata of your tools' input and output types: your source-generated
+    /// <see cref="JsonSerializerContext"/> (use <c>JsonSerializerDefaults.Web</c> for camelCase names).
+    /// </summary>
+    public McpServerBuilder WithJsonContext(IJsonTypeInfoResolver resolver)
+    {
+        ArgumentNullException.ThrowIfNull(resolver);
+        _resolvers.Add(resolver);
+        return this;
+    }
+
+    /// <summary>How many items a list answer holds before it returns a <c>nextCursor</c>.</summary>
+    public McpServerBuilder WithPageSize(int pageSize)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(pageSize, 1);
+        _pageSize = pageSize;
+        return this;
+    }
+
+    /// <summary>Log notifications below this level are not sent.</summary>
+    public McpServerBuilder WithMinimumLogLevel(LoggingLevel level)
+    {
+        _minimumLogLevel = level;
+        return this;
+    }
+
+    /// <summary>A tool whose arguments are <typeparamref name="TIn"/> and whose result is <typeparamref name="TOut"/>.</summary>
+    public McpServerBuilder Tool<TIn, TOut>(string name, string? description, Func<TIn, McpRequestContext, ValueTask<TOut>> handler, ToolOptions? options = null)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        ArgumentNullException.ThrowIfNull(handler);
+        _tools.Add(json => TypedTool.Create(name, description, options, handler, json));
+        return this;
+    }
+
+    /// <summary>A synchronous tool.</summary>
+    public McpServerBuilder Tool<TIn, TOut>(string name, string? description, Func<TIn, TOut> handler, ToolOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(handler);
+        return Tool<TIn, TOut>(name, description, (input, _) => ValueTask.FromResult(handler(input)), options);
+    }
+
+    /// <summary>A tool with a hand-written input schema and raw JSON arguments.</summary>
+    public McpServerBuilder Tool(Tool tool, Func<JsonElement, McpRequestContext, ValueTask<CallToolResult>> handler)
+    {
+        ArgumentNullException.ThrowIfNull(tool);
+        ArgumentNullException.ThrowIfNull(handler);
+        var registration = new ToolRegistration(tool, handler);
+        _tools.Add(_ => registration);
+        return this;
+    }
+
+    public McpServerBuilder Resource(Resource resource, Func<McpRequestContext, ValueTask<ReadResourceResult>> read)
+    {
+        ArgumentNullException.ThrowIfNull(resource);
+        ArgumentNullException.ThrowIfNull(read);
+        _resources.Add(new ResourceRegistration(resource, read));
+        return this;
+    }
+
+    /// <summary>A text resource with fixed contents.</summary>
+    public McpServerBuilder Resource(Resource resource, string text) =>
+        Resource(resource, _ => ValueTask.FromResult(new ReadResourceResult(
+            [new TextResourceContents(resource.Uri, text) { MimeType = resource.MimeType }])));
+
+    /// <summary>Resources named by an RFC 6570 URI template such as <c>notes://{id}</c>.</summary>
+    public McpServerBuilder ResourceTemplate(ResourceTemplate template, Func<ResourceRequest, McpRequestContext, ValueTask<ReadResourceResult>> read)
+    {
+        ArgumentNullException.ThrowIfNull(template);
+        ArgumentNullException.ThrowIfNull(read);
+        _templates.Add(new ResourceTemplateRegistration(template, read));
+        return this;
+    }
+
+    /// <summary>A prompt; required arguments are checked before <paramref name="get"/> runs.</summary>
+    public McpServerBuilder Prompt(Prompt prompt, Func<IReadOnlyDictionary<string, string>, McpRequestContext, ValueTask<GetPromptResult>> get)
+    {
+        ArgumentNullException.ThrowIfNull(prompt);
+        ArgumentNullException.ThrowIfNull(get);
+        _prompts.Add(new PromptRegistration(prompt, get));
+        return this;
+    }
+
+    /// <summary>Answers <c>completion/complete</c> for prompt arguments and template variables.</summary>
+    public McpServerBuilder Completion(Func<CompletionRequest, McpRequestContext, ValueTask<Completion>> complete)
+    {
+        _completion = complete ?? throw new ArgumentNullException(nameof(complete));
+        return this;
+    }
+
+    public McpServer Build()
+    {
+        var json = new JsonSerializerOptions(JsonSerializerDefaults.Web)
+        {
+            TypeInfoResolver = JsonTypeInfoResolver.Combine([.. _resolvers, PmcpJsonContext.Default]),
+            DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+        };
+        json.MakeReadOnly();
+
+        var tools = _tools.Select(t => t(json)).ToList();
+        ThrowOnDuplicates(tools.Select(t => t.Tool.Name), "tool");
+        ThrowOnDuplicates(_resources.Select(r => r.Resource.Uri), "resource");
+        ThrowOnDuplicates(_prompts.Select(p => p.Prompt.Name), "prompt");
+
+        return new McpServer(
+            Info,
+            _instructions,
+            tools,
+            [.. _resources],
+            [.. _templates],
+            [.. _prompts],
+            _completion,
+            _pageSize,
+            _minimumLogLevel);
+    }
+
+    private static void ThrowOnDuplicates(IEnumerable<string> names, string kind)
+    {
+        var duplicate = names.GroupBy(n => n, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1);
+        if (duplicate is not null)
+        {
+            throw new InvalidOperationException($"Two {kind}s are named '{duplicate.Key}'; {kind} names must be unique.");
+        }
+    }
+}

@@ -1,0 +1,24 @@
+using System.Text.Json;
+using Pmcp.Protocol;
+
+namespace Pmcp.Server;
+
+/// <summary>A tool's description and the handler that runs it with raw JSON arguments.</summary>
+public sealed record ToolRegistration(Tool Tool, Func<JsonElement, McpRequestContext, ValueTask<CallToolResult>> Handler);
+
+/// <summary>A fixed resource and how to read it.</summary>
+public sealed record ResourceRegistration(Resource Resource, Func<McpRequestContext, ValueTask<ReadResourceResult>> Read);
+
+/// <summary>A resource template, its compiled matcher, and how to read a matching URI.</summary>
+public sealed record ResourceTemplateRegistration(
+    ResourceTemplate Template,
+    Func<ResourceRequest, McpRequestContext, ValueTask<ReadResourceResult>> Read)
+{
+    internal UriTemplate Matcher { get; } = UriTemplate.Parse(Template.UriTemplate);
+}
+
+/// <summary>A read of a URI that matched a template, with the template's variables.</summary>
+public sealed record ResourceRequest(string Uri, IReadOnlyDictionary<string, string> Variables);
+
+/// <summary>A prompt and the handler that renders it from validated string arguments.</summary>
+public sealed record PromptRegistration(Prompt Prompt, Func<IReadOnlyDictionary<string, string>, McpRequestContext, ValueTask<GetPromptResult>> Get);
