@@ -411,7 +411,7 @@ public sealed class StreamableHttpHandler(McpServer server, StreamableHttpOption
     private static JsonElement SupportedVersionsData(string requested)
     {
         var buffer = new System.Buffers.ArrayBufferWriter<byte>();
-        using (var w = new Utf8JsonWriter(buffer))
+        using (var w = new Utf8JsonWriter(buffer, Pmcp.Json.JsonWriting.Options))
         {
             w.WriteStartObject();
             w.WriteStartArray("supported");

@@ -42,8 +42,17 @@ internal static class ToolSchemas
         ["required"] = new JsonArray("result"),
     };
 
-    public static JsonElement ToElement(JsonNode node) =>
-        JsonSerializer.SerializeToElement(node, SchemaJsonContext.Default.JsonNode);
+    public static JsonElement ToElement(JsonNode node)
+    {
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>(256);
+        using (var writer = new Utf8JsonWriter(buffer, Json.JsonWriting.Options))
+        {
+            node.WriteTo(writer);
+        }
+
+        using var document = JsonDocument.Parse(buffer.WrittenMemory);
+        return document.RootElement.Clone();
+    }
 
     private static JsonNode Transform(JsonSchemaExporterContext context, JsonNode schema)
     {

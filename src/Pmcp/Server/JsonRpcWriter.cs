@@ -7,7 +7,7 @@ namespace Pmcp.Server;
 /// <summary>Writes JSON-RPC envelopes straight to UTF-8.</summary>
 internal static class JsonRpcWriter
 {
-    private static readonly JsonWriterOptions Options = new() { SkipValidation = true };
+    private static JsonWriterOptions Options => Json.JsonWriting.Options;
 
     public static byte[] Result(JsonElement id, Action<Utf8JsonWriter> writeResult)
     {

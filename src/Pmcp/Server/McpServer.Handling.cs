@@ -79,7 +79,7 @@ public sealed partial class McpServer
     private void WriteStatelessResult(Utf8JsonWriter writer, Action<Utf8JsonWriter> write, string method)
     {
         var buffer = new ArrayBufferWriter<byte>(256);
-        using (var inner = new Utf8JsonWriter(buffer))
+        using (var inner = new Utf8JsonWriter(buffer, Json.JsonWriting.Options))
         {
             write(inner);
         }

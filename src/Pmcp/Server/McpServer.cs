@@ -259,7 +259,7 @@ public sealed partial class McpServer
     private static JsonElement UriData(string uri)
     {
         var buffer = new System.Buffers.ArrayBufferWriter<byte>();
-        using (var w = new Utf8JsonWriter(buffer))
+        using (var w = new Utf8JsonWriter(buffer, Json.JsonWriting.Options))
         {
             w.WriteStartObject();
             w.WriteString("uri", uri);

@@ -145,6 +145,7 @@ public sealed class McpServerBuilder
         {
             TypeInfoResolver = JsonTypeInfoResolver.Combine([.. _resolvers, PmcpJsonContext.Default]),
             DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+            Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
         };
         json.MakeReadOnly();
 

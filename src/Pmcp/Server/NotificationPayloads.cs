@@ -39,7 +39,7 @@ internal static class NotificationPayloads
     private static JsonElement Build(Action<Utf8JsonWriter> body)
     {
         var buffer = new ArrayBufferWriter<byte>(128);
-        using (var w = new Utf8JsonWriter(buffer))
+        using (var w = new Utf8JsonWriter(buffer, Json.JsonWriting.Options))
         {
             w.WriteStartObject();
             body(w);

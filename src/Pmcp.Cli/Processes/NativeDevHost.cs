@@ -1,0 +1,85 @@
+using System.Diagnostics;
+using Pmcp.Cli.Projects;
+using Spectre.Console;
+
+namespace Pmcp.Cli.Processes;
+
+/// <summary>Builds the native host for a server project, runs it, and relays its output until Ctrl+C.</summary>
+internal sealed class NativeDevHost(ServerProject project, string host, int port, string? apiKeyEnv)
+{
+    private const string Configuration = "Debug";
+
+    public async Task<int> RunAsync(CancellationToken cancellationToken)
+    {
+        string assemblyName = project.Name;
+        ChildProcess.Result? build = null;
+        await AnsiConsole.Status().StartAsync($"Building [bold]{Markup.Escape(project.Name)}[/]…", async _ =>
+        {
+            assemblyName = await project.GetAssemblyNameAsync(cancellationToken);
+            var hostProject = NativeHostProject.Generate(project);
+            build = await ChildProcess.RunAsync(
+                "dotnet", ["build", hostProject, "-c", Configuration, "-nologo", "-v:q", "-clp:ErrorsOnly;NoSummary"], project.Directory, cancellationToken);
+        });
+
+        if (build!.ExitCode != 0)
+        {
+            Console.Error.WriteLine(build.Output.TrimEnd());
+            Console.Error.WriteLine($"error: {project.Name} did not build; fix the errors above and run dotnet pmcp dev again.");
+            return 1;
+        }
+
+        string[] arguments = [NativeHostProject.OutputAssembly(project, Configuration), "--assembly", assemblyName, "--host", host, "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture)];
+        if (apiKeyEnv is not null)
+        {
+            if (Environment.GetEnvironmentVariable(apiKeyEnv) is not { Length: > 0 })
+            {
+                Console.Error.WriteLine($"error: --api-key-env names {apiKeyEnv}, but that environment variable is empty. Set it first, e.g. export {apiKeyEnv}=<key>.");
+                return 2;
+            }
+
+            arguments = [.. arguments, "--api-key-env", apiKeyEnv];
+        }
+
+        using var server = ChildProcess.Start("dotnet", arguments, project.Directory);
+        server.OutputDataReceived += (_, e) => Relay(e.Data, Console.Out);
+        server.ErrorDataReceived += (_, e) => Relay(e.Data, Console.Error);
+        server.BeginOutputReadLine();
+        server.BeginErrorReadLine();
+
+        try
+        {
+            await server.WaitForExitAsync(cancellationToken);
+        }
+        catch (OperationCanceledException)
+        {
+            ChildProcess.Interrupt(server);
+            await WaitOrKillAsync(server, TimeSpan.FromSeconds(10));
+            Console.Out.WriteLine("Stopped.");
+            return 0;
+        }
+
+        return server.ExitCode;
+    }
+
+    private static void Relay(string? line, TextWriter writer)
+    {
+        if (line is not null)
+        {
+            writer.WriteLine(line);
+            writer.Flush();
+        }
+    }
+
+    private static async Task WaitOrKillAsync(Process process, TimeSpan timeout)
+    {
+        using var cts = new CancellationTokenSource(timeout);
+        try
+        {
+            await process.WaitForExitAsync(cts.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+        }
+    }
+}

@@ -1,0 +1,17 @@
+using Pmcp.Http;
+
+namespace Pmcp.Workers.Local.Hosting;
+
+/// <summary>Where and how the native host listens.</summary>
+public sealed class NativeHostOptions
+{
+    /// <summary>The address to bind; loopback by default, which also turns on the DNS-rebinding Host check.</summary>
+    public string Host { get; set; } = "127.0.0.1";
+
+    /// <summary>The port; 0 picks a free one.</summary>
+    public int Port { get; set; } = 8787;
+
+    public StreamableHttpOptions Http { get; } = new();
+
+    public bool IsLoopback => Host is "127.0.0.1" or "localhost" or "::1" or "[::1]";
+}

@@ -1,0 +1,165 @@
+using System.Buffers;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Pmcp.Http;
+using Pmcp.Server;
+
+namespace Pmcp.Workers.Local.Hosting;
+
+/// <summary>
+/// Serves an <see cref="McpServer"/> on Kestrel through the same <see cref="StreamableHttpHandler"/> the Workers host uses:
+/// one terminal middleware, no MVC, no routing, so the native host is as lean as the protocol allows.
+/// </summary>
+public static class NativeMcpHost
+{
+    /// <summary>Builds (does not start) a web application serving <paramref name="server"/>.</summary>
+    public static WebApplication Build(McpServer server, NativeHostOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(server);
+        ArgumentNullException.ThrowIfNull(options);
+        if (options.IsLoopback && options.Http.AllowedHosts.Count == 0)
+        {
+            foreach (var host in StreamableHttpOptions.LoopbackHosts)
+            {
+                options.Http.AllowedHosts.Add(host);
+            }
+        }
+
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.Logging.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Warning);
+        builder.WebHost.UseKestrel(k =>
+        {
+            k.AddServerHeader = false;
+            k.Limits.MaxRequestBodySize = options.Http.MaxRequestBodyBytes + 1L;
+        });
+        builder.WebHost.UseUrls($"http://{(options.Host.Contains(':', StringComparison.Ordinal) && !options.Host.StartsWith('[') ? $"[{options.Host}]" : options.Host)}:{options.Port}");
+
+        var app = builder.Build();
+        var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Pmcp");
+        server.OnUnhandledException ??= e => logger.LogError(e, "A handler failed; the client got -32603");
+        var handler = new StreamableHttpHandler(server, options.Http);
+        app.Run(context => ServeAsync(handler, context));
+        return app;
+    }
+
+    /// <summary>The address the started app listens on, such as <c>http://127.0.0.1:8787</c>.</summary>
+    public static string ListeningAddress(WebApplication app) =>
+        app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+
+    private static async Task ServeAsync(StreamableHttpHandler handler, HttpContext context)
+    {
+        var http = context.Request;
+        var (body, tooLarge, owner) = await ReadBodyAsync(http, handler.Options.MaxRequestBodyBytes, context.RequestAborted).ConfigureAwait(false);
+        try
+        {
+            var request = new McpHttpRequest(http.Method, http.Path.Value ?? "/", name => HeaderValue(http.Headers, name), body)
+            {
+                BodyTooLarge = tooLarge,
+                Aborted = context.RequestAborted,
+                Services = context.RequestServices,
+            };
+            var response = await handler.HandleAsync(request).ConfigureAwait(false);
+            await WriteAsync(context, response).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
+        {
+            // The client left; nothing to answer.
+        }
+        finally
+        {
+            if (owner is not null)
+            {
+                ArrayPool<byte>.Shared.Return(owner);
+            }
+        }
+    }
+
+    private static string? HeaderValue(IHeaderDictionary headers, string name) =>
+        headers.TryGetValue(name, out var values) ? values.ToString() : null;
+
+    /// <summary>Reads at most <paramref name="limit"/> + 1 bytes, so an oversized body is refused without being buffered.</summary>
+    private static async Task<(ReadOnlyMemory<byte> Body, bool TooLarge, byte[]? Owner)> ReadBodyAsync(HttpRequest request, int limit, CancellationToken cancellationToken)
+    {
+        if (request.ContentLength is > 0 and var declared && declared > limit)
+        {
+            return (ReadOnlyMemory<byte>.Empty, true, null);
+        }
+
+        var capacity = request.ContentLength is { } length ? (int)Math.Min(length, limit) + 1 : 4096;
+        var buffer = ArrayPool<byte>.Shared.Rent(Math.Max(capacity, 256));
+        var total = 0;
+        try
+        {
+            while (true)
+            {
+                if (total == buffer.Length)
+                {
+                    if (total > limit)
+                    {
+                        ArrayPool<byte>.Shared.Return(buffer);
+                        return (ReadOnlyMemory<byte>.Empty, true, null);
+                    }
+
+                    var bigger = ArrayPool<byte>.Shared.Rent(Math.Min(buffer.Length * 2, limit + 1));
+                    buffer.AsSpan(0, total).CopyTo(bigger);
+                    ArrayPool<byte>.Shared.Return(buffer);
+                    buffer = bigger;
+                }
+
+                var read = await request.Body.ReadAsync(buffer.AsMemory(total), cancellationToken).ConfigureAwait(false);
+                if (read == 0)
+                {
+                    break;
+                }
+
+                total += read;
+                if (total > limit)
+                {
+                    ArrayPool<byte>.Shared.Return(buffer);
+                    return (ReadOnlyMemory<byte>.Empty, true, null);
+                }
+            }
+        }
+        catch (Microsoft.AspNetCore.Http.BadHttpRequestException)
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+            return (ReadOnlyMemory<byte>.Empty, true, null);
+        }
+
+        return (buffer.AsMemory(0, total), false, buffer);
+    }
+
+    private static async Task WriteAsync(HttpContext context, McpHttpResponse response)
+    {
+        var http = context.Response;
+        http.StatusCode = response.StatusCode;
+        foreach (var (name, value) in response.Headers)
+        {
+            http.Headers[name] = value;
+        }
+
+        if (response.EventStream is { } events)
+        {
+            await http.StartAsync(context.RequestAborted).ConfigureAwait(false);
+            await foreach (var chunk in events.WithCancellation(context.RequestAborted).ConfigureAwait(false))
+            {
+                await http.Body.WriteAsync(chunk, context.RequestAborted).ConfigureAwait(false);
+                await http.Body.FlushAsync(context.RequestAborted).ConfigureAwait(false);
+            }
+
+            return;
+        }
+
+        if (!response.Body.IsEmpty)
+        {
+            http.ContentLength = response.Body.Length;
+            await http.Body.WriteAsync(response.Body, context.RequestAborted).ConfigureAwait(false);
+        }
+    }
+}

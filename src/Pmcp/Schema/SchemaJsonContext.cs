@@ -1,7 +1,0 @@
-using System.Text.Json.Nodes;
-using System.Text.Json.Serialization;
-
-namespace Pmcp.Schema;
-
-[JsonSerializable(typeof(JsonNode))]
-internal sealed partial class SchemaJsonContext : JsonSerializerContext;

@@ -1,0 +1,16 @@
+namespace Pmcp.Server;
+
+/// <summary>
+/// Implemented by the one type in a server project that builds its <see cref="McpServer"/>. The hosts
+/// (<c>dotnet pmcp dev</c> natively and in workerd) find it and call <see cref="CreateServer"/> once.
+/// <code>
+/// public sealed class HelloWorld : IMcpServerFactory
+/// {
+///     public static McpServer CreateServer() => McpServer.CreateBuilder("hello-world", "1.0.0")...Build();
+/// }
+/// </code>
+/// </summary>
+public interface IMcpServerFactory
+{
+    static abstract McpServer CreateServer();
+}
