@@ -45,6 +45,8 @@ internal static class TestServer
         new("Linus", "linus@example.com"),
     ];
 
+    private static readonly string[] Styles = ["formal", "friendly", "funny", "curt"];
+
     public static McpServerBuilder Builder() => McpServer.CreateBuilder("test-server", "1.2.3")
         .WithJsonContext(TestJsonContext.Default)
         .WithInstructions("Use the tools.")
@@ -86,7 +88,7 @@ internal static class TestServer
             (arguments, _) => ValueTask.FromResult(new GetPromptResult(
                 [PromptMessage.User($"Say hello to {arguments["name"]}{(arguments.TryGetValue("style", out var s) ? $" in a {s} way" : "")}")])))
         .Completion((request, _) => ValueTask.FromResult(new Completion(
-            [.. new[] { "formal", "friendly", "funny", "curt" }.Where(v => v.StartsWith(request.ArgumentValue, StringComparison.Ordinal))])));
+            [.. Styles.Where(v => v.StartsWith(request.ArgumentValue, StringComparison.Ordinal))])));
 
     public static StreamableHttpHandler Handler(StreamableHttpOptions? options = null) => new(Builder().Build(), options);
 }

@@ -55,7 +55,7 @@ public static class NativeMcpHost
     private static async Task ServeAsync(StreamableHttpHandler handler, HttpContext context)
     {
         var http = context.Request;
-        var (body, tooLarge, owner) = await ReadBodyAsync(http, handler.Options.MaxRequestBodyBytes, context.RequestAborted).ConfigureAwait(false);
+        var (body, tooLarge) = await ReadBodyAsync(http, handler.Options.MaxRequestBodyBytes, context.RequestAborted).ConfigureAwait(false);
         try
         {
             var request = new McpHttpRequest(http.Method, http.Path.Value ?? "/", name => HeaderValue(http.Headers, name), body)
@@ -71,24 +71,20 @@ public static class NativeMcpHost
         {
             // The client left; nothing to answer.
         }
-        finally
-        {
-            if (owner is not null)
-            {
-                ArrayPool<byte>.Shared.Return(owner);
-            }
-        }
     }
 
     private static string? HeaderValue(IHeaderDictionary headers, string name) =>
         headers.TryGetValue(name, out var values) ? values.ToString() : null;
 
-    /// <summary>Reads at most <paramref name="limit"/> + 1 bytes, so an oversized body is refused without being buffered.</summary>
-    private static async Task<(ReadOnlyMemory<byte> Body, bool TooLarge, byte[]? Owner)> ReadBodyAsync(HttpRequest request, int limit, CancellationToken cancellationToken)
+    /// <summary>
+    /// Reads at most <paramref name="limit"/> + 1 bytes, so an oversized body is refused without being buffered.
+    /// The body comes back in an array of its own: work behind an event stream may read it after this request ends.
+    /// </summary>
+    private static async Task<(ReadOnlyMemory<byte> Body, bool TooLarge)> ReadBodyAsync(HttpRequest request, int limit, CancellationToken cancellationToken)
     {
         if (request.ContentLength is > 0 and var declared && declared > limit)
         {
-            return (ReadOnlyMemory<byte>.Empty, true, null);
+            return (ReadOnlyMemory<byte>.Empty, true);
         }
 
         var capacity = request.ContentLength is { } length ? (int)Math.Min(length, limit) + 1 : 4096;
@@ -103,7 +99,7 @@ public static class NativeMcpHost
                     if (total > limit)
                     {
                         ArrayPool<byte>.Shared.Return(buffer);
-                        return (ReadOnlyMemory<byte>.Empty, true, null);
+                        return (ReadOnlyMemory<byte>.Empty, true);
                     }
 
                     var bigger = ArrayPool<byte>.Shared.Rent(Math.Min(buffer.Length * 2, limit + 1));
@@ -122,17 +118,19 @@ public static class NativeMcpHost
                 if (total > limit)
                 {
                     ArrayPool<byte>.Shared.Return(buffer);
-                    return (ReadOnlyMemory<byte>.Empty, true, null);
+                    return (ReadOnlyMemory<byte>.Empty, true);
                 }
             }
         }
         catch (Microsoft.AspNetCore.Http.BadHttpRequestException)
         {
             ArrayPool<byte>.Shared.Return(buffer);
-            return (ReadOnlyMemory<byte>.Empty, true, null);
+            return (ReadOnlyMemory<byte>.Empty, true);
         }
 
-        return (buffer.AsMemory(0, total), false, buffer);
+        var body = buffer.AsSpan(0, total).ToArray();
+        ArrayPool<byte>.Shared.Return(buffer);
+        return (body, false);
     }
 
     private static async Task WriteAsync(HttpContext context, McpHttpResponse response)

@@ -3,6 +3,8 @@ namespace Pmcp.Http;
 /// <summary>
 /// An HTTP request as the handler sees it, whatever the host: method, path, a header lookup
 /// (case-insensitive names) and the body, read by the host up to <see cref="StreamableHttpOptions.MaxRequestBodyBytes"/>.
+/// The body must not change or be reused until the response, event stream included, has been sent: the work behind
+/// an event stream reads it.
 /// </summary>
 public sealed class McpHttpRequest(string method, string path, Func<string, string?> header, ReadOnlyMemory<byte> body)
 {

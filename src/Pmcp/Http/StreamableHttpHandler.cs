@@ -96,12 +96,25 @@ public sealed class StreamableHttpHandler(McpServer server, StreamableHttpOption
             return Refuse(400, McpErrorCodes.ParseError, $"Parse error: {FirstLine(e.Message)}", cors);
         }
 
-        using (document)
+        var exchange = new Exchange(this, request, accept, cors);
+        try
         {
-            var exchange = new Exchange(this, request, accept, cors);
             return document.RootElement.ValueKind == JsonValueKind.Array
                 ? await exchange.BatchAsync(document.RootElement).ConfigureAwait(false)
                 : await exchange.SingleAsync(document.RootElement).ConfigureAwait(false);
+        }
+        finally
+        {
+            // The work behind an event stream goes on after this returns and still reads the body's JSON (the id,
+            // _meta, a tool's arguments), so the document's pooled memory is given back only when that work ends.
+            if (exchange.StreamingWork is { IsCompleted: false } work)
+            {
+                _ = work.ContinueWith(_ => document.Dispose(), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+            }
+            else
+            {
+                document.Dispose();
+            }
         }
     }
 
@@ -152,7 +165,14 @@ public sealed class StreamableHttpHandler(McpServer server, StreamableHttpOption
                 return UnsupportedHeaderVersion(message, headerVersion);
             }
 
-            if (!message.IsRequest)
+            if (message.IsResponse)
+            {
+                // An answer to a request this server sent (sampling, elicitation); unknown ids are ignored.
+                Server.ClientRequests.Complete(message);
+                return Accepted();
+            }
+
+            if (message.IsNotification)
             {
                 return Accepted();
             }
@@ -294,7 +314,13 @@ public sealed class StreamableHttpHandler(McpServer server, StreamableHttpOption
                     continue;
                 }
 
-                var context = NewContext(ProtocolVersions.V20250326, message, Server.MinimumLogLevel, notify: null);
+                if (message.IsResponse)
+                {
+                    Server.ClientRequests.Complete(message);
+                    continue;
+                }
+
+                var context = NewContext(ProtocolVersions.V20250326, message, Server.MinimumLogLevel, send: null);
                 if (await Server.HandleAsync(message, context).ConfigureAwait(false) is { } reply)
                 {
                     replies.Add(reply.Json);
@@ -328,12 +354,12 @@ public sealed class StreamableHttpHandler(McpServer server, StreamableHttpOption
         private async Task<McpHttpResponse> RespondAsync(JsonRpcMessage message, string version, LoggingLevel? logLevel, Func<int, int> statusFor)
         {
             Channel<byte[]>? events = accept.EventStream ? Channel.CreateUnbounded<byte[]>(new() { SingleReader = true }) : null;
-            Func<string, JsonElement, ValueTask>? notify = events is null ? null : (method, payload) =>
+            Func<byte[], ValueTask>? send = events is null ? null : bytes =>
             {
-                events.Writer.TryWrite(JsonRpcWriter.Notification(method, payload));
+                events.Writer.TryWrite(bytes);
                 return ValueTask.CompletedTask;
             };
-            var context = NewContext(version, message, logLevel, notify);
+            var context = NewContext(version, message, logLevel, send);
             var work = Server.HandleAsync(message, context).AsTask();
 
             if (events is not null && !work.IsCompleted)
@@ -362,12 +388,19 @@ public sealed class StreamableHttpHandler(McpServer server, StreamableHttpOption
             return McpHttpResponse.Json(status, r.Json, cors);
         }
 
-        private McpHttpResponse EventStream(Task<McpReply?> work, Channel<byte[]> events, int status = 200) => new()
+        /// <summary>The work behind the event stream this exchange answered with, if any; it may still be running.</summary>
+        public Task? StreamingWork { get; private set; }
+
+        private McpHttpResponse EventStream(Task<McpReply?> work, Channel<byte[]> events, int status = 200)
         {
-            StatusCode = status,
-            Headers = [new("Content-Type", "text/event-stream"), new("Cache-Control", "no-cache"), new("X-Accel-Buffering", "no"), .. cors],
-            EventStream = Events(work, events, request.Aborted),
-        };
+            StreamingWork = work;
+            return new()
+            {
+                StatusCode = status,
+                Headers = [new("Content-Type", "text/event-stream"), new("Cache-Control", "no-cache"), new("X-Accel-Buffering", "no"), .. cors],
+                EventStream = Events(work, events, request.Aborted),
+            };
+        }
 
         private static async IAsyncEnumerable<ReadOnlyMemory<byte>> Events(Task<McpReply?> work, Channel<byte[]> events, [EnumeratorCancellation] CancellationToken cancellationToken = default)
         {
@@ -394,8 +427,8 @@ public sealed class StreamableHttpHandler(McpServer server, StreamableHttpOption
             return bytes;
         }
 
-        private McpRequestContext NewContext(string version, JsonRpcMessage message, LoggingLevel? logLevel, Func<string, JsonElement, ValueTask>? notify) =>
-            new(Server, version, Params.Meta(message.Params), logLevel, request.Services, notify, request.Aborted);
+        private McpRequestContext NewContext(string version, JsonRpcMessage message, LoggingLevel? logLevel, Func<byte[], ValueTask>? send) =>
+            new(Server, version, Params.Meta(message.Params), logLevel, request.Services, send, request.Aborted);
 
         private McpHttpResponse Accepted() => new() { StatusCode = 202, Headers = cors };
 

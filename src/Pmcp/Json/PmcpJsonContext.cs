@@ -20,6 +20,7 @@ namespace Pmcp.Json;
 [JsonSerializable(typeof(DiscoverResult))]
 [JsonSerializable(typeof(EmptyObject))]
 [JsonSerializable(typeof(Implementation))]
+[JsonSerializable(typeof(Pmcp.Server.NoArguments))]
 [JsonSerializable(typeof(ContentBlock))]
 [JsonSerializable(typeof(string))]
 [JsonSerializable(typeof(JsonElement))]

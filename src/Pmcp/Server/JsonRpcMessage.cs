@@ -6,6 +6,13 @@ namespace Pmcp.Server;
 /// <summary>One JSON-RPC 2.0 message as received: a request, a notification, or a response from the client.</summary>
 internal readonly record struct JsonRpcMessage(string? Method, JsonElement Id, JsonElement Params)
 {
+    /// <summary>For a response from the client: its <c>result</c> or <c>error</c> member.</summary>
+    public JsonElement Result { get; init; }
+
+    public JsonElement Error { get; init; }
+
+    public bool IsResponse => Method is null;
+
     public bool HasId => Id.ValueKind != JsonValueKind.Undefined;
 
     public bool IsNotification => Method is not null && !HasId;
@@ -66,7 +73,11 @@ internal readonly record struct JsonRpcMessage(string? Method, JsonElement Id, J
             parameters = paramsElement;
         }
 
-        return new JsonRpcMessage(method, id, parameters);
+        return new JsonRpcMessage(method, id, parameters)
+        {
+            Result = method is null && element.TryGetProperty("result", out var result) ? result : default,
+            Error = method is null && element.TryGetProperty("error", out var error) ? error : default,
+        };
     }
 
     /// <summary>The id of a message that failed to parse, when it still has a usable one.</summary>

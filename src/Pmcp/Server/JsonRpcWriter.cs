@@ -76,5 +76,22 @@ internal static class JsonRpcWriter
         return buffer.WrittenSpan.ToArray();
     }
 
+    public static byte[] Request(string id, string method, JsonElement @params)
+    {
+        var buffer = new ArrayBufferWriter<byte>(256);
+        using (var w = new Utf8JsonWriter(buffer, Options))
+        {
+            w.WriteStartObject();
+            w.WriteString("jsonrpc"u8, "2.0"u8);
+            w.WriteString("id"u8, id);
+            w.WriteString("method"u8, method);
+            w.WritePropertyName("params"u8);
+            @params.WriteTo(w);
+            w.WriteEndObject();
+        }
+
+        return buffer.WrittenSpan.ToArray();
+    }
+
     public static byte[] Error(JsonElement id, McpException e) => Error(id, e.Code, e.Message, e.ErrorData);
 }

@@ -10,7 +10,7 @@ namespace Pmcp.Server;
 /// </summary>
 public sealed class McpRequestContext
 {
-    private readonly Func<string, JsonElement, ValueTask>? _notify;
+    private readonly Func<byte[], ValueTask>? _send;
 
     internal McpRequestContext(
         McpServer server,
@@ -18,7 +18,7 @@ public sealed class McpRequestContext
         JsonElement? meta,
         LoggingLevel? logLevel,
         IServiceProvider? services,
-        Func<string, JsonElement, ValueTask>? notify,
+        Func<byte[], ValueTask>? send,
         CancellationToken cancellationToken)
     {
         Server = server;
@@ -26,7 +26,7 @@ public sealed class McpRequestContext
         Meta = meta;
         LogLevel = logLevel;
         Services = services;
-        _notify = notify;
+        _send = send;
         CancellationToken = cancellationToken;
     }
 
@@ -55,32 +55,56 @@ public sealed class McpRequestContext
         && t.ValueKind is JsonValueKind.String or JsonValueKind.Number ? t : null;
 
     /// <summary>True when notifications sent now reach the client.</summary>
-    public bool CanNotify => _notify is not null;
+    public bool CanNotify => _send is not null;
 
     /// <summary>Sends <c>notifications/progress</c> if the client asked for progress; otherwise does nothing.</summary>
     public ValueTask ReportProgressAsync(double progress, double? total = null, string? message = null)
     {
-        if (_notify is null || ProgressToken is not { } token)
+        if (_send is null || ProgressToken is not { } token)
         {
             return ValueTask.CompletedTask;
         }
 
         var payload = NotificationPayloads.Progress(token, progress, total, message);
-        return _notify("notifications/progress", payload);
+        return _send(JsonRpcWriter.Notification("notifications/progress", payload));
     }
 
     /// <summary>Sends <c>notifications/message</c> at or above the server's minimum log level.</summary>
     public ValueTask LogAsync(LoggingLevel level, string message, string? logger = null)
     {
-        if (_notify is null || LogLevel is not { } minimum || level < minimum)
+        if (_send is null || LogLevel is not { } minimum || level < minimum)
         {
             return ValueTask.CompletedTask;
         }
 
-        return _notify("notifications/message", NotificationPayloads.Log(level, message, logger));
+        return _send(JsonRpcWriter.Notification("notifications/message", NotificationPayloads.Log(level, message, logger)));
     }
 
     /// <summary>Sends any server notification (for example <c>notifications/resources/updated</c>).</summary>
     public ValueTask NotifyAsync(string method, JsonElement @params) =>
-        _notify is null ? ValueTask.CompletedTask : _notify(method, @params);
+        _send is null ? ValueTask.CompletedTask : _send(JsonRpcWriter.Notification(method, @params));
+
+    /// <summary>
+    /// Sends a request to the client (such as <c>sampling/createMessage</c> or <c>elicitation/create</c>) on this
+    /// request's SSE stream and waits for its answer, which the client POSTs back. The answer must reach this
+    /// process: it works on one native host or one isolate, not across a fleet. The stateless revision forbids it.
+    /// </summary>
+    public async Task<JsonElement> RequestAsync(string method, JsonElement @params, TimeSpan? timeout = null)
+    {
+        if (IsStateless)
+        {
+            throw new McpException(McpErrorCodes.MissingRequiredClientCapability,
+                $"Servers must not send requests ({method}) in protocol version {ProtocolVersion}.");
+        }
+
+        if (_send is null)
+        {
+            throw new McpException(McpErrorCodes.InternalError,
+                $"Cannot send {method}: the client did not accept an event stream for this request.");
+        }
+
+        using var pending = Server.ClientRequests.Register();
+        await _send(JsonRpcWriter.Request(pending.Id, method, @params)).ConfigureAwait(false);
+        return await pending.Response.WaitAsync(timeout ?? TimeSpan.FromMinutes(5), CancellationToken).ConfigureAwait(false);
+    }
 }

@@ -17,6 +17,9 @@ public sealed partial class McpServer
     /// <summary>Called with any exception a handler let escape (other than tool failures); hosts log it.</summary>
     public Action<Exception>? OnUnhandledException { get; set; }
 
+    /// <summary>Requests sent to clients whose answers have not arrived yet.</summary>
+    internal ClientRequests ClientRequests { get; } = new();
+
     /// <summary>How long (ms) a stateless client may cache list and discover results.</summary>
     public int ListTtlMs { get; init; } = 60_000;
 

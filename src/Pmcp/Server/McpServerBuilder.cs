@@ -91,6 +91,15 @@ public sealed class McpServerBuilder
         return Tool<TIn, TOut>(name, description, (input, _) => ValueTask.FromResult(handler(input)), options);
     }
 
+    /// <summary>A tool that takes no arguments.</summary>
+    public McpServerBuilder Tool<TOut>(string name, string? description, Func<McpRequestContext, ValueTask<TOut>> handler, ToolOptions? options = null)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        ArgumentNullException.ThrowIfNull(handler);
+        _tools.Add(json => TypedTool.CreateWithoutInput(name, description, options, handler, json));
+        return this;
+    }
+
     /// <summary>A tool with a hand-written input schema and raw JSON arguments.</summary>
     public McpServerBuilder Tool(Tool tool, Func<JsonElement, McpRequestContext, ValueTask<CallToolResult>> handler)
     {
@@ -145,6 +154,10 @@ public sealed class McpServerBuilder
         {
             TypeInfoResolver = JsonTypeInfoResolver.Combine([.. _resolvers, PmcpJsonContext.Default]),
             DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+
+            // The web defaults also read numbers written as strings, which would make every number in a tool's
+            // schema "string or integer" with a pattern; a tool takes numbers as numbers, as its schema says.
+            NumberHandling = JsonNumberHandling.Strict,
             Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
         };
         json.MakeReadOnly();

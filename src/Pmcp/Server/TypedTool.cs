@@ -90,6 +90,17 @@ internal static class TypedTool
         });
     }
 
+    /// <summary>A tool without arguments: its schema admits only an empty object, as MCP 2025-11-25 recommends.</summary>
+    public static ToolRegistration CreateWithoutInput<TOut>(
+        string name, string? description, ToolOptions? options, Func<McpRequestContext, ValueTask<TOut>> handler, JsonSerializerOptions json)
+    {
+        var registration = Create<NoArguments, TOut>(name, description, options, (_, context) => handler(context), json);
+        return registration with { Tool = registration.Tool with { InputSchema = NoArgumentsSchema } };
+    }
+
+    private static readonly JsonElement NoArgumentsSchema =
+        JsonDocument.Parse("""{"type":"object","additionalProperties":false}""").RootElement;
+
     private static CallToolResult Structured<TOut>(TOut value, JsonTypeInfo<TOut> info, bool wrap)
     {
         var element = JsonSerializer.SerializeToElement(value, info);

@@ -1,0 +1,10 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace Conformance;
+
+[JsonSourceGenerationOptions(JsonSerializerDefaults.Web)]
+[JsonSerializable(typeof(string))]
+[JsonSerializable(typeof(SamplingInput))]
+[JsonSerializable(typeof(ElicitationInput))]
+internal sealed partial class ConformanceJsonContext : JsonSerializerContext;

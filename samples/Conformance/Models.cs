@@ -1,0 +1,7 @@
+using System.ComponentModel;
+
+namespace Conformance;
+
+public sealed record SamplingInput([property: Description("The prompt to send to the client's model")] string Prompt);
+
+public sealed record ElicitationInput([property: Description("The message to show the user")] string Message);
