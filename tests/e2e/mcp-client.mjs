@@ -39,6 +39,7 @@ try {
   output.protocolVersion = transport.protocolVersion ?? null;
 } catch (e) {
   output.connectError = String(e?.message ?? e);
+  output.connectErrorCode = e?.code ?? null;
   console.log(JSON.stringify(output));
   process.exit(0);
 }

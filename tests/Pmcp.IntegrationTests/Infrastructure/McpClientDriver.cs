@@ -41,6 +41,9 @@ internal sealed record ClientRun(JsonObject Output)
 {
     public string? ConnectError => Output["connectError"]?.GetValue<string>();
 
+    /// <summary>The HTTP status (or JSON-RPC code) of a failed connect.</summary>
+    public int? ConnectErrorCode => Output["connectErrorCode"]?.GetValue<int>();
+
     public string? ProtocolVersion => Output["protocolVersion"]?.GetValue<string>();
 
     public JsonObject ServerVersion => Output["serverVersion"]!.AsObject();

@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# The test command (README, CI): installs the Node side (the official MCP client and conformance suite),
+# builds everything once, runs every test project, and ends with one "N passed, N failed" line.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+configuration="${CONFIGURATION:-Release}"
+
+need() {
+  command -v "$1" >/dev/null 2>&1 || { echo "error: $1 is needed: $2" >&2; exit 1; }
+}
+need dotnet "install the .NET 10 SDK"
+need node "install Node.js 20 or later (the official MCP client and conformance suite run on it)"
+need npm "install npm (it comes with Node.js)"
+
+echo "==> npm ci (tests/e2e: @modelcontextprotocol/sdk, @modelcontextprotocol/conformance, Node 22 for the suite)"
+npm ci --prefix tests/e2e --no-audit --no-fund --loglevel=error
+
+echo "==> dotnet build ($configuration)"
+dotnet build Pmcp.slnx -c "$configuration" -nologo -v:q -clp:NoSummary
+
+echo "==> dotnet test"
+log="$(mktemp)"
+trap 'rm -f "$log"' EXIT
+set +e
+dotnet test Pmcp.slnx -c "$configuration" --no-build -nologo 2>&1 | tee "$log"
+status=${PIPESTATUS[0]}
+set -e
+
+# dotnet test prints one summary line per test assembly; add them up into the line CI reads.
+awk '
+  /(Passed|Failed)!  - Failed:/ {
+    gsub(",", "");
+    for (i = 1; i <= NF; i++) {
+      if ($i == "Failed:") failed += $(i + 1);
+      if ($i == "Passed:") passed += $(i + 1);
+      if ($i == "Skipped:") skipped += $(i + 1);
+    }
+    assemblies++;
+  }
+  END {
+    if (assemblies == 0) { print "error: no test assembly reported results"; exit 1 }
+    printf "Tests: %d passed, %d failed, %d skipped\n", passed, failed, skipped;
+  }' "$log" || status=1
+
+exit "$status"

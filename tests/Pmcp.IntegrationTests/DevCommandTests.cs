@@ -1,0 +1,70 @@
+using System.Net;
+using System.Net.Sockets;
+using Pmcp.IntegrationTests.Infrastructure;
+using static Pmcp.IntegrationTests.Infrastructure.McpClientDriver;
+
+namespace Pmcp.IntegrationTests;
+
+/// <summary><c>dotnet pmcp dev --native</c> as a user runs it: build, serve, answer the official client, stop on Ctrl+C.</summary>
+public sealed class DevCommandTests
+{
+    [Fact]
+    public async Task DevServesTheSampleUntilInterrupted()
+    {
+        var port = FreePort();
+        await using var cli = CliProcess.Start("dev", "samples/HelloWorld", "--native", "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture));
+
+        var endpoint = await cli.EndpointAsync(TimeSpan.FromMinutes(3));
+        Assert.Equal($"http://127.0.0.1:{port}/mcp", endpoint);
+
+        var run = await RunAsync(endpoint, [Op("callTool", new { name = "echo", arguments = new { message = "from dev" } })]);
+        Assert.Equal("from dev", run.Result(0)["content"]![0]!["text"]!.GetValue<string>());
+
+        Assert.Equal(0, await cli.InterruptAsync(TimeSpan.FromSeconds(30)));
+        Assert.Contains("Stopped.", cli.Output, StringComparison.Ordinal);
+        using var probe = new TcpClient();
+        await Assert.ThrowsAnyAsync<SocketException>(() => probe.ConnectAsync(IPAddress.Loopback, port));
+    }
+
+    [Fact]
+    public async Task AMissingProjectFolderIsAClearError()
+    {
+        var (exitCode, output) = await CliProcess.RunAsync(TimeSpan.FromMinutes(1), "dev", "samples/NoSuchServer", "--native");
+
+        Assert.Equal(1, exitCode);
+        Assert.Contains("no folder", output, StringComparison.Ordinal);
+        Assert.Contains("dotnet pmcp dev samples/HelloWorld --native", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task HelpExplainsTheCommandWithExamples()
+    {
+        var (exitCode, output) = await CliProcess.RunAsync(TimeSpan.FromMinutes(1), "dev", "--help");
+
+        Assert.Equal(0, exitCode);
+        Assert.Contains("--native", output, StringComparison.Ordinal);
+        Assert.Contains("--port", output, StringComparison.Ordinal);
+        Assert.Contains("Examples:", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ABusyPortIsAClearError()
+    {
+        using var occupier = new TcpListener(IPAddress.Loopback, 0);
+        occupier.Start();
+        var port = ((IPEndPoint)occupier.LocalEndpoint).Port;
+
+        var (exitCode, output) = await CliProcess.RunAsync(TimeSpan.FromMinutes(3), "dev", "samples/HelloWorld", "--native", "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture));
+
+        Assert.Equal(1, exitCode);
+        Assert.Contains($"cannot listen on 127.0.0.1:{port}", output, StringComparison.Ordinal);
+        Assert.Contains("--port", output, StringComparison.Ordinal);
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}

@@ -1,0 +1,121 @@
+using System.Diagnostics;
+using System.Runtime.InteropServices;
+using System.Text;
+
+namespace Pmcp.IntegrationTests.Infrastructure;
+
+/// <summary>Runs <c>dotnet pmcp</c> (the built CLI of this checkout) as a separate process, the way a user runs it.</summary>
+internal sealed partial class CliProcess : IAsyncDisposable
+{
+    private readonly Process _process;
+    private readonly StringBuilder _output = new();
+    private readonly TaskCompletionSource<string> _endpoint = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    private CliProcess(Process process)
+    {
+        _process = process;
+        process.OutputDataReceived += (_, e) => Collect(e.Data);
+        process.ErrorDataReceived += (_, e) => Collect(e.Data);
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        process.EnableRaisingEvents = true;
+        process.Exited += (_, _) => _endpoint.TrySetException(new InvalidOperationException($"dotnet pmcp exited with {process.ExitCode}:\n{Output}"));
+    }
+
+    public string Output
+    {
+        get
+        {
+            lock (_output)
+            {
+                return _output.ToString();
+            }
+        }
+    }
+
+    /// <summary>The CLI built next to these tests, in the same configuration.</summary>
+    public static string CliAssembly
+    {
+        get
+        {
+            var configuration = new DirectoryInfo(AppContext.BaseDirectory).Parent!.Name;
+            var path = Path.Combine(RepoPaths.Root, "src", "Pmcp.Cli", "bin", configuration, "net10.0", "dotnet-pmcp.dll");
+            return File.Exists(path) ? path : throw new FileNotFoundException("Build the solution first: the CLI is not at " + path);
+        }
+    }
+
+    public static CliProcess Start(params string[] arguments)
+    {
+        var info = new ProcessStartInfo("dotnet")
+        {
+            WorkingDirectory = RepoPaths.Root,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        info.ArgumentList.Add(CliAssembly);
+        foreach (var argument in arguments)
+        {
+            info.ArgumentList.Add(argument);
+        }
+
+        info.Environment["NO_COLOR"] = "1";
+        return new CliProcess(Process.Start(info)!);
+    }
+
+    /// <summary>Runs the CLI to completion.</summary>
+    public static async Task<(int ExitCode, string Output)> RunAsync(TimeSpan timeout, params string[] arguments)
+    {
+        await using var cli = Start(arguments);
+        using var cts = new CancellationTokenSource(timeout);
+        await cli._process.WaitForExitAsync(cts.Token);
+        cli._process.WaitForExit();
+        return (cli._process.ExitCode, cli.Output);
+    }
+
+    /// <summary>Waits for the line that announces the MCP endpoint and returns its URL.</summary>
+    public Task<string> EndpointAsync(TimeSpan timeout) => _endpoint.Task.WaitAsync(timeout);
+
+    /// <summary>Sends SIGINT, as Ctrl+C in a terminal does, and waits for the exit code.</summary>
+    public async Task<int> InterruptAsync(TimeSpan timeout)
+    {
+        Assert.Equal(0, Kill(_process.Id, 2));
+        using var cts = new CancellationTokenSource(timeout);
+        await _process.WaitForExitAsync(cts.Token);
+        _process.WaitForExit();
+        return _process.ExitCode;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+            await _process.WaitForExitAsync();
+        }
+
+        _process.Dispose();
+    }
+
+    private void Collect(string? line)
+    {
+        if (line is null)
+        {
+            return;
+        }
+
+        lock (_output)
+        {
+            _output.AppendLine(line);
+        }
+
+        const string marker = "MCP endpoint: ";
+        if (line.StartsWith(marker, StringComparison.Ordinal))
+        {
+            _endpoint.TrySetResult(line[marker.Length..].Trim());
+        }
+    }
+
+    [LibraryImport("libc", EntryPoint = "kill")]
+    private static partial int Kill(int pid, int signal);
+}
