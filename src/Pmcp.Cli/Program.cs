@@ -1,14 +1,26 @@
 using System.CommandLine;
+using Pmcp.Cli;
 using Pmcp.Cli.Commands;
 
 var root = new RootCommand("""
     Pmcp for .NET: write an MCP server in C#, run it locally, deploy it to Cloudflare Workers.
 
     Examples:
-      dotnet pmcp dev samples/HelloWorld --native     serve a server project on http://127.0.0.1:8787/mcp
+      dotnet pmcp dev samples/HelloWorld              serve a server project in workerd on http://127.0.0.1:8787/mcp
+      dotnet pmcp dev samples/HelloWorld --native     the same natively, on Kestrel
+      dotnet pmcp deploy build samples/HelloWorld     build its Cloudflare Worker bundle
     """)
 {
     DevCommand.Create(),
+    DeployCommand.Create(),
 };
 
-return await root.Parse(args).InvokeAsync();
+try
+{
+    return await root.Parse(args).InvokeAsync();
+}
+catch (CliException e)
+{
+    Console.Error.WriteLine($"error: {e.Message}");
+    return 1;
+}

@@ -10,20 +10,18 @@ internal static class DevCommand
 {
     public static Command Create()
     {
-        var project = new Argument<DirectoryInfo>("project-dir")
-        {
-            Description = "The server project's folder (or its .csproj). Default: the current folder.",
-            DefaultValueFactory = _ => new DirectoryInfo(Directory.GetCurrentDirectory()),
-        };
+        var project = CommonOptions.ProjectArgument();
         var native = new Option<bool>("--native") { Description = "Serve natively on Kestrel (fast rebuilds, breakpoints) instead of in workerd." };
         var port = new Option<int>("--port", "-p") { Description = "The port to listen on.", DefaultValueFactory = _ => 8787 };
         var host = new Option<string>("--host") { Description = "The address to bind. Loopback also turns on the DNS-rebinding Host check.", DefaultValueFactory = _ => "127.0.0.1" };
         var apiKeyEnv = new Option<string?>("--api-key-env") { Description = "Require 'Authorization: Bearer <key>', the key read from this environment variable." };
 
         var command = new Command("dev", """
-            Build a server project and serve it locally at http://127.0.0.1:8787/mcp until Ctrl+C.
+            Build a server project and serve it locally at http://127.0.0.1:8787/mcp until Ctrl+C: in workerd,
+            Cloudflare's own runtime, through wrangler dev --local (installed on first use), or natively on Kestrel.
 
             Examples:
+              dotnet pmcp dev samples/HelloWorld
               dotnet pmcp dev samples/HelloWorld --native
               dotnet pmcp dev . --native --port 9000
               MCP_API_KEY=secret dotnet pmcp dev --native --api-key-env MCP_API_KEY
@@ -42,8 +40,7 @@ internal static class DevCommand
 
             if (!parse.GetValue(native))
             {
-                Console.Error.WriteLine("error: serving in workerd is not available in this version yet. Run with --native to serve on Kestrel.");
-                return 2;
+                return await new WorkerDevHost(serverProject, parse.GetValue(host)!, parse.GetValue(port), parse.GetValue(apiKeyEnv)).RunAsync(cancellationToken);
             }
 
             var devHost = new NativeDevHost(serverProject, parse.GetValue(host)!, parse.GetValue(port), parse.GetValue(apiKeyEnv));

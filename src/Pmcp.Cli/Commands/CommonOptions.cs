@@ -1,0 +1,21 @@
+using System.CommandLine;
+
+namespace Pmcp.Cli.Commands;
+
+/// <summary>Arguments and options several commands share, so they read the same everywhere.</summary>
+internal static class CommonOptions
+{
+    public static Argument<DirectoryInfo> ProjectArgument() => new("project-dir")
+    {
+        Description = "The server project's folder (or its .csproj). Default: the current folder.",
+        DefaultValueFactory = _ => new DirectoryInfo(Directory.GetCurrentDirectory()),
+    };
+
+    /// <summary>The chapter's <c>--target</c>; Cloudflare Workers is the one target today.</summary>
+    public static Option<string> TargetOption()
+    {
+        var option = new Option<string>("--target") { Description = "Where to deploy.", DefaultValueFactory = _ => "cloudflare-workers" };
+        option.AcceptOnlyFromAmong("cloudflare-workers");
+        return option;
+    }
+}

@@ -1,0 +1,132 @@
+using System.Diagnostics;
+using Pmcp.Cli.Projects;
+using Pmcp.Cli.Tools;
+using Pmcp.Cli.Workers;
+using Spectre.Console;
+
+namespace Pmcp.Cli.Processes;
+
+/// <summary>
+/// <c>dotnet pmcp dev</c> in workerd: builds the Worker bundle and serves it with <c>wrangler dev --local</c>, exactly
+/// as Cloudflare would run it, with local bindings under <c>.wrangler/state</c>.
+/// </summary>
+internal sealed class WorkerDevHost(ServerProject project, string host, int port, string? apiKeyEnv)
+{
+    private static readonly string[] NoisyLines = ["Request.cf", "getaddrinfo ENOTFOUND", "GetAddrInfoReqWrap", "node:internal/async_hooks"];
+
+    public async Task<int> RunAsync(CancellationToken cancellationToken)
+    {
+        var bundle = new WorkerBundle(project);
+        (string Node, string Script) wrangler = default;
+        await AnsiConsole.Status().StartAsync("Preparing…", async status =>
+        {
+            await bundle.BuildAsync(step => status.Status(Markup.Escape(step) + "…"), cancellationToken);
+            wrangler = await ToolsCache.EnsureWranglerAsync(step => status.Status(Markup.Escape(step) + "…"), cancellationToken);
+        });
+        SizeReport.Print(SizeReport.Measure(bundle.OutputDirectory));
+        WranglerConfig.EnsureExists(bundle.WorkersDirectory, WranglerConfig.WorkerName(project.Name));
+
+        var arguments = new List<string>
+        {
+            "dev", "--local", "--ip", host, "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            "--show-interactive-dev-session=false",
+            "--var", $"PMCP_ALLOWED_HOSTS:{string.Join(',', LoopbackHosts(host))}",
+        };
+        string? envFile = null;
+        if (apiKeyEnv is not null)
+        {
+            // The key reaches wrangler through a private file, never its command line.
+            var key = Environment.GetEnvironmentVariable(apiKeyEnv);
+            if (string.IsNullOrEmpty(key))
+            {
+                Console.Error.WriteLine($"error: --api-key-env names {apiKeyEnv}, but that environment variable is empty. Set it first, e.g. export {apiKeyEnv}=<key>.");
+                return 2;
+            }
+
+            envFile = PrivateEnvFile(("MCP_API_KEY", key));
+            arguments.AddRange(["--env-file", envFile]);
+        }
+
+        try
+        {
+            using var process = ToolsCache.StartWrangler(wrangler, arguments, bundle.WorkersDirectory);
+            var mcpUrl = $"http://{(host.Contains(':', StringComparison.Ordinal) ? $"[{host}]" : host)}:{port}/mcp";
+            process.OutputDataReceived += (_, e) => Relay(e.Data, Console.Out, mcpUrl);
+            process.ErrorDataReceived += (_, e) => Relay(e.Data, Console.Error, mcpUrl);
+            process.BeginOutputReadLine();
+            process.BeginErrorReadLine();
+            try
+            {
+                await process.WaitForExitAsync(cancellationToken);
+                return process.ExitCode == 0 ? 0 : 1;
+            }
+            catch (OperationCanceledException)
+            {
+                ChildProcess.Interrupt(process);
+                await WaitOrKillAsync(process, TimeSpan.FromSeconds(10));
+                Console.Out.WriteLine("Stopped.");
+                return 0;
+            }
+        }
+        finally
+        {
+            if (envFile is not null)
+            {
+                File.Delete(envFile);
+            }
+        }
+    }
+
+    private static IEnumerable<string> LoopbackHosts(string host) =>
+        host is "127.0.0.1" or "localhost" or "::1" or "[::1]" ? ["localhost", "127.0.0.1", "[::1]"] : [];
+
+    private static string PrivateEnvFile(params (string Name, string Value)[] values)
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"pmcp-dev-{Guid.NewGuid():N}.env");
+        using (var file = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None))
+        {
+            if (!OperatingSystem.IsWindows())
+            {
+                File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+            }
+
+            using var writer = new StreamWriter(file);
+            foreach (var (name, value) in values)
+            {
+                writer.WriteLine($"{name}={value}");
+            }
+        }
+
+        return path;
+    }
+
+    private static void Relay(string? line, TextWriter writer, string mcpUrl)
+    {
+        if (line is null || NoisyLines.Any(n => line.Contains(n, StringComparison.Ordinal)))
+        {
+            return;
+        }
+
+        writer.WriteLine(line);
+        if (line.Contains("Ready on", StringComparison.Ordinal))
+        {
+            writer.WriteLine($"MCP endpoint: {mcpUrl}");
+            writer.WriteLine("Press Ctrl+C to stop.");
+        }
+
+        writer.Flush();
+    }
+
+    private static async Task WaitOrKillAsync(Process process, TimeSpan timeout)
+    {
+        using var cts = new CancellationTokenSource(timeout);
+        try
+        {
+            await process.WaitForExitAsync(cts.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+        }
+    }
+}

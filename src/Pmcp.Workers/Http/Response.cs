@@ -1,0 +1,38 @@
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
+
+namespace Pmcp.Workers.Http;
+
+/// <summary>An HTTP response, built the way workers-rs builds one: <c>Response.Ok("OK")</c>, <c>Response.Json(value)</c>.</summary>
+public sealed class Response(int status, ReadOnlyMemory<byte> body, Headers? headers = null)
+{
+    public int Status { get; } = status;
+
+    public Headers Headers { get; } = headers ?? new Headers();
+
+    public ReadOnlyMemory<byte> Body { get; } = body;
+
+    /// <summary>200 with a text body.</summary>
+    public static Response Ok(string text) => Text(text);
+
+    public static Response Text(string text, int status = 200) =>
+        new(status, Encoding.UTF8.GetBytes(text), new Headers().Set("Content-Type", "text/plain; charset=utf-8"));
+
+    public static Response Json<T>(T value, JsonTypeInfo<T> typeInfo, int status = 200) =>
+        new(status, JsonSerializer.SerializeToUtf8Bytes(value, typeInfo), new Headers().Set("Content-Type", "application/json"));
+
+    public static Response Bytes(ReadOnlyMemory<byte> body, string contentType, int status = 200) =>
+        new(status, body, new Headers().Set("Content-Type", contentType));
+
+    /// <summary>A response without a body, such as 204 or 202.</summary>
+    public static Response Empty(int status) => new(status, ReadOnlyMemory<byte>.Empty);
+
+    public static Response Error(string message, int status) => Text(message, status);
+
+    public Response WithHeader(string name, string value)
+    {
+        Headers.Set(name, value);
+        return this;
+    }
+}

@@ -1,0 +1,58 @@
+using System.ComponentModel;
+using System.Runtime.InteropServices.JavaScript;
+using System.Runtime.Versioning;
+using System.Text;
+using Pmcp.Workers.Http;
+
+namespace Pmcp.Workers.Interop;
+
+/// <summary>
+/// The entry points the JS host calls. A request crosses once each way: method, URL, headers (name, value, …) and
+/// body in; the response goes back through <see cref="JsHost.Respond"/> (status and headers as one string,
+/// the body as a view the host copies) before the returned task completes.
+/// </summary>
+[SupportedOSPlatform("browser")]
+[EditorBrowsable(EditorBrowsableState.Never)]
+public static partial class WorkerExports
+{
+    [JSExport]
+    public static async Task FetchAsync(int requestId, string method, string url, string[] headers, byte[] body)
+    {
+        Response response;
+        try
+        {
+            var fetch = Worker.Fetch ?? throw new WorkerException("No Worker is registered: the worker program must call Worker.ServeMcp<T>() or Worker.Serve<T>().");
+            var requestHeaders = new Headers();
+            for (var i = 0; i + 1 < headers.Length; i += 2)
+            {
+                requestHeaders.Append(headers[i], headers[i + 1]);
+            }
+
+            var request = new Request(method, new Uri(url), requestHeaders, body);
+            var context = new Context(task => JsHost.WaitUntil(requestId, task));
+            response = await fetch(request, new Env(new JsEnvSource(requestId)), context).ConfigureAwait(false);
+        }
+        catch (Exception e)
+        {
+            // The isolate stays healthy: one failed request is a 500 and a log line, never a dead runtime.
+            Log.Error($"Unhandled {e.GetType().Name} in {method} {SafePath(url)}: {e.Message}");
+            response = Response.Text("Internal Server Error", 500);
+        }
+
+        JsHost.Respond(requestId, Head(response), response.Body.ToArray());
+    }
+
+    private static string SafePath(string url) => Uri.TryCreate(url, UriKind.Absolute, out var uri) ? uri.AbsolutePath : "(bad url)";
+
+    /// <summary>"status\nname\nvalue\n…": header names and values cannot contain newlines.</summary>
+    private static string Head(Response response)
+    {
+        var head = new StringBuilder().Append(response.Status);
+        foreach (var (name, value) in response.Headers)
+        {
+            head.Append('\n').Append(name).Append('\n').Append(value);
+        }
+
+        return head.ToString();
+    }
+}

@@ -1,0 +1,106 @@
+using Pmcp.Http;
+using Pmcp.Server;
+using Pmcp.Workers.Http;
+using Pmcp.Workers.Routing;
+
+namespace Pmcp.Workers;
+
+/// <summary>
+/// Serves an <see cref="McpServer"/> over Streamable HTTP on a Worker, through the same
+/// <see cref="StreamableHttpHandler"/> as the native host. Settings come from the Worker's environment:
+/// <list type="bullet">
+/// <item><c>MCP_API_KEY</c> (a secret): when set, requests must carry <c>Authorization: Bearer &lt;key&gt;</c>.</item>
+/// <item><c>PMCP_ALLOWED_HOSTS</c> (a var, comma-separated): Host names to accept; <c>dotnet pmcp dev</c> sets the loopback ones.</item>
+/// <item><c>PMCP_ALLOWED_ORIGINS</c> (a var, comma-separated): browser origins to accept.</item>
+/// </list>
+/// </summary>
+public sealed class McpEndpoint
+{
+    private readonly McpServer _server;
+    private StreamableHttpHandler? _handler;
+    private (string? ApiKey, string? Hosts, string? Origins) _settings;
+
+    private McpEndpoint(McpServer server) => _server = server;
+
+    /// <summary>A route handler for <c>router.Post("/mcp", McpEndpoint.Create(server))</c>.</summary>
+    public static Func<Request, RouteContext, Task<Response>> Create(McpServer server)
+    {
+        ArgumentNullException.ThrowIfNull(server);
+        var endpoint = new McpEndpoint(server);
+        return (request, route) => endpoint.HandleAsync(request, route.Env, routed: true);
+    }
+
+    /// <summary>A whole Worker that is one MCP server: <c>/mcp</c> and <c>/health</c>.</summary>
+    public static Func<Request, Env, Context, Task<Response>> Worker(McpServer server)
+    {
+        ArgumentNullException.ThrowIfNull(server);
+        var endpoint = new McpEndpoint(server);
+        return (request, env, _) => endpoint.HandleAsync(request, env, routed: false);
+    }
+
+    /// <param name="routed">True when a <see cref="Router"/> already chose this route: the path is then the MCP path, whatever it is.</param>
+    private async Task<Response> HandleAsync(Request request, Env env, bool routed)
+    {
+        // The settings rarely change (a Worker's env is fixed per deployment; the warm-up runs without one), so the
+        // handler is rebuilt only when they do.
+        var settings = (env.GetOrDefault("MCP_API_KEY"), env.GetOrDefault("PMCP_ALLOWED_HOSTS"), env.GetOrDefault("PMCP_ALLOWED_ORIGINS"));
+        if (_handler is null || settings != _settings)
+        {
+            _handler = new StreamableHttpHandler(_server, OptionsFrom(settings, routed));
+            _settings = settings;
+        }
+
+        var handler = _handler;
+        var path = routed ? handler.Options.McpPath : request.Path;
+        var mcpRequest = new McpHttpRequest(request.Method, path, name => request.Headers[name], request.Body) { Aborted = request.Aborted };
+        var response = await handler.HandleAsync(mcpRequest).ConfigureAwait(false);
+        return await ToResponseAsync(response).ConfigureAwait(false);
+    }
+
+    private static StreamableHttpOptions OptionsFrom((string? ApiKey, string? Hosts, string? Origins) settings, bool routed)
+    {
+        var options = new StreamableHttpOptions { ApiKey = settings.ApiKey is { Length: > 0 } key ? key : null };
+        if (routed)
+        {
+            options.HealthPath = null;
+        }
+
+        foreach (var host in Split(settings.Hosts))
+        {
+            options.AllowedHosts.Add(host);
+        }
+
+        foreach (var origin in Split(settings.Origins))
+        {
+            options.AllowedOrigins.Add(origin);
+        }
+
+        return options;
+    }
+
+    private static string[] Split(string? list) =>
+        list?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) ?? [];
+
+    /// <summary>Workers get the whole body at once; an event stream is collected first (its events arrive together).</summary>
+    private static async Task<Response> ToResponseAsync(McpHttpResponse response)
+    {
+        var headers = new Headers();
+        foreach (var (name, value) in response.Headers)
+        {
+            headers.Append(name, value);
+        }
+
+        if (response.EventStream is not { } events)
+        {
+            return new Response(response.StatusCode, response.Body, headers);
+        }
+
+        using var buffer = new MemoryStream();
+        await foreach (var chunk in events.ConfigureAwait(false))
+        {
+            buffer.Write(chunk.Span);
+        }
+
+        return new Response(response.StatusCode, buffer.ToArray(), headers);
+    }
+}

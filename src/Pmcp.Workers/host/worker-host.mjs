@@ -1,0 +1,166 @@
+// Boots .NET (browser-wasm, Mono interpreter) inside workerd and bridges fetch to C#.
+//
+// Boot happens in global scope, while the Worker's module is evaluated: workerd allows top-level await, microtasks
+// and instantiating a precompiled wasm module there, and a request that arrives during startup simply waits.
+// A warm-up request then runs the MCP request path once, so the first real request costs about what a warm one does.
+import { restoreProcess, startup } from "./prelude.mjs";
+import { awaitDotnet, rearmTimers, runStartup, pendingTimerCount } from "./timers.mjs";
+
+const JITERPRETER_OFF = [
+  // The jiterpreter compiles wasm at run time; workerd forbids that during requests.
+  "--no-jiterpreter-traces-enabled",
+  "--no-jiterpreter-interp-entry-enabled",
+  "--no-jiterpreter-jit-call-enabled",
+];
+
+/**
+ * @param {object} assets what the generated shim.mjs imports: dotnet (loader), runtime and native (the runtime's JS
+ *   modules), nativeWasm (dotnet.native.wasm as a compiled WebAssembly.Module), assemblies ({ name: ArrayBuffer }).
+ */
+export async function createWorker(assets) {
+  const requests = new Map();
+  let nextRequestId = 1;
+  let entry = null;
+  let bootError = null;
+
+  const hostModule = {
+    envGet(requestId, name) {
+      const value = requests.get(requestId)?.env?.[name];
+      return typeof value === "string" ? value : null;
+    },
+    respond(requestId, head, body) {
+      const pending = requests.get(requestId);
+      if (pending) {
+        pending.head = head;
+        pending.body = body.slice(); // the view points into .NET memory, valid only during this call
+      }
+    },
+    waitUntil(requestId, promise) {
+      const ctx = requests.get(requestId)?.ctx;
+      if (ctx) ctx.waitUntil(awaitDotnet(promise));
+    },
+    log(level, message) {
+      if (level >= 2) console.error(message);
+      else if (level === 1) console.warn(message);
+      else console.log(message);
+    },
+  };
+
+  async function boot() {
+    const api = await assets.dotnet
+      .withModuleConfig({ onConfigLoaded: (config) => wireAssets(config, assets) })
+      .withConfig({ runtimeOptions: JITERPRETER_OFF, exitOnUnhandledError: false })
+      .create();
+    api.setModuleImports("pmcp-host", hostModule);
+    await api.runMain();
+    const exports = await api.getAssemblyExports("Pmcp.Workers.dll");
+    entry = exports.Pmcp.Workers.Interop.WorkerExports;
+    await warmUp();
+  }
+
+  /** Runs the request path once (health, MCP initialize and tools/list): no user tool is called. */
+  async function warmUp() {
+    const headers = ["content-type", "application/json", "accept", "application/json, text/event-stream", "host", "localhost"];
+    const encoder = new TextEncoder();
+    await invoke("GET", "http://localhost/health", ["host", "localhost"], new Uint8Array(0), {}, null);
+    for (const body of [
+      { jsonrpc: "2.0", id: 1, method: "initialize", params: { protocolVersion: "2025-11-25", capabilities: {}, clientInfo: { name: "pmcp-warmup", version: "1" } } },
+      { jsonrpc: "2.0", id: 2, method: "tools/list" },
+    ]) {
+      await invoke("POST", "http://localhost/mcp", headers, encoder.encode(JSON.stringify(body)), {}, null);
+    }
+  }
+
+  async function handle(request, env, ctx) {
+    const headers = [];
+    for (const [name, value] of request.headers) headers.push(name, value);
+    const body = request.method === "GET" || request.method === "HEAD" ? new Uint8Array(0) : new Uint8Array(await request.arrayBuffer());
+    return toResponse(await invoke(request.method, request.url, headers, body, env, ctx));
+  }
+
+  async function invoke(method, url, headers, body, env, ctx) {
+    const id = nextRequestId++;
+    const pending = { env, ctx, head: null, body: null };
+    requests.set(id, pending);
+    try {
+      await awaitDotnet(entry.FetchAsync(id, method, url, headers, body));
+      return pending;
+    } finally {
+      requests.delete(id);
+    }
+  }
+
+  try {
+    await runStartup(boot());
+  } catch (e) {
+    // Keep the module loadable so that every request reports the failure instead of the Worker failing to deploy.
+    bootError = e;
+    console.error("pmcp: .NET failed to start:", e?.stack ?? String(e));
+  } finally {
+    startup.active = false;
+    restoreProcess();
+  }
+
+  if (startup.randomDraws > 0) {
+    console.warn(`pmcp: startup drew ${startup.randomDraws} random values from Math.random (${startup.randomBytes} bytes)`);
+  }
+
+  return {
+    async fetch(request, env, ctx) {
+      rearmTimers();
+      if (bootError) return new Response("Internal Server Error: the .NET runtime failed to start; see the Worker's logs.", { status: 500 });
+      try {
+        return await handle(request, env, ctx);
+      } catch (e) {
+        console.error("pmcp: request failed:", e?.stack ?? String(e));
+        return new Response("Internal Server Error", { status: 500 });
+      }
+    },
+    /** For tests and benchmarks: what startup did. */
+    stats() {
+      return { randomDraws: startup.randomDraws, randomBytes: startup.randomBytes, pendingTimers: pendingTimerCount() };
+    },
+  };
+}
+
+function toResponse(pending) {
+  if (pending.head === null) throw new Error(".NET finished the request without a response");
+  const parts = pending.head.split("\n");
+  const headers = new Headers();
+  for (let i = 1; i + 1 < parts.length; i += 2) headers.append(parts[i], parts[i + 1]);
+  const status = Number(parts[0]);
+  const hasBody = status !== 204 && status !== 304 && pending.body.length > 0;
+  return new Response(hasBody ? pending.body : null, { status, headers });
+}
+
+/** Points the .NET loader at the bundled assets: nothing is downloaded and no wasm is compiled from bytes. */
+function wireAssets(config, assets) {
+  const resources = config.resources;
+  for (const asset of resources.jsModuleRuntime) asset.moduleExports = assets.runtime;
+  for (const asset of resources.jsModuleNative) asset.moduleExports = assets.native;
+  for (const asset of resources.wasmNative) {
+    const response = {
+      ok: true,
+      status: 200,
+      url: asset.name,
+      precompiled: assets.nativeWasm,
+      headers: { get: (name) => (String(name).toLowerCase() === "content-type" ? "application/wasm" : null) },
+      arrayBuffer: () => { throw new Error("dotnet.native.wasm is bundled precompiled"); },
+    };
+    asset.pendingDownload = { name: asset.name, url: asset.name, response: Promise.resolve(response) };
+  }
+  for (const asset of [...(resources.coreAssembly ?? []), ...(resources.assembly ?? [])]) {
+    const bytes = assets.assemblies[asset.name];
+    if (!bytes) throw new Error(`pmcp: the bundle lacks ${asset.name}; rebuild with dotnet pmcp deploy build`);
+    asset.buffer = bytes;
+  }
+  config.disableIntegrityCheck = true;
+}
+
+// The loader compiles dotnet.native.wasm with WebAssembly.compileStreaming(response), which workerd lacks and which
+// would compile from bytes anyway; hand it the module wrangler precompiled.
+WebAssembly.compileStreaming = async (source) => {
+  const response = await source;
+  if (response?.precompiled) return response.precompiled;
+  throw new Error("pmcp: only the bundled dotnet.native.wasm can be compiled in workerd");
+};
