@@ -44,15 +44,20 @@ internal sealed class WorkerBundle(ServerProject project)
     private async Task<string> BuildServerProjectAsync(CancellationToken cancellationToken)
     {
         var build = await ChildProcess.RunAsync(
-            "dotnet", ["build", project.ProjectFile.FullName, "-c", Configuration, "-nologo", "-v:q", "-clp:ErrorsOnly;NoSummary", "-getProperty:TargetPath"],
+            "dotnet", ["build", project.ProjectFile.FullName, "-c", Configuration, "-nologo", "-v:q", "-clp:ErrorsOnly;NoSummary"],
             project.Directory, cancellationToken);
-        var targetPath = build.Output.Trim().Split('\n')[^1].Trim();
-        if (build.ExitCode != 0 || !File.Exists(targetPath))
+        if (build.ExitCode != 0)
         {
             throw new CliException($"{project.Name} did not build; fix the errors below and run the command again.\n{build.Output.Trim()}");
         }
 
-        return targetPath;
+        var query = await ChildProcess.RunAsync(
+            "dotnet", ["msbuild", project.ProjectFile.FullName, "-nologo", $"-p:Configuration={Configuration}", "-getProperty:TargetPath"],
+            project.Directory, cancellationToken);
+        var targetPath = query.Output.Trim();
+        return query.ExitCode == 0 && File.Exists(targetPath)
+            ? targetPath
+            : throw new CliException($"Cannot find {project.Name}'s built assembly (MSBuild said: {targetPath}).");
     }
 
     private void Assemble(string publishDirectory)

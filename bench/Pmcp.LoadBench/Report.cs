@@ -1,0 +1,111 @@
+using System.Globalization;
+using System.Runtime.InteropServices;
+using System.Text;
+
+namespace Pmcp.LoadBench;
+
+/// <summary>
+/// The Markdown report: medians across rounds, the ratio ours/official, then every round. It names no machine path,
+/// so it can be committed as it is.
+/// </summary>
+internal static class Report
+{
+    private const double TargetRatio = 1.5;
+
+    public static string Render(LoadOptions options, IReadOnlyList<PeerServer> servers, IReadOnlyList<RoundResult> rounds, DateTimeOffset when)
+    {
+        var text = new StringBuilder();
+        var ours = servers[0];
+        var peer = servers[1];
+        text.Line($"# Native load benchmark, {when:yyyy-MM-dd}");
+        text.Line();
+        text.Line($"`tools/call echo` at {options.Concurrency} concurrent keep-alive connections, {options.Rounds} rounds alternating "
+            + $"{string.Join(" / ", servers.Select(s => s.Name))}, each round {options.Warmup.TotalSeconds:0.#} s warm-up + {options.Duration.TotalSeconds:0.#} s measured.");
+        text.Line();
+        text.Line($"- Machine: {Environment.ProcessorCount} cores ({CpuModel()}), {RuntimeInformation.OSDescription}; the load client and the server share it.");
+        text.Line($"- Runtime: {RuntimeInformation.FrameworkDescription}, Release builds, Kestrel on 127.0.0.1 (HTTP/1.1) for both.");
+        text.Line($"- Both servers: {options.Gc} GC, non-concurrent; tiered PGO on; logging off (`Logging__LogLevel__Default=None`).");
+        text.Line("- Client: C# `HttpClient` over `SocketsHttpHandler`, one connection per worker; every answer is checked for the echoed, unique message.");
+        foreach (var server in servers)
+        {
+            text.Line($"- {server.Name}: {server.Notes}.");
+        }
+
+        text.Line();
+        text.Line("## Medians across rounds");
+        text.Line();
+        text.Line("| Server | req/s | p50 ms | p99 ms | failures (all rounds) | server CPU µs/req | server cores busy | peak RSS MiB | cold start ms |");
+        text.Line("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
+        foreach (var server in servers)
+        {
+            var mine = rounds.Where(r => r.Server == server).ToList();
+            text.Line($"| {server.Name} | {Median(mine, r => r.RequestsPerSecond):0} | {Median(mine, r => r.P50Ms):0.00} | {Median(mine, r => r.P99Ms):0.00} "
+                + $"| {mine.Sum(r => r.Sample.Failures)} | {Median(mine, r => r.ServerCpuMicrosPerRequest):0} | {Median(mine, r => r.ServerCores):0.00} "
+                + $"| {Median(mine, r => r.PeakRssBytes / 1048576.0):0.0} | {Median(mine, r => r.ColdStart.TotalMilliseconds):0} |");
+        }
+
+        var ratio = Median(rounds.Where(r => r.Server == ours).ToList(), r => r.RequestsPerSecond)
+            / Median(rounds.Where(r => r.Server == peer).ToList(), r => r.RequestsPerSecond);
+        var cpuRatio = Median(rounds.Where(r => r.Server == peer).ToList(), r => r.ServerCpuMicrosPerRequest)
+            / Median(rounds.Where(r => r.Server == ours).ToList(), r => r.ServerCpuMicrosPerRequest);
+        var perRound = rounds.GroupBy(r => r.Round)
+            .Select(g => g.First(r => r.Server == ours).RequestsPerSecond / g.First(r => r.Server == peer).RequestsPerSecond)
+            .ToList();
+        text.Line();
+        text.Line($"**Ratio ours/official, req/s: {ratio:0.00}×** (per round: {string.Join(", ", perRound.Select(r => r.ToString("0.00", CultureInfo.InvariantCulture)))}; "
+            + $"target ≥ {TargetRatio:0.0}×: {(ratio >= TargetRatio ? "met" : "not met")}). "
+            + $"Server CPU per request, official/ours: {cpuRatio:0.00}×.");
+        text.Line();
+        text.Line("## Every round");
+        text.Line();
+        text.Line("| Round | Server | req/s | p50 ms | p99 ms | failures | server CPU µs/req | server cores | client cores | peak RSS MiB | RSS at end MiB | cold start ms |");
+        text.Line("| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
+        foreach (var r in rounds)
+        {
+            text.Line($"| {r.Round} | {r.Server.Name} | {r.RequestsPerSecond:0} | {r.P50Ms:0.00} | {r.P99Ms:0.00} | {r.Sample.Failures} | {r.ServerCpuMicrosPerRequest:0} "
+                + $"| {r.ServerCores:0.00} | {r.ClientCores:0.00} | {r.PeakRssBytes / 1048576.0:0.0} | {r.RssBytes / 1048576.0:0.0} | {r.ColdStart.TotalMilliseconds:0} |");
+        }
+
+        var failures = rounds.Where(r => r.Sample.FirstFailure is not null).Select(r => $"{r.Server.Name}, round {r.Round}: {r.Sample.FirstFailure}").ToList();
+        if (failures.Count > 0)
+        {
+            text.Line();
+            text.Line("First failure seen:");
+            foreach (var failure in failures)
+            {
+                text.Line($"- {failure}");
+            }
+        }
+
+        text.Line();
+        text.Line("Server CPU is the server process's utime + stime over the measured window (from /proc), divided by the correct answers: "
+            + "it does not depend on how much CPU the client takes. Peak RSS is VmHWM at the end of the window.");
+        return text.ToString();
+    }
+
+    private static double Median(List<RoundResult> rounds, Func<RoundResult, double> value)
+    {
+        var sorted = rounds.Select(value).Order().ToList();
+        return sorted.Count == 0 ? double.NaN
+            : sorted.Count % 2 == 1 ? sorted[sorted.Count / 2]
+            : (sorted[(sorted.Count / 2) - 1] + sorted[sorted.Count / 2]) / 2;
+    }
+
+    private static string CpuModel()
+    {
+        try
+        {
+            var line = File.ReadLines("/proc/cpuinfo").FirstOrDefault(l => l.StartsWith("model name", StringComparison.Ordinal));
+            return line?.Split(':', 2)[1].Trim() ?? "unknown CPU";
+        }
+        catch (IOException)
+        {
+            return "unknown CPU";
+        }
+    }
+
+    // The project runs with invariant globalization, so numbers read the same on every machine.
+    private static void Line(this StringBuilder text, string line) => text.Append(line).Append('\n');
+
+    private static void Line(this StringBuilder text) => text.Append('\n');
+}

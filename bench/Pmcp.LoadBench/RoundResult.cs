@@ -1,0 +1,27 @@
+namespace Pmcp.LoadBench;
+
+/// <summary>One server's figures in one round: the client's view plus the server process's CPU and memory.</summary>
+internal sealed record RoundResult(
+    PeerServer Server,
+    int Round,
+    LoadSample Sample,
+    TimeSpan ColdStart,
+    TimeSpan ServerCpu,
+    TimeSpan ClientCpu,
+    long PeakRssBytes,
+    long RssBytes)
+{
+    public double RequestsPerSecond => Sample.RequestsPerSecond;
+
+    public double P50Ms => Sample.LatencyMs(50);
+
+    public double P99Ms => Sample.LatencyMs(99);
+
+    /// <summary>Server CPU (user + system) per correct answer, in microseconds: independent of the client's own cost.</summary>
+    public double ServerCpuMicrosPerRequest => Sample.Requests == 0 ? double.NaN : ServerCpu.TotalMicroseconds / Sample.Requests;
+
+    /// <summary>Share of the machine's cores the server used during the window.</summary>
+    public double ServerCores => ServerCpu / Sample.Elapsed;
+
+    public double ClientCores => ClientCpu / Sample.Elapsed;
+}

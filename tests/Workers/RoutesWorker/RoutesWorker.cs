@@ -1,0 +1,44 @@
+using System.Globalization;
+using Pmcp.Protocol;
+using Pmcp.Server;
+using Pmcp.Workers;
+using Pmcp.Workers.Http;
+using Pmcp.Workers.Routing;
+
+namespace RoutesWorker;
+
+/// <summary>Routes that exercise the Workers runtime: MCP, failures, timers, the environment and logging.</summary>
+public sealed class RoutesWorker : IWorker
+{
+    private static readonly McpServer Server = McpServer.CreateBuilder("routes-worker", "1.0.0")
+        .Tool<string>("fail", "Always throws", _ => throw new InvalidOperationException("tool failed on purpose"))
+        .Tool<string>("slow", "Waits 20 ms on a .NET timer, then answers", async context =>
+        {
+            await Task.Delay(20, context.CancellationToken);
+            return "slow done";
+        })
+        .Build();
+
+    private static readonly Router Routes = new Router()
+        .Get("/health", (_, _) => Response.Ok("OK"))
+        .Post("/mcp", McpEndpoint.Create(Server))
+        .Get("/throw", Throw)
+        .Get("/delay/:ms", async (_, route) =>
+        {
+            var ms = int.Parse(route.Param("ms"), CultureInfo.InvariantCulture);
+            await Task.Delay(ms);
+            return Response.Ok($"waited {ms} ms");
+        })
+        .Get("/env/:name", (_, route) => route.Env.GetOrDefault(route.Param("name")) is { } value ? Response.Ok(value) : Response.Text("unset", 404))
+        .Get("/var/:name", (_, route) => Response.Ok(route.Env.Var(route.Param("name"))))
+        .Get("/hash/:text", (_, route) => Response.Ok(route.Param("text").GetHashCode().ToString(CultureInfo.InvariantCulture)))
+        .Get("/log/:text", (_, route) =>
+        {
+            Log.Info("routes-worker log: " + route.Param("text"));
+            return Response.Ok("logged");
+        });
+
+    private static Response Throw(Request request, RouteContext route) => throw new InvalidOperationException("route failed on purpose");
+
+    public static Task<Response> FetchAsync(Request request, Env env, Context context) => Routes.RunAsync(request, env, context);
+}
