@@ -54,7 +54,7 @@ public sealed class McpEndpoint
         var path = routed ? handler.Options.McpPath : request.Path;
         var mcpRequest = new McpHttpRequest(request.Method, path, name => request.Headers[name], request.Body) { Aborted = request.Aborted };
         var response = await handler.HandleAsync(mcpRequest).ConfigureAwait(false);
-        return await ToResponseAsync(response).ConfigureAwait(false);
+        return ToResponse(response);
     }
 
     private static StreamableHttpOptions OptionsFrom((string? ApiKey, string? Hosts, string? Origins) settings, bool routed)
@@ -81,8 +81,8 @@ public sealed class McpEndpoint
     private static string[] Split(string? list) =>
         list?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) ?? [];
 
-    /// <summary>Workers get the whole body at once; an event stream is collected first (its events arrive together).</summary>
-    private static async Task<Response> ToResponseAsync(McpHttpResponse response)
+    /// <summary>An event stream stays a stream: progress, logs and requests to the client reach it as they happen.</summary>
+    private static Response ToResponse(McpHttpResponse response)
     {
         var headers = new Headers();
         foreach (var (name, value) in response.Headers)
@@ -90,17 +90,6 @@ public sealed class McpEndpoint
             headers.Append(name, value);
         }
 
-        if (response.EventStream is not { } events)
-        {
-            return new Response(response.StatusCode, response.Body, headers);
-        }
-
-        using var buffer = new MemoryStream();
-        await foreach (var chunk in events.ConfigureAwait(false))
-        {
-            buffer.Write(chunk.Span);
-        }
-
-        return new Response(response.StatusCode, buffer.ToArray(), headers);
+        return new Response(response.StatusCode, response.Body, headers) { BodyStream = response.EventStream };
     }
 }

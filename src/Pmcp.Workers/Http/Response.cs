@@ -13,6 +13,13 @@ public sealed class Response(int status, ReadOnlyMemory<byte> body, Headers? hea
 
     public ReadOnlyMemory<byte> Body { get; } = body;
 
+    /// <summary>When set, the body is streamed chunk by chunk as it is produced (server-sent events) instead of <see cref="Body"/>.</summary>
+    public IAsyncEnumerable<ReadOnlyMemory<byte>>? BodyStream { get; init; }
+
+    /// <summary>A streamed response, such as <c>text/event-stream</c>.</summary>
+    public static Response Stream(IAsyncEnumerable<ReadOnlyMemory<byte>> chunks, string contentType, int status = 200) =>
+        new(status, ReadOnlyMemory<byte>.Empty, new Headers().Set("Content-Type", contentType)) { BodyStream = chunks };
+
     /// <summary>200 with a text body.</summary>
     public static Response Ok(string text) => Text(text);
 

@@ -17,6 +17,16 @@ internal static partial class JsHost
     [JSImport("respond", Module)]
     public static partial void Respond(int requestId, string head, [JSMarshalAs<JSType.MemoryView>] ArraySegment<byte> body);
 
+    /// <summary>Starts a streamed response: the host answers the request now and feeds the body as chunks arrive.</summary>
+    [JSImport("streamStart", Module)]
+    public static partial void StreamStart(int requestId, string head);
+
+    [JSImport("streamWrite", Module)]
+    public static partial void StreamWrite(int requestId, [JSMarshalAs<JSType.MemoryView>] ArraySegment<byte> chunk);
+
+    [JSImport("streamEnd", Module)]
+    public static partial void StreamEnd(int requestId, string? error);
+
     [JSImport("waitUntil", Module)]
     public static partial void WaitUntil(int requestId, [JSMarshalAs<JSType.Promise<JSType.Void>>] Task task);
 

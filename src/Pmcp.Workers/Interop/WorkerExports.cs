@@ -1,4 +1,5 @@
 using System.ComponentModel;
+using System.Runtime.InteropServices;
 using System.Runtime.InteropServices.JavaScript;
 using System.Runtime.Versioning;
 using System.Text;
@@ -39,8 +40,37 @@ public static partial class WorkerExports
             response = Response.Text("Internal Server Error", 500);
         }
 
-        JsHost.Respond(requestId, Head(response), response.Body.ToArray());
+        if (response.BodyStream is { } chunks)
+        {
+            await StreamAsync(requestId, response, chunks).ConfigureAwait(false);
+            return;
+        }
+
+        JsHost.Respond(requestId, Head(response), Segment(response.Body));
     }
+
+    private static async Task StreamAsync(int requestId, Response response, IAsyncEnumerable<ReadOnlyMemory<byte>> chunks)
+    {
+        JsHost.StreamStart(requestId, Head(response));
+        try
+        {
+            await foreach (var chunk in chunks.ConfigureAwait(false))
+            {
+                JsHost.StreamWrite(requestId, Segment(chunk));
+            }
+
+            JsHost.StreamEnd(requestId, null);
+        }
+        catch (Exception e)
+        {
+            // The head is sent, so the status cannot change any more: end the stream and say why in the log.
+            Log.Error($"A streamed response failed: {e.GetType().Name}: {e.Message}");
+            JsHost.StreamEnd(requestId, e.Message);
+        }
+    }
+
+    private static ArraySegment<byte> Segment(ReadOnlyMemory<byte> bytes) =>
+        MemoryMarshal.TryGetArray(bytes, out var segment) ? segment : new ArraySegment<byte>(bytes.ToArray());
 
     private static string SafePath(string url) => Uri.TryCreate(url, UriKind.Absolute, out var uri) ? uri.AbsolutePath : "(bad url)";
 

@@ -35,6 +35,24 @@ export async function createWorker(assets) {
         pending.body = body.slice(); // the view points into .NET memory, valid only during this call
       }
     },
+    streamStart(requestId, head) {
+      const pending = requests.get(requestId);
+      if (!pending) return;
+      const { readable, writable } = new TransformStream();
+      pending.head = head;
+      pending.body = readable;
+      pending.writer = writable.getWriter();
+      pending.headReady();
+    },
+    streamWrite(requestId, chunk) {
+      // The client may have gone; a failed write must not fail .NET's loop, which ends on its own.
+      requests.get(requestId)?.writer?.write(chunk.slice()).catch(() => {});
+    },
+    streamEnd(requestId, error) {
+      const writer = requests.get(requestId)?.writer;
+      if (!writer) return;
+      (error ? writer.abort(new Error(error)) : writer.close()).catch(() => {});
+    },
     waitUntil(requestId, promise) {
       const ctx = requests.get(requestId)?.ctx;
       if (ctx) ctx.waitUntil(awaitDotnet(promise));
@@ -78,16 +96,25 @@ export async function createWorker(assets) {
     return toResponse(await invoke(request.method, request.url, headers, body, env, ctx));
   }
 
+  /**
+   * Runs one request in .NET. A plain response is complete when .NET's task ends; a streamed one (server-sent
+   * events) is answered as soon as its head is known, and .NET keeps writing the body while the client reads it.
+   */
   async function invoke(method, url, headers, body, env, ctx) {
     const id = nextRequestId++;
-    const pending = { env, ctx, head: null, body: null };
+    let headReady;
+    const streamed = new Promise((resolve) => { headReady = resolve; });
+    const pending = { env, ctx, head: null, body: null, writer: null, headReady };
     requests.set(id, pending);
-    try {
-      await awaitDotnet(entry.FetchAsync(id, method, url, headers, body));
-      return pending;
-    } finally {
-      requests.delete(id);
+    const work = awaitDotnet(entry.FetchAsync(id, method, url, headers, body)).finally(() => requests.delete(id));
+    await Promise.race([work, streamed]);
+    if (pending.writer !== null) {
+      const rest = work.catch((e) => console.error("pmcp: a streamed response failed:", e?.stack ?? String(e)));
+      if (ctx) ctx.waitUntil(rest);
+    } else {
+      await work;
     }
+    return pending;
   }
 
   try {
@@ -129,6 +156,7 @@ function toResponse(pending) {
   const headers = new Headers();
   for (let i = 1; i + 1 < parts.length; i += 2) headers.append(parts[i], parts[i + 1]);
   const status = Number(parts[0]);
+  if (pending.writer !== null) return new Response(pending.body, { status, headers });
   const hasBody = status !== 204 && status !== 304 && pending.body.length > 0;
   return new Response(hasBody ? pending.body : null, { status, headers });
 }
