@@ -1,6 +1,6 @@
 using System.Net.Http.Headers;
 using System.Text;
-using Pmcp.IntegrationTests.Infrastructure;
+using Pmcp.Testing;
 using Pmcp.Server;
 
 namespace Pmcp.IntegrationTests;

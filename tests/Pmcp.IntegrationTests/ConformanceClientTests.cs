@@ -1,6 +1,6 @@
 using Conformance;
-using Pmcp.IntegrationTests.Infrastructure;
-using static Pmcp.IntegrationTests.Infrastructure.McpClientDriver;
+using Pmcp.Testing;
+using static Pmcp.Testing.McpClientDriver;
 
 namespace Pmcp.IntegrationTests;
 

@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
 using Conformance;
-using Pmcp.IntegrationTests.Infrastructure;
+using Pmcp.Testing;
 
 namespace Pmcp.IntegrationTests;
 

@@ -1,7 +1,7 @@
 using System.Text.Json.Nodes;
 using HelloWorld;
-using Pmcp.IntegrationTests.Infrastructure;
-using static Pmcp.IntegrationTests.Infrastructure.McpClientDriver;
+using Pmcp.Testing;
+using static Pmcp.Testing.McpClientDriver;
 
 namespace Pmcp.IntegrationTests;
 

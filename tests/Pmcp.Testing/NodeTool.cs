@@ -1,13 +1,13 @@
 using System.Diagnostics;
 using System.Text;
 
-namespace Pmcp.IntegrationTests.Infrastructure;
+namespace Pmcp.Testing;
 
 /// <summary>
 /// Runs the Node side of the tests (tests/e2e). A missing Node or missing npm packages is a failure with the fix
 /// in the message, never a skip.
 /// </summary>
-internal static class NodeTool
+public static class NodeTool
 {
     public static async Task<(int ExitCode, string StdOut, string StdErr)> RunAsync(string script, IEnumerable<string> arguments, TimeSpan timeout, string? node = null)
     {

@@ -2,10 +2,10 @@ using Microsoft.AspNetCore.Builder;
 using Pmcp.Server;
 using Pmcp.Workers.Local.Hosting;
 
-namespace Pmcp.IntegrationTests.Infrastructure;
+namespace Pmcp.Testing;
 
 /// <summary>A server running in this process on Kestrel, on a free loopback port.</summary>
-internal sealed class NativeServer : IAsyncDisposable
+public sealed class NativeServer : IAsyncDisposable
 {
     private readonly WebApplication _app;
 

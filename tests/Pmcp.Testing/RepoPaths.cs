@@ -1,7 +1,7 @@
-namespace Pmcp.IntegrationTests.Infrastructure;
+namespace Pmcp.Testing;
 
 /// <summary>Folders of this checkout that the tests use.</summary>
-internal static class RepoPaths
+public static class RepoPaths
 {
     public static string Root { get; } = FindRoot();
 

@@ -1,0 +1,139 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json.Nodes;
+
+namespace Pmcp.WorkerdTests;
+
+/// <summary>The Workers runtime under load and failure, inside workerd: timers, exceptions, the environment, logs.</summary>
+[Collection("workerd")]
+public sealed class WorkerRuntimeTests(WorkerdFixture workers) : IDisposable
+{
+    private readonly HttpClient _http = new() { Timeout = TimeSpan.FromSeconds(60) };
+
+    public void Dispose() => _http.Dispose();
+
+    [Fact]
+    public async Task TwoThousandRequestsThirtyTwoAtATimeAreAllAnswered()
+    {
+        using var gate = new SemaphoreSlim(32);
+        var calls = Enumerable.Range(0, 2000).Select(async i =>
+        {
+            await gate.WaitAsync();
+            try
+            {
+                using var response = await PostMcpAsync(workers.HelloWorld.McpUrl,
+                    "{\"jsonrpc\":\"2.0\",\"id\":" + i + ",\"method\":\"tools/call\",\"params\":{\"name\":\"echo\",\"arguments\":{\"message\":\"m" + i + "\"}}}");
+                return (i, (int)response.StatusCode, await response.Content.ReadAsStringAsync());
+            }
+            finally
+            {
+                gate.Release();
+            }
+        });
+
+        var results = await Task.WhenAll(calls);
+
+        Assert.All(results, r =>
+        {
+            Assert.Equal(200, r.Item2);
+            Assert.Equal($"m{r.i}", JsonNode.Parse(r.Item3)!["result"]!["content"]![0]!["text"]!.GetValue<string>());
+        });
+        using var after = await _http.GetAsync(workers.HelloWorld.BaseAddress + "/health");
+        Assert.Equal("OK", await after.Content.ReadAsStringAsync());
+        Assert.DoesNotContain("exited", workers.HelloWorld.Output, StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
+    public async Task ConcurrentAsyncWorkKeepsItsTimersAcrossRequests()
+    {
+        // Each request awaits a .NET timer; workerd drops a request's timers when it ends, so without the host's
+        // re-arming some of these would hang.
+        var calls = Enumerable.Range(0, 64).Select(async i =>
+        {
+            using var response = await _http.GetAsync($"{workers.Routes.BaseAddress}/delay/{5 + (i % 4) * 10}");
+            return await response.Content.ReadAsStringAsync();
+        });
+
+        var answers = await Task.WhenAll(calls);
+
+        Assert.Equal(64, answers.Count(a => a.StartsWith("waited ", StringComparison.Ordinal)));
+        using var slow = await PostMcpAsync(workers.Routes.McpUrl, """{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"slow"}}""");
+        Assert.Contains("slow done", await slow.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task AToolExceptionIsAToolErrorAndTheIsolateStaysHealthy()
+    {
+        using var response = await PostMcpAsync(workers.Routes.McpUrl, """{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"fail"}}""");
+        var result = JsonNode.Parse(await response.Content.ReadAsStringAsync())!["result"]!;
+
+        Assert.True(result["isError"]!.GetValue<bool>());
+        Assert.Contains("tool failed on purpose", result["content"]![0]!["text"]!.GetValue<string>(), StringComparison.Ordinal);
+        await AssertHealthyAsync();
+    }
+
+    [Fact]
+    public async Task AnUnhandledRouteExceptionIsA500WithALogLineAndTheIsolateStaysHealthy()
+    {
+        for (var i = 0; i < 3; i++)
+        {
+            using var response = await _http.GetAsync(workers.Routes.BaseAddress + "/throw");
+            Assert.Equal(HttpStatusCode.InternalServerError, response.StatusCode);
+            Assert.DoesNotContain("route failed on purpose", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        }
+
+        Assert.True(await workers.Routes.OutputContainsAsync("Unhandled InvalidOperationException in GET /throw: route failed on purpose", TimeSpan.FromSeconds(10)), workers.Routes.Output);
+        await AssertHealthyAsync();
+    }
+
+    [Fact]
+    public async Task EnvironmentVarsReachCSharpAndAMissingOneNamesTheFix()
+    {
+        using var set = await _http.GetAsync(workers.Routes.BaseAddress + "/env/PMCP_ALLOWED_HOSTS");
+        using var missing = await _http.GetAsync(workers.Routes.BaseAddress + "/var/NOT_DECLARED");
+
+        Assert.Equal("localhost,127.0.0.1,[::1]", await set.Content.ReadAsStringAsync());
+        Assert.Equal(HttpStatusCode.InternalServerError, missing.StatusCode);
+        Assert.True(await workers.Routes.OutputContainsAsync("No var 'NOT_DECLARED'. Declare it in wrangler.toml under [vars]", TimeSpan.FromSeconds(10)), workers.Routes.Output);
+    }
+
+    [Fact]
+    public async Task CSharpLogsShowInWranglerDev()
+    {
+        var marker = Guid.NewGuid().ToString("N");
+        using var response = await _http.GetAsync($"{workers.Routes.BaseAddress}/log/{marker}");
+
+        Assert.Equal("logged", await response.Content.ReadAsStringAsync());
+        Assert.True(await workers.Routes.OutputContainsAsync("routes-worker log: " + marker, TimeSpan.FromSeconds(10)), workers.Routes.Output);
+    }
+
+    [Fact]
+    public async Task AForeignHostIsRefusedWhenServingOnLoopback()
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, workers.HelloWorld.McpUrl)
+        {
+            Content = new StringContent("""{"jsonrpc":"2.0","id":1,"method":"ping"}""", Encoding.UTF8, "application/json"),
+        };
+        request.Headers.TryAddWithoutValidation("Origin", "http://evil.example.com");
+
+        using var response = await _http.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+    }
+
+    private async Task AssertHealthyAsync()
+    {
+        using var response = await PostMcpAsync(workers.Routes.McpUrl, """{"jsonrpc":"2.0","id":9,"method":"tools/list"}""");
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Contains("\"slow\"", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    private Task<HttpResponseMessage> PostMcpAsync(string url, string body)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post, url) { Content = new StringContent(body, Encoding.UTF8) };
+        request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+        request.Headers.TryAddWithoutValidation("Accept", "application/json, text/event-stream");
+        return _http.SendAsync(request);
+    }
+}

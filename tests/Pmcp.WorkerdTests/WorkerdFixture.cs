@@ -1,0 +1,117 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using Pmcp.Testing;
+
+namespace Pmcp.WorkerdTests;
+
+/// <summary>
+/// Builds each test Worker to WebAssembly once and serves it with <c>dotnet pmcp dev</c> (wrangler dev --local, real
+/// workerd) for the whole test run. Wrangler comes from the CLI's own first-use install, into a tools folder of the
+/// checkout, so the tests take the user's path.
+/// </summary>
+public sealed class WorkerdFixture : IAsyncLifetime
+{
+    public static IReadOnlyDictionary<string, string> Environment { get; } = new Dictionary<string, string>
+    {
+        ["PMCP_TOOLS_DIR"] = Path.Combine(RepoPaths.E2e, ".pmcp-tools"),
+    };
+
+    public RunningWorker HelloWorld { get; private set; } = null!;
+
+    public RunningWorker Conformance { get; private set; } = null!;
+
+    public RunningWorker Routes { get; private set; } = null!;
+
+    public async Task InitializeAsync()
+    {
+        // One after another: the three builds share Pmcp's projects.
+        HelloWorld = await RunningWorker.StartAsync("samples/HelloWorld");
+        Conformance = await RunningWorker.StartAsync("samples/Conformance");
+        Routes = await RunningWorker.StartAsync("tests/Workers/RoutesWorker");
+    }
+
+    public async Task DisposeAsync()
+    {
+        foreach (var worker in new[] { HelloWorld, Conformance, Routes })
+        {
+            if (worker is not null)
+            {
+                await worker.DisposeAsync();
+            }
+        }
+    }
+
+    public static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
+
+/// <summary>One <c>dotnet pmcp dev</c> process serving a Worker in workerd.</summary>
+public sealed class RunningWorker : IAsyncDisposable
+{
+    private RunningWorker(CliProcess process, string mcpUrl)
+    {
+        Process = process;
+        McpUrl = mcpUrl;
+    }
+
+    public CliProcess Process { get; }
+
+    public string McpUrl { get; }
+
+    public string BaseAddress => McpUrl[..^"/mcp".Length];
+
+    /// <summary>Everything dev, wrangler and the Worker's console printed so far.</summary>
+    public string Output => Process.Output;
+
+    public static async Task<RunningWorker> StartAsync(string project, params string[] extraArguments)
+    {
+        var port = WorkerdFixture.FreePort().ToString(CultureInfo.InvariantCulture);
+        var process = CliProcess.Start(WorkerdFixture.Environment, ["dev", project, "--port", port, .. extraArguments]);
+        try
+        {
+            return new RunningWorker(process, await process.EndpointAsync(TimeSpan.FromMinutes(6)));
+        }
+        catch
+        {
+            await process.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>Waits until the output holds <paramref name="text"/> (console lines arrive a little after responses).</summary>
+    public async Task<bool> OutputContainsAsync(string text, TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (!Output.Contains(text, StringComparison.Ordinal))
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                return false;
+            }
+
+            await Task.Delay(100);
+        }
+
+        return true;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        try
+        {
+            await Process.InterruptAsync(TimeSpan.FromSeconds(20));
+        }
+        finally
+        {
+            await Process.DisposeAsync();
+        }
+    }
+}
+
+[CollectionDefinition("workerd")]
+public sealed class WorkerdTestGroup : ICollectionFixture<WorkerdFixture>;
