@@ -3,9 +3,10 @@ using System.Text.Json.Serialization;
 
 namespace HelloWorld;
 
-/// <summary>JSON metadata for the tools' types, generated at compile time (no reflection in WebAssembly).</summary>
+/// <summary>
+/// JSON metadata for the tools' complex types, generated at compile time (no reflection in WebAssembly). Primitive
+/// arguments need none: the generated code reads them itself.
+/// </summary>
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web)]
-[JsonSerializable(typeof(QueryInput))]
-[JsonSerializable(typeof(EchoInput))]
 [JsonSerializable(typeof(User[]))]
 internal sealed partial class HelloWorldJsonContext : JsonSerializerContext;

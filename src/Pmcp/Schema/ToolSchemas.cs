@@ -84,8 +84,9 @@ internal static class ToolSchemas
         var present = required.Select(n => n?.GetValue<string>()).ToHashSet(StringComparer.Ordinal);
         foreach (var property in typeInfo.Properties)
         {
+            // Init-only properties come as "parameters" too (member initializers); only constructor parameters are required.
             var mustHave = property.IsRequired
-                || property.AssociatedParameter is { HasDefaultValue: false, IsNullable: false };
+                || property.AssociatedParameter is { HasDefaultValue: false, IsNullable: false, IsMemberInitializer: false };
             if (mustHave && present.Add(property.Name))
             {
                 required.Add((JsonNode)JsonValue.Create(property.Name));

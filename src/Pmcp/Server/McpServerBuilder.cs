@@ -1,3 +1,4 @@
+using System.ComponentModel;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using System.Text.Json.Serialization.Metadata;
@@ -107,6 +108,26 @@ public sealed class McpServerBuilder
         ArgumentNullException.ThrowIfNull(handler);
         var registration = new ToolRegistration(tool, handler);
         _tools.Add(_ => registration);
+        return this;
+    }
+
+    /// <summary>
+    /// A tool made when the server is built, from the server's JSON options (to resolve its types' metadata).
+    /// The code generated for <see cref="McpToolAttribute"/> methods adds its tools this way.
+    /// </summary>
+    [EditorBrowsable(EditorBrowsableState.Never)]
+    public McpServerBuilder Tool(Func<JsonSerializerOptions, ToolRegistration> create)
+    {
+        ArgumentNullException.ThrowIfNull(create);
+        _tools.Add(create);
+        return this;
+    }
+
+    /// <summary>Adds the tools of a <see cref="McpToolSetAttribute"/> class, described and bound by generated code.</summary>
+    public McpServerBuilder WithTools<TToolSet>()
+        where TToolSet : IMcpToolSet
+    {
+        TToolSet.AddTools(this);
         return this;
     }
 

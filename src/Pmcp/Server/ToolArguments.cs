@@ -1,0 +1,134 @@
+using System.ComponentModel;
+using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
+using Pmcp.Protocol;
+using Pmcp.Schema;
+
+namespace Pmcp.Server;
+
+/// <summary>
+/// Checks and reads a tool's JSON arguments; called by the code that Pmcp's source generator writes for
+/// <see cref="McpToolAttribute"/> methods, and by the builder's typed tools, so both answer a bad call alike.
+/// The readers run after <see cref="Validate"/>, so the JSON kind is already right; they only fail on values
+/// out of the C# type's range or format, naming the field.
+/// </summary>
+[EditorBrowsable(EditorBrowsableState.Never)]
+public static class ToolArguments
+{
+    /// <summary>Throws <see cref="ToolInputException"/> naming the first field that does not fit <paramref name="schema"/>.</summary>
+    public static void Validate(JsonElement arguments, JsonElement schema, string tool)
+    {
+        if (SchemaValidator.Validate(arguments, schema) is { } problem)
+        {
+            throw new ToolInputException($"Invalid arguments for tool '{tool}': {problem}");
+        }
+    }
+
+    /// <summary>Reads a value of a type the generator does not bind itself, with the server's JSON metadata.</summary>
+    public static T Read<T>(JsonElement value, JsonTypeInfo<T> info, string tool, string path)
+    {
+        try
+        {
+            return value.Deserialize(info)!;
+        }
+        catch (JsonException e)
+        {
+            var inner = string.IsNullOrEmpty(e.Path) || e.Path == "$" ? "" : e.Path[1..];
+            throw InvalidAt(tool, (path + inner).TrimStart('.'), FirstSentence(e.Message));
+        }
+    }
+
+    public static string ReadString(JsonElement value, string tool, string path) =>
+        value.GetString() ?? throw NotConvertible(tool, path, "System.String");
+
+    public static bool ReadBoolean(JsonElement value, string tool, string path) =>
+        value.ValueKind switch
+        {
+            JsonValueKind.True => true,
+            JsonValueKind.False => false,
+            _ => throw NotConvertible(tool, path, "System.Boolean"),
+        };
+
+    public static byte ReadByte(JsonElement value, string tool, string path) =>
+        value.ValueKind == JsonValueKind.Number && value.TryGetByte(out var v) ? v : throw NotConvertible(tool, path, "System.Byte");
+
+    public static sbyte ReadSByte(JsonElement value, string tool, string path) =>
+        value.ValueKind == JsonValueKind.Number && value.TryGetSByte(out var v) ? v : throw NotConvertible(tool, path, "System.SByte");
+
+    public static short ReadInt16(JsonElement value, string tool, string path) =>
+        value.ValueKind == JsonValueKind.Number && value.TryGetInt16(out var v) ? v : throw NotConvertible(tool, path, "System.Int16");
+
+    public static ushort ReadUInt16(JsonElement value, string tool, string path) =>
+        value.ValueKind == JsonValueKind.Number && value.TryGetUInt16(out var v) ? v : throw NotConvertible(tool, path, "System.UInt16");
+
+    public static int ReadInt32(JsonElement value, string tool, string path) =>
+        value.ValueKind == JsonValueKind.Number && value.TryGetInt32(out var v) ? v : throw NotConvertible(tool, path, "System.Int32");
+
+    public static uint ReadUInt32(JsonElement value, string tool, string path) =>
+        value.ValueKind == JsonValueKind.Number && value.TryGetUInt32(out var v) ? v : throw NotConvertible(tool, path, "System.UInt32");
+
+    public static long ReadInt64(JsonElement value, string tool, string path) =>
+        value.ValueKind == JsonValueKind.Number && value.TryGetInt64(out var v) ? v : throw NotConvertible(tool, path, "System.Int64");
+
+    public static ulong ReadUInt64(JsonElement value, string tool, string path) =>
+        value.ValueKind == JsonValueKind.Number && value.TryGetUInt64(out var v) ? v : throw NotConvertible(tool, path, "System.UInt64");
+
+    public static float ReadSingle(JsonElement value, string tool, string path) =>
+        value.ValueKind == JsonValueKind.Number && value.TryGetSingle(out var v) && float.IsFinite(v) ? v : throw NotConvertible(tool, path, "System.Single");
+
+    public static double ReadDouble(JsonElement value, string tool, string path) =>
+        value.ValueKind == JsonValueKind.Number && value.TryGetDouble(out var v) && double.IsFinite(v) ? v : throw NotConvertible(tool, path, "System.Double");
+
+    public static decimal ReadDecimal(JsonElement value, string tool, string path) =>
+        value.ValueKind == JsonValueKind.Number && value.TryGetDecimal(out var v) ? v : throw NotConvertible(tool, path, "System.Decimal");
+
+    public static Guid ReadGuid(JsonElement value, string tool, string path) =>
+        value.ValueKind == JsonValueKind.String && value.TryGetGuid(out var v) ? v : throw NotConvertible(tool, path, "System.Guid");
+
+    public static DateTime ReadDateTime(JsonElement value, string tool, string path) =>
+        value.ValueKind == JsonValueKind.String && value.TryGetDateTime(out var v) ? v : throw NotConvertible(tool, path, "System.DateTime");
+
+    public static DateTimeOffset ReadDateTimeOffset(JsonElement value, string tool, string path) =>
+        value.ValueKind == JsonValueKind.String && value.TryGetDateTimeOffset(out var v) ? v : throw NotConvertible(tool, path, "System.DateTimeOffset");
+
+    /// <summary>Any JSON, kept as it came (detached from the request's document).</summary>
+    public static JsonElement ReadJson(JsonElement value, string tool, string path) => value.Clone();
+
+    /// <summary>Reads a JSON array with <paramref name="read"/> for each item, whose path is <c>path[i]</c>.</summary>
+    public static T[] ReadArray<T>(JsonElement value, string tool, string path, Func<JsonElement, string, string, T> read)
+    {
+        ArgumentNullException.ThrowIfNull(read);
+        if (value.ValueKind != JsonValueKind.Array)
+        {
+            throw NotConvertible(tool, path, typeof(T).Name + "[]");
+        }
+
+        var items = new T[value.GetArrayLength()];
+        var i = 0;
+        foreach (var item in value.EnumerateArray())
+        {
+            items[i] = read(item, tool, $"{path}[{i}]");
+            i++;
+        }
+
+        return items;
+    }
+
+    public static List<T> ReadList<T>(JsonElement value, string tool, string path, Func<JsonElement, string, string, T> read) =>
+        [.. ReadArray(value, tool, path, read)];
+
+    /// <summary>The error for a value that fits the schema but not the C# type (a number out of range, a malformed date).</summary>
+    public static ToolInputException NotConvertible(string tool, string path, string typeName) =>
+        InvalidAt(tool, path, $"The JSON value could not be converted to {typeName}.");
+
+    private static ToolInputException InvalidAt(string tool, string path, string problem) =>
+        new(path.Length == 0
+            ? $"Invalid arguments for tool '{tool}': {problem}"
+            : $"Invalid arguments for tool '{tool}' at '{path}': {problem}");
+
+    private static string FirstSentence(string message)
+    {
+        var end = message.IndexOf(". ", StringComparison.Ordinal);
+        return end < 0 ? message : message[..(end + 1)];
+    }
+}

@@ -1,0 +1,41 @@
+using System.ComponentModel;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Text.Json.Serialization.Metadata;
+using Pmcp.Protocol;
+using Pmcp.Schema;
+
+namespace Pmcp.Server;
+
+/// <summary>
+/// Turns what a tool returns into a <see cref="CallToolResult"/>; shared by the builder's typed tools and the code
+/// that Pmcp's source generator writes for <see cref="McpToolAttribute"/> methods.
+/// </summary>
+[EditorBrowsable(EditorBrowsableState.Never)]
+public static class ToolResults
+{
+    /// <summary>A tool that returns nothing (<c>void</c>, <c>Task</c>): MCP needs a content list, so an empty one.</summary>
+    public static CallToolResult Empty() => new();
+
+    public static CallToolResult Text(string text) => CallToolResult.FromText(text);
+
+    public static CallToolResult Content(ContentBlock block) => new() { Content = [block] };
+
+    public static CallToolResult Content(IEnumerable<ContentBlock> blocks) => new() { Content = [.. blocks] };
+
+    /// <summary>
+    /// Any other value: <c>structuredContent</c>, wrapped as <c>{ "result": … }</c> when its schema is not an object
+    /// schema (MCP wants objects), and the same JSON as text for clients that read only content.
+    /// </summary>
+    public static CallToolResult Structured<T>(T value, JsonTypeInfo<T> info, bool wrap)
+    {
+        var element = JsonSerializer.SerializeToElement(value, info);
+        if (wrap)
+        {
+            var obj = new JsonObject { ["result"] = JsonSerializer.SerializeToNode(value, info) };
+            element = ToolSchemas.ToElement(obj);
+        }
+
+        return new CallToolResult { Content = [new TextContent(element.GetRawText())], StructuredContent = element };
+    }
+}
