@@ -28,6 +28,11 @@ internal sealed class WorkerBundle(ServerProject project)
         step($"Compiling {project.Name} to WebAssembly ({(entry.IsMcpServer ? "MCP server" : "Worker")} {entry.TypeName})");
         var workerProject = WorkerProject.Generate(project, entry);
         var publishDirectory = Path.Combine(WorkerProject.Directory(project), "publish");
+        if (Directory.Exists(publishDirectory))
+        {
+            Directory.Delete(publishDirectory, recursive: true); // publish never removes what an earlier build left there
+        }
+
         var publish = await ChildProcess.RunAsync(
             "dotnet", ["publish", workerProject, "-c", Configuration, "-o", publishDirectory, "-nologo", "-v:q", "-clp:ErrorsOnly;NoSummary"],
             project.Directory, cancellationToken);
@@ -71,10 +76,12 @@ internal sealed class WorkerBundle(ServerProject project)
 
         // Assembled beside the old bundle and swapped in at the end, so an interrupted build never leaves half a bundle.
         var staging = OutputDirectory + ".staging-" + Guid.NewGuid().ToString("N")[..8];
+        // Only what the boot configuration names goes into the bundle: every byte counts against the size limit.
+        var assemblies = BootConfigAssemblies(Path.Combine(framework, "dotnet.js"));
         var outputFramework = Directory.CreateDirectory(Path.Combine(staging, "_framework")).FullName;
-        foreach (var file in Directory.GetFiles(framework).Where(f => f.EndsWith(".wasm", StringComparison.Ordinal) || f.EndsWith(".js", StringComparison.Ordinal)))
+        foreach (var file in RuntimeFiles.Concat(assemblies))
         {
-            File.Copy(file, Path.Combine(outputFramework, Path.GetFileName(file)));
+            File.Copy(Path.Combine(framework, file), Path.Combine(outputFramework, file));
         }
 
         var outputHost = Directory.CreateDirectory(Path.Combine(staging, "pmcp")).FullName;
@@ -83,7 +90,6 @@ internal sealed class WorkerBundle(ServerProject project)
             File.Copy(file, Path.Combine(outputHost, Path.GetFileName(file)));
         }
 
-        var assemblies = BootConfigAssemblies(Path.Combine(outputFramework, "dotnet.js"));
         File.WriteAllText(Path.Combine(staging, "assets.gen.mjs"), AssetsModule(assemblies));
         File.WriteAllText(Path.Combine(staging, "shim.mjs"), Shim);
         if (Directory.Exists(OutputDirectory))
@@ -93,6 +99,8 @@ internal sealed class WorkerBundle(ServerProject project)
 
         Directory.Move(staging, OutputDirectory);
     }
+
+    private static readonly string[] RuntimeFiles = ["dotnet.js", "dotnet.runtime.js", "dotnet.native.js", "dotnet.native.wasm"];
 
     /// <summary>.NET 10 embeds the boot configuration in dotnet.js between <c>/*json-start*/</c> and <c>/*json-end*/</c>.</summary>
     private static List<string> BootConfigAssemblies(string dotnetJs)

@@ -1,18 +1,22 @@
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
+using Pmcp.Http;
 
 namespace Pmcp.Workers.Http;
 
 /// <summary>An incoming HTTP request, as a Worker's <c>fetch</c> handler receives it.</summary>
-public sealed class Request(string method, Uri url, Headers headers, ReadOnlyMemory<byte> body)
+public sealed class Request(string method, string url, Headers headers, ReadOnlyMemory<byte> body)
 {
+    private readonly (string Scheme, string Authority, string Path, string Query) _url = UrlText.Split(url);
+
     public string Method { get; } = method;
 
-    public Uri Url { get; } = url;
+    /// <summary>The full URL, as the client sent it (<c>new Uri(request.Url)</c> when you need one).</summary>
+    public string Url { get; } = url;
 
-    /// <summary>The URL's path, such as <c>/mcp</c>.</summary>
-    public string Path => Url.AbsolutePath;
+    /// <summary>The URL's path, such as <c>/mcp</c> (still percent-encoded).</summary>
+    public string Path => _url.Path;
 
     public Headers Headers { get; } = headers;
 
@@ -31,14 +35,13 @@ public sealed class Request(string method, Uri url, Headers headers, ReadOnlyMem
 
     public string? Query(string name)
     {
-        var query = Url.Query.TrimStart('?');
-        foreach (var pair in query.Split('&', StringSplitOptions.RemoveEmptyEntries))
+        foreach (var pair in _url.Query.Split('&', StringSplitOptions.RemoveEmptyEntries))
         {
             var eq = pair.IndexOf('=', StringComparison.Ordinal);
-            var key = Uri.UnescapeDataString(eq < 0 ? pair : pair[..eq]);
+            var key = UrlText.Unescape((eq < 0 ? pair : pair[..eq]).Replace('+', ' '));
             if (key == name)
             {
-                return Uri.UnescapeDataString(eq < 0 ? "" : pair[(eq + 1)..].Replace('+', ' '));
+                return UrlText.Unescape((eq < 0 ? "" : pair[(eq + 1)..]).Replace('+', ' '));
             }
         }
 

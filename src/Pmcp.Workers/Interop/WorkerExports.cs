@@ -3,6 +3,7 @@ using System.Runtime.InteropServices;
 using System.Runtime.InteropServices.JavaScript;
 using System.Runtime.Versioning;
 using System.Text;
+using Pmcp.Http;
 using Pmcp.Workers.Http;
 
 namespace Pmcp.Workers.Interop;
@@ -29,7 +30,7 @@ public static partial class WorkerExports
                 requestHeaders.Append(headers[i], headers[i + 1]);
             }
 
-            var request = new Request(method, new Uri(url), requestHeaders, body);
+            var request = new Request(method, url, requestHeaders, body);
             var context = new Context(task => JsHost.WaitUntil(requestId, task));
             response = await fetch(request, new Env(new JsEnvSource(requestId)), context).ConfigureAwait(false);
         }
@@ -72,7 +73,7 @@ public static partial class WorkerExports
     private static ArraySegment<byte> Segment(ReadOnlyMemory<byte> bytes) =>
         MemoryMarshal.TryGetArray(bytes, out var segment) ? segment : new ArraySegment<byte>(bytes.ToArray());
 
-    private static string SafePath(string url) => Uri.TryCreate(url, UriKind.Absolute, out var uri) ? uri.AbsolutePath : "(bad url)";
+    private static string SafePath(string url) => UrlText.Split(url).Path;
 
     /// <summary>"status\nname\nvalue\n…": header names and values cannot contain newlines.</summary>
     private static string Head(Response response)

@@ -1,3 +1,5 @@
+using Pmcp.Http;
+
 namespace Pmcp.Workers.Routing;
 
 /// <summary>A path pattern such as <c>/notes/:id</c> or <c>/files/*path</c> (the rest of the path).</summary>
@@ -27,7 +29,7 @@ internal sealed class RoutePattern
             var segment = _segments[i];
             if (segment.StartsWith('*'))
             {
-                parameters[segment[1..]] = string.Join('/', parts.Skip(i).Select(Uri.UnescapeDataString));
+                parameters[segment[1..]] = string.Join('/', parts.Skip(i).Select(UrlText.Unescape));
                 return true;
             }
 
@@ -38,7 +40,7 @@ internal sealed class RoutePattern
 
             if (segment.StartsWith(':'))
             {
-                parameters[segment[1..]] = Uri.UnescapeDataString(parts[i]);
+                parameters[segment[1..]] = UrlText.Unescape(parts[i]);
             }
             else if (!string.Equals(segment, parts[i], StringComparison.Ordinal))
             {

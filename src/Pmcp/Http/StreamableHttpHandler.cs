@@ -2,7 +2,6 @@ using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.Json;
 using System.Text.Unicode;
-using System.Threading.Channels;
 using Pmcp.Protocol;
 using Pmcp.Server;
 
@@ -353,10 +352,10 @@ public sealed class StreamableHttpHandler(McpServer server, StreamableHttpOption
         /// </summary>
         private async Task<McpHttpResponse> RespondAsync(JsonRpcMessage message, string version, LoggingLevel? logLevel, Func<int, int> statusFor)
         {
-            Channel<byte[]>? events = accept.EventStream ? Channel.CreateUnbounded<byte[]>(new() { SingleReader = true }) : null;
+            var events = accept.EventStream ? new EventQueue() : null;
             Func<byte[], ValueTask>? send = events is null ? null : bytes =>
             {
-                events.Writer.TryWrite(bytes);
+                events.Enqueue(bytes);
                 return ValueTask.CompletedTask;
             };
             var context = NewContext(version, message, logLevel, send);
@@ -364,15 +363,15 @@ public sealed class StreamableHttpHandler(McpServer server, StreamableHttpOption
 
             if (events is not null && !work.IsCompleted)
             {
-                var first = await Task.WhenAny(work, events.Reader.WaitToReadAsync().AsTask()).ConfigureAwait(false);
-                if (first != work || events.Reader.TryPeek(out _))
+                var first = await Task.WhenAny(work, events.WaitAsync()).ConfigureAwait(false);
+                if (first != work || events.HasItems)
                 {
                     return EventStream(work, events);
                 }
             }
 
             var reply = await work.ConfigureAwait(false);
-            events?.Writer.TryComplete();
+            events?.Complete();
             if (reply is not { } r)
             {
                 // Cancelled by the client: nobody is listening for an answer.
@@ -380,7 +379,7 @@ public sealed class StreamableHttpHandler(McpServer server, StreamableHttpOption
             }
 
             var status = r.ErrorCode is { } code ? statusFor(code) : 200;
-            if (!accept.Json || (events is not null && events.Reader.TryPeek(out _)))
+            if (!accept.Json || (events is not null && events.HasItems))
             {
                 return EventStream(work, events!, status);
             }
@@ -391,7 +390,7 @@ public sealed class StreamableHttpHandler(McpServer server, StreamableHttpOption
         /// <summary>The work behind the event stream this exchange answered with, if any; it may still be running.</summary>
         public Task? StreamingWork { get; private set; }
 
-        private McpHttpResponse EventStream(Task<McpReply?> work, Channel<byte[]> events, int status = 200)
+        private McpHttpResponse EventStream(Task<McpReply?> work, EventQueue events, int status = 200)
         {
             StreamingWork = work;
             return new()
@@ -402,10 +401,10 @@ public sealed class StreamableHttpHandler(McpServer server, StreamableHttpOption
             };
         }
 
-        private static async IAsyncEnumerable<ReadOnlyMemory<byte>> Events(Task<McpReply?> work, Channel<byte[]> events, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+        private static async IAsyncEnumerable<ReadOnlyMemory<byte>> Events(Task<McpReply?> work, EventQueue events, [EnumeratorCancellation] CancellationToken cancellationToken = default)
         {
-            _ = work.ContinueWith(_ => events.Writer.TryComplete(), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
-            await foreach (var notification in events.Reader.ReadAllAsync(cancellationToken).ConfigureAwait(false))
+            _ = work.ContinueWith(_ => events.Complete(), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+            await foreach (var notification in events.ReadAllAsync(cancellationToken).ConfigureAwait(false))
             {
                 yield return SseEvent(notification);
             }

@@ -1,6 +1,6 @@
 using System.ComponentModel;
 using System.Text.Json;
-using System.Text.Json.Nodes;
+using System.Buffers;
 using System.Text.Json.Serialization.Metadata;
 using Pmcp.Protocol;
 using Pmcp.Schema;
@@ -29,13 +29,25 @@ public static class ToolResults
     /// </summary>
     public static CallToolResult Structured<T>(T value, JsonTypeInfo<T> info, bool wrap)
     {
-        var element = JsonSerializer.SerializeToElement(value, info);
-        if (wrap)
+        // Serialized once, straight to bytes: no JsonNode (which would weigh on every Worker that returns structured content).
+        var buffer = new ArrayBufferWriter<byte>(256);
+        using (var writer = new Utf8JsonWriter(buffer, Json.JsonWriting.Options))
         {
-            var obj = new JsonObject { ["result"] = JsonSerializer.SerializeToNode(value, info) };
-            element = ToolSchemas.ToElement(obj);
+            if (wrap)
+            {
+                writer.WriteStartObject();
+                writer.WritePropertyName("result"u8);
+            }
+
+            JsonSerializer.Serialize(writer, value, info);
+            if (wrap)
+            {
+                writer.WriteEndObject();
+            }
         }
 
+        using var document = JsonDocument.Parse(buffer.WrittenMemory);
+        var element = document.RootElement.Clone();
         return new CallToolResult { Content = [new TextContent(element.GetRawText())], StructuredContent = element };
     }
 }

@@ -92,10 +92,10 @@ internal sealed class UriTemplate
             foreach (var pair in queryString.Split('&', StringSplitOptions.RemoveEmptyEntries))
             {
                 var eq = pair.IndexOf('=', StringComparison.Ordinal);
-                var name = Uri.UnescapeDataString(eq < 0 ? pair : pair[..eq]);
+                var name = Http.UrlText.Unescape(eq < 0 ? pair : pair[..eq]);
                 if (_queryNames.Contains(name, StringComparer.Ordinal))
                 {
-                    variables[name] = Uri.UnescapeDataString(eq < 0 ? "" : pair[(eq + 1)..]);
+                    variables[name] = Http.UrlText.Unescape(eq < 0 ? "" : pair[(eq + 1)..]);
                 }
             }
         }
@@ -129,7 +129,7 @@ internal sealed class UriTemplate
         {
             if (Match(uri, end, partIndex + 1, variables))
             {
-                variables[part.Variable!] = Uri.UnescapeDataString(uri[position..end]);
+                variables[part.Variable!] = Http.UrlText.Unescape(uri[position..end]);
                 return true;
             }
         }
