@@ -109,6 +109,16 @@ public sealed class WorkerRuntimeTests(WorkerdFixture workers) : IDisposable
     }
 
     [Fact]
+    public async Task WaitUntilWorkRunsAfterTheResponse()
+    {
+        var marker = Guid.NewGuid().ToString("N");
+        using var response = await _http.GetAsync($"{workers.Routes.BaseAddress}/after/{marker}");
+
+        Assert.Equal("answered first", await response.Content.ReadAsStringAsync());
+        Assert.True(await workers.Routes.OutputContainsAsync("routes-worker after response: " + marker, TimeSpan.FromSeconds(10)), workers.Routes.Output);
+    }
+
+    [Fact]
     public async Task AForeignHostIsRefusedWhenServingOnLoopback()
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, workers.HelloWorld.McpUrl)

@@ -32,11 +32,23 @@ public sealed class RoutesWorker : IWorker
         .Get("/env/:name", (_, route) => route.Env.GetOrDefault(route.Param("name")) is { } value ? Response.Ok(value) : Response.Text("unset", 404))
         .Get("/var/:name", (_, route) => Response.Ok(route.Env.Var(route.Param("name"))))
         .Get("/hash/:text", (_, route) => Response.Ok(route.Param("text").GetHashCode().ToString(CultureInfo.InvariantCulture)))
+        .Get("/after/:text", (_, route) =>
+        {
+            // Work that outlives the response: workerd keeps the isolate busy until it ends.
+            route.Context.WaitUntil(LogLaterAsync(route.Param("text")));
+            return Response.Ok("answered first");
+        })
         .Get("/log/:text", (_, route) =>
         {
             Log.Info("routes-worker log: " + route.Param("text"));
             return Response.Ok("logged");
         });
+
+    private static async Task LogLaterAsync(string text)
+    {
+        await Task.Delay(30);
+        Log.Info("routes-worker after response: " + text);
+    }
 
     private static Response Throw(Request request, RouteContext route) => throw new InvalidOperationException("route failed on purpose");
 
