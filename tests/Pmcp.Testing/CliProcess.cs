@@ -46,29 +46,8 @@ public sealed partial class CliProcess : IAsyncDisposable
 
     public static CliProcess Start(params string[] arguments) => Start(new Dictionary<string, string>(), arguments);
 
-    public static CliProcess Start(IReadOnlyDictionary<string, string> environment, params string[] arguments)
-    {
-        var info = new ProcessStartInfo("dotnet")
-        {
-            WorkingDirectory = RepoPaths.Root,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        info.ArgumentList.Add(CliAssembly);
-        foreach (var argument in arguments)
-        {
-            info.ArgumentList.Add(argument);
-        }
-
-        info.Environment["NO_COLOR"] = "1";
-        foreach (var (name, value) in environment)
-        {
-            info.Environment[name] = value;
-        }
-
-        return new CliProcess(Process.Start(info)!);
-    }
+    public static CliProcess Start(IReadOnlyDictionary<string, string> environment, params string[] arguments) =>
+        new(TestProcess.Start("dotnet", [CliAssembly, .. arguments], RepoPaths.Root, environment));
 
     /// <summary>Runs the CLI to completion.</summary>
     public static Task<(int ExitCode, string Output)> RunAsync(TimeSpan timeout, params string[] arguments) =>

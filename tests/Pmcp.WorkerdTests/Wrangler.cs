@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Text;
 using Pmcp.Testing;
 
 namespace Pmcp.WorkerdTests;
@@ -24,35 +23,13 @@ internal static class Wrangler
     public static Process Start(string workingDirectory, params string[] arguments)
     {
         Assert.True(File.Exists(Script), $"wrangler is not installed at {Script}; the workerd fixture installs it through dotnet pmcp dev.");
-        var info = new ProcessStartInfo(Node)
-        {
-            WorkingDirectory = workingDirectory,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        info.ArgumentList.Add(Script);
-        foreach (var argument in arguments)
-        {
-            info.ArgumentList.Add(argument);
-        }
-
-        info.Environment["WRANGLER_SEND_METRICS"] = "false";
-        info.Environment["NO_COLOR"] = "1";
-        return Process.Start(info)!;
+        return TestProcess.Start(Node, [Script, .. arguments], workingDirectory, new Dictionary<string, string> { ["WRANGLER_SEND_METRICS"] = "false" });
     }
 
     public static async Task<(int ExitCode, string Output)> RunAsync(string workingDirectory, TimeSpan timeout, params string[] arguments)
     {
-        using var process = Start(workingDirectory, arguments);
-        var output = new StringBuilder();
-        process.OutputDataReceived += (_, e) => { if (e.Data is not null) { lock (output) { output.AppendLine(e.Data); } } };
-        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) { lock (output) { output.AppendLine(e.Data); } } };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        using var cts = new CancellationTokenSource(timeout);
-        await process.WaitForExitAsync(cts.Token);
-        process.WaitForExit();
-        return (process.ExitCode, output.ToString());
+        Assert.True(File.Exists(Script), $"wrangler is not installed at {Script}; the workerd fixture installs it through dotnet pmcp dev.");
+        var (exitCode, stdout, stderr) = await TestProcess.RunAsync(Node, [Script, .. arguments], workingDirectory, timeout, new Dictionary<string, string> { ["WRANGLER_SEND_METRICS"] = "false" });
+        return (exitCode, stdout + stderr);
     }
 }

@@ -70,6 +70,40 @@ internal static partial class ChildProcess
         }
     }
 
+    /// <summary>
+    /// Relays a long-running child's output (each line through <paramref name="relay"/>) until it exits, or until the
+    /// user presses Ctrl+C: then stops it the way Ctrl+C would, waiting a little before killing it. Returns the child's
+    /// exit code, or 0 when the user stopped it.
+    /// </summary>
+    public static async Task<int> RelayUntilStoppedAsync(Process process, Action<string, TextWriter> relay, CancellationToken cancellationToken)
+    {
+        process.OutputDataReceived += (_, e) => { if (e.Data is not null) { relay(e.Data, Console.Out); } };
+        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) { relay(e.Data, Console.Error); } };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        try
+        {
+            await process.WaitForExitAsync(cancellationToken);
+            return process.ExitCode;
+        }
+        catch (OperationCanceledException)
+        {
+            Interrupt(process);
+            using var grace = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+            try
+            {
+                await process.WaitForExitAsync(grace.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                process.Kill(entireProcessTree: true);
+            }
+
+            Console.Out.WriteLine("Stopped.");
+            return 0;
+        }
+    }
+
     [LibraryImport("libc", EntryPoint = "kill")]
     private static partial int SendSignal(int pid, int signal);
 }

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Pmcp.Cli.Projects;
 using Spectre.Console;
 
@@ -41,45 +40,10 @@ internal sealed class NativeDevHost(ServerProject project, string host, int port
         }
 
         using var server = ChildProcess.Start("dotnet", arguments, project.Directory);
-        server.OutputDataReceived += (_, e) => Relay(e.Data, Console.Out);
-        server.ErrorDataReceived += (_, e) => Relay(e.Data, Console.Error);
-        server.BeginOutputReadLine();
-        server.BeginErrorReadLine();
-
-        try
-        {
-            await server.WaitForExitAsync(cancellationToken);
-        }
-        catch (OperationCanceledException)
-        {
-            ChildProcess.Interrupt(server);
-            await WaitOrKillAsync(server, TimeSpan.FromSeconds(10));
-            Console.Out.WriteLine("Stopped.");
-            return 0;
-        }
-
-        return server.ExitCode;
-    }
-
-    private static void Relay(string? line, TextWriter writer)
-    {
-        if (line is not null)
+        return await ChildProcess.RelayUntilStoppedAsync(server, (line, writer) =>
         {
             writer.WriteLine(line);
             writer.Flush();
-        }
-    }
-
-    private static async Task WaitOrKillAsync(Process process, TimeSpan timeout)
-    {
-        using var cts = new CancellationTokenSource(timeout);
-        try
-        {
-            await process.WaitForExitAsync(cts.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-        }
+        }, cancellationToken);
     }
 }

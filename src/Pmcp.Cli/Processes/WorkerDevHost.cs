@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Pmcp.Cli.Projects;
 using Pmcp.Cli.Tools;
 using Pmcp.Cli.Workers;
@@ -51,22 +50,8 @@ internal sealed class WorkerDevHost(ServerProject project, string host, int port
         {
             using var process = ToolsCache.StartWrangler(wrangler, arguments, bundle.WorkersDirectory);
             var mcpUrl = $"http://{(host.Contains(':', StringComparison.Ordinal) ? $"[{host}]" : host)}:{port}/mcp";
-            process.OutputDataReceived += (_, e) => Relay(e.Data, Console.Out, mcpUrl);
-            process.ErrorDataReceived += (_, e) => Relay(e.Data, Console.Error, mcpUrl);
-            process.BeginOutputReadLine();
-            process.BeginErrorReadLine();
-            try
-            {
-                await process.WaitForExitAsync(cancellationToken);
-                return process.ExitCode == 0 ? 0 : 1;
-            }
-            catch (OperationCanceledException)
-            {
-                ChildProcess.Interrupt(process);
-                await WaitOrKillAsync(process, TimeSpan.FromSeconds(10));
-                Console.Out.WriteLine("Stopped.");
-                return 0;
-            }
+            var exitCode = await ChildProcess.RelayUntilStoppedAsync(process, (line, writer) => Relay(line, writer, mcpUrl), cancellationToken);
+            return exitCode == 0 ? 0 : 1;
         }
         finally
         {
@@ -100,9 +85,9 @@ internal sealed class WorkerDevHost(ServerProject project, string host, int port
         return path;
     }
 
-    private static void Relay(string? line, TextWriter writer, string mcpUrl)
+    private static void Relay(string line, TextWriter writer, string mcpUrl)
     {
-        if (line is null || NoisyLines.Any(n => line.Contains(n, StringComparison.Ordinal)))
+        if (NoisyLines.Any(n => line.Contains(n, StringComparison.Ordinal)))
         {
             return;
         }
@@ -115,18 +100,5 @@ internal sealed class WorkerDevHost(ServerProject project, string host, int port
         }
 
         writer.Flush();
-    }
-
-    private static async Task WaitOrKillAsync(Process process, TimeSpan timeout)
-    {
-        using var cts = new CancellationTokenSource(timeout);
-        try
-        {
-            await process.WaitForExitAsync(cts.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-        }
     }
 }

@@ -73,6 +73,10 @@ public static partial class WorkerExports
     private static ArraySegment<byte> Segment(ReadOnlyMemory<byte> bytes) =>
         MemoryMarshal.TryGetArray(bytes, out var segment) ? segment : new ArraySegment<byte>(bytes.ToArray());
 
+    /// <summary>Called once while the isolate starts, before the first request.</summary>
+    [JSExport]
+    public static Task WarmUpAsync() => EngineWarmUp.RunAsync();
+
     private static string SafePath(string url) => UrlText.Split(url).Path;
 
     /// <summary>"status\nname\nvalue\n…": header names and values cannot contain newlines.</summary>
