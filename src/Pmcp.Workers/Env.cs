@@ -1,3 +1,5 @@
+using Pmcp.Workers.Bindings;
+
 namespace Pmcp.Workers;
 
 /// <summary>
@@ -18,12 +20,42 @@ public sealed class Env(IEnvSource source)
 
     /// <summary>The var or secret, or null when the Worker has none by that name.</summary>
     public string? GetOrDefault(string name) => source.GetString(name);
+
+    /// <summary>A KV namespace bound in wrangler.toml under <c>[[kv_namespaces]]</c>.</summary>
+    public KvNamespace Kv(string binding) =>
+        new(binding, source.GetKv(binding) ?? throw Missing(binding, "KV namespace", "[[kv_namespaces]]", $"binding = \"{binding}\"\nid = \"<namespace id>\"", "kv_namespaces"));
+
+    /// <summary>A D1 database bound in wrangler.toml under <c>[[d1_databases]]</c>.</summary>
+    public D1Database D1(string binding) =>
+        new(binding, source.GetD1(binding) ?? throw Missing(binding, "D1 database", "[[d1_databases]]", $"binding = \"{binding}\"\ndatabase_name = \"<name>\"\ndatabase_id = \"<id>\"", "d1_databases"));
+
+    /// <summary>An R2 bucket bound in wrangler.toml under <c>[[r2_buckets]]</c>.</summary>
+    public R2Bucket Bucket(string binding) =>
+        new(binding, source.GetR2(binding) ?? throw Missing(binding, "R2 bucket", "[[r2_buckets]]", $"binding = \"{binding}\"\nbucket_name = \"<bucket>\"", "r2_buckets"));
+
+    /// <summary>A Hyperdrive configuration bound in wrangler.toml under <c>[[hyperdrive]]</c>.</summary>
+    public Hyperdrive Hyperdrive(string binding) =>
+        source.GetHyperdrive(binding) ?? throw Missing(binding, "Hyperdrive configuration", "[[hyperdrive]]", $"binding = \"{binding}\"\nid = \"<hyperdrive id>\"", "hyperdrive");
+
+    private static WorkerException Missing(string binding, string kind, string section, string example, string deployKey) =>
+        new($"No {kind} is bound as '{binding}'. Declare it in wrangler.toml:\n{section}\n{example}\n(or in .pmcp/deploy.toml under [workers.{deployKey}]).");
 }
 
-/// <summary>Where an <see cref="Env"/> reads its values from.</summary>
+/// <summary>
+/// Where an <see cref="Env"/> reads its values and bindings from: workerd's <c>env</c> object, or a local
+/// implementation. A source that has no such binding returns null, and <see cref="Env"/> says how to declare it.
+/// </summary>
 public interface IEnvSource
 {
     string? GetString(string name);
+
+    IKvBackend? GetKv(string binding) => null;
+
+    ID1Backend? GetD1(string binding) => null;
+
+    IR2Backend? GetR2(string binding) => null;
+
+    Hyperdrive? GetHyperdrive(string binding) => null;
 }
 
 /// <summary>An environment backed by a dictionary: native hosts and tests.</summary>

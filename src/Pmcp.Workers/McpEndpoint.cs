@@ -52,7 +52,11 @@ public sealed class McpEndpoint
 
         var handler = _handler;
         var path = routed ? handler.Options.McpPath : request.Path;
-        var mcpRequest = new McpHttpRequest(request.Method, path, name => request.Headers[name], request.Body) { Aborted = request.Aborted };
+        var mcpRequest = new McpHttpRequest(request.Method, path, name => request.Headers[name], request.Body)
+        {
+            Aborted = request.Aborted,
+            Services = new EnvServices(env),
+        };
         var response = await handler.HandleAsync(mcpRequest).ConfigureAwait(false);
         return ToResponse(response);
     }

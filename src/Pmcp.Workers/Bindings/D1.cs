@@ -1,0 +1,165 @@
+using System.Buffers;
+using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
+
+namespace Pmcp.Workers.Bindings;
+
+/// <summary>
+/// A D1 database (<c>env.D1("DB")</c>): SQLite at the edge. Values reach SQL only as bound parameters —
+/// <c>Prepare("SELECT … WHERE id = ?1").Bind(id)</c> — never by building SQL from strings.
+/// </summary>
+public sealed class D1Database(string name, ID1Backend backend)
+{
+    public string Name { get; } = name;
+
+    public D1PreparedStatement Prepare(string sql)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(sql);
+        return new D1PreparedStatement(backend, sql, []);
+    }
+
+    /// <summary>Runs the statements in one transaction: if one fails, none of them leaves a change behind.</summary>
+    public async Task<IReadOnlyList<D1Result>> BatchAsync(IEnumerable<D1PreparedStatement> statements, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(statements);
+        var list = statements.Select(s => s.Statement).ToList();
+        var results = await backend.BatchAsync(list, cancellationToken).ConfigureAwait(false);
+        return [.. results.Select(r => new D1Result(r))];
+    }
+
+    /// <summary>Runs SQL without parameters, one or more statements separated by semicolons (schema set-up).</summary>
+    public Task<D1ExecResult> ExecAsync(string sql, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(sql);
+        return backend.ExecAsync(sql, cancellationToken);
+    }
+}
+
+/// <summary>A statement with its bound parameters. <see cref="Bind"/> returns a new statement; this one is unchanged.</summary>
+public sealed class D1PreparedStatement
+{
+    private readonly ID1Backend _backend;
+
+    internal D1PreparedStatement(ID1Backend backend, string sql, IReadOnlyList<object?> parameters)
+    {
+        _backend = backend;
+        Statement = new D1Statement(sql, parameters);
+    }
+
+    public D1Statement Statement { get; }
+
+    /// <summary>Binds <c>?1</c>, <c>?2</c>, … in order: null, strings, integers, floating point, bools (as 1/0), byte arrays (blobs).</summary>
+    public D1PreparedStatement Bind(params object?[] values)
+    {
+        ArgumentNullException.ThrowIfNull(values);
+        return new D1PreparedStatement(_backend, Statement.Sql, [.. values.Select(Normalize)]);
+    }
+
+    /// <summary>The first row as <typeparamref name="T"/> (columns matched to properties by name), or default when there is none.</summary>
+    public async Task<T?> FirstAsync<T>(JsonTypeInfo<T> typeInfo, CancellationToken cancellationToken = default)
+    {
+        var result = await _backend.QueryAsync(Statement, cancellationToken).ConfigureAwait(false);
+        return result.Rows.Count == 0 ? default : JsonSerializer.Deserialize(RowObject(result.Columns, result.Rows[0]), typeInfo);
+    }
+
+    /// <summary>One column of the first row, or null when there is no row.</summary>
+    public async Task<JsonElement?> FirstValueAsync(string column, CancellationToken cancellationToken = default)
+    {
+        var result = await _backend.QueryAsync(Statement, cancellationToken).ConfigureAwait(false);
+        if (result.Rows.Count == 0)
+        {
+            return null;
+        }
+
+        var index = result.Columns.ToList().IndexOf(column);
+        return index >= 0 ? result.Rows[0][index] : throw new WorkerException($"D1: the result has no column '{column}' (it has {string.Join(", ", result.Columns)}).");
+    }
+
+    /// <summary>Every row as <typeparamref name="T"/>, with the query's meta.</summary>
+    public async Task<D1Result<T>> AllAsync<T>(JsonTypeInfo<T> typeInfo, CancellationToken cancellationToken = default)
+    {
+        var result = await _backend.QueryAsync(Statement, cancellationToken).ConfigureAwait(false);
+        var rows = result.Rows.Select(r => JsonSerializer.Deserialize(RowObject(result.Columns, r), typeInfo)!).ToList();
+        return new D1Result<T>(rows, result.Meta);
+    }
+
+    /// <summary>Runs a statement for its effect: changes, last row id, duration.</summary>
+    public async Task<D1Result> RunAsync(CancellationToken cancellationToken = default) =>
+        new(await _backend.QueryAsync(Statement, cancellationToken).ConfigureAwait(false));
+
+    /// <summary>Rows as arrays of values in column order (and the column names).</summary>
+    public async Task<D1RawRows> RawAsync(CancellationToken cancellationToken = default)
+    {
+        var result = await _backend.QueryAsync(Statement, cancellationToken).ConfigureAwait(false);
+        return new D1RawRows(result.Columns, result.Rows);
+    }
+
+    private static object? Normalize(object? value) => value switch
+    {
+        null => null,
+        string or long or double or byte[] => value,
+        int or short or byte or sbyte or ushort or uint => Convert.ToInt64(value, System.Globalization.CultureInfo.InvariantCulture),
+        ulong u when u <= long.MaxValue => (long)u,
+        float or decimal => Convert.ToDouble(value, System.Globalization.CultureInfo.InvariantCulture),
+        bool b => b ? 1L : 0L,
+        ReadOnlyMemory<byte> memory => memory.ToArray(),
+        Guid or DateTimeOffset or DateTime or Enum => Convert.ToString(value, System.Globalization.CultureInfo.InvariantCulture),
+        _ => throw new WorkerException($"D1 cannot bind a {value.GetType().Name}; bind strings, numbers, bools, byte arrays or null."),
+    };
+
+    private static JsonElement RowObject(IReadOnlyList<string> columns, JsonElement[] row)
+    {
+        var buffer = new ArrayBufferWriter<byte>(128);
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            writer.WriteStartObject();
+            for (var i = 0; i < columns.Count; i++)
+            {
+                writer.WritePropertyName(columns[i]);
+                row[i].WriteTo(writer);
+            }
+
+            writer.WriteEndObject();
+        }
+
+        using var document = JsonDocument.Parse(buffer.WrittenMemory);
+        return document.RootElement.Clone();
+    }
+}
+
+/// <summary>What D1 reports about a statement.</summary>
+public sealed record D1Meta
+{
+    /// <summary>Milliseconds the database spent.</summary>
+    public double Duration { get; init; }
+
+    /// <summary>Rows inserted, updated or deleted.</summary>
+    public long Changes { get; init; }
+
+    /// <summary>The rowid of the last inserted row.</summary>
+    public long LastRowId { get; init; }
+
+    public bool ChangedDb { get; init; }
+
+    public long RowsRead { get; init; }
+
+    public long RowsWritten { get; init; }
+}
+
+public sealed record D1Result(D1Meta Meta)
+{
+    internal D1Result(D1RawResult raw)
+        : this(raw.Meta)
+    {
+        Raw = raw;
+    }
+
+    /// <summary>The rows, when the statement returned any.</summary>
+    public D1RawResult? Raw { get; }
+}
+
+public sealed record D1Result<T>(IReadOnlyList<T> Results, D1Meta Meta);
+
+public sealed record D1RawRows(IReadOnlyList<string> Columns, IReadOnlyList<JsonElement[]> Rows);
+
+public sealed record D1ExecResult(int Count, double Duration);

@@ -1,0 +1,20 @@
+using Pmcp.Server;
+
+namespace Pmcp.Workers;
+
+/// <summary>How a tool reaches the Worker's environment: <c>context.GetEnv()</c>, or an <see cref="Env"/> parameter of an <c>[McpTool]</c> method.</summary>
+public static class RequestContextExtensions
+{
+    public static Env GetEnv(this McpRequestContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        return context.Services?.GetService(typeof(Env)) as Env
+            ?? throw new WorkerException("This host offers no Worker environment. Serve the server with dotnet pmcp dev (in workerd or --native), or pass an Env through McpHttpRequest.Services.");
+    }
+}
+
+/// <summary>The services a host hands to handlers: the request's <see cref="Env"/>.</summary>
+public sealed class EnvServices(Env env) : IServiceProvider
+{
+    public object? GetService(Type serviceType) => serviceType == typeof(Env) ? env : null;
+}
