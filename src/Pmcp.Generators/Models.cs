@@ -32,6 +32,9 @@ internal enum ParameterRole
     Argument,
     Context,
     CancellationToken,
+
+    /// <summary>The Worker's environment (<c>Pmcp.Workers.Env</c>): taken from the request's services.</summary>
+    Environment,
 }
 
 /// <summary>

@@ -136,6 +136,9 @@ internal static class ToolSetEmitter
                 case ParameterRole.CancellationToken:
                     arguments.Add("__context.CancellationToken");
                     break;
+                case ParameterRole.Environment:
+                    arguments.Add("global::Pmcp.Workers.RequestContextExtensions.GetEnv(__context)");
+                    break;
                 default:
                     var n = i.ToString(CultureInfo.InvariantCulture);
                     var read = parameter.Read.Replace("$E", "__v" + n).Replace("$T", "__tool").Replace("$P", CodeWriter.Literal(parameter.JsonName));

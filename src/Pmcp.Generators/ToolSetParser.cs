@@ -131,6 +131,12 @@ internal static class ToolSetParser
                 continue;
             }
 
+            if (TypeShapes.Is(parameter.Type, "Pmcp.Workers.Env"))
+            {
+                parameters.Add(new ParameterModel(ParameterRole.Environment, "", "", "", ""));
+                continue;
+            }
+
             if (Unsupported(parameter) is { } reason)
             {
                 diagnostics.Add(DiagnosticInfo.Create(Diagnostics.UnsupportedParameter, parameter.Locations.FirstOrDefault(), parameter.Name, method.Name, reason));

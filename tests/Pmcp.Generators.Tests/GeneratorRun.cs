@@ -15,6 +15,7 @@ internal sealed class GeneratorRun
             .Where(path => Path.GetFileName(path).StartsWith("System.", StringComparison.Ordinal) || Path.GetFileName(path) is "mscorlib.dll" or "netstandard.dll")
             .Select(path => MetadataReference.CreateFromFile(path)),
         MetadataReference.CreateFromFile(typeof(McpServer).Assembly.Location),
+        MetadataReference.CreateFromFile(typeof(Pmcp.Workers.Env).Assembly.Location),
     ]);
 
     private GeneratorRun(Compilation output, ImmutableArray<Diagnostic> generatorDiagnostics, ImmutableArray<SyntaxTree> generated)

@@ -57,6 +57,21 @@ public sealed class SchemaGenerationTests
     }
 
     [Fact]
+    public void TheWorkersEnvIsSuppliedByTheServerNotReadFromArguments()
+    {
+        var run = GeneratorRun.Of("""
+            [McpToolSet] public sealed partial class Tools
+            {
+                [McpTool("greet")]
+                public static string Greet(string name, Pmcp.Workers.Env env) => env.GetOrDefault("GREETING") + name;
+            }
+            """).AssertClean();
+
+        AssertJson("""{"type":"object","properties":{"name":{"type":"string"}},"required":["name"]}""", run.Schema("Tools", "Greet"));
+        Assert.Contains("global::Pmcp.Workers.RequestContextExtensions.GetEnv(__context)", run.GeneratedText, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void PrimitivesAreBoundWithoutJsonMetadata()
     {
         var text = GeneratorRun.Of("""

@@ -23,17 +23,21 @@ public sealed class WorkerdFixture : IAsyncLifetime
 
     public RunningWorker Routes { get; private set; } = null!;
 
+    /// <summary>The bindings contract (KV, D1, R2, vars) against workerd's local simulation.</summary>
+    public RunningWorker Bindings { get; private set; } = null!;
+
     public async Task InitializeAsync()
     {
-        // One after another: the three builds share Pmcp's projects.
+        // One after another: the builds share Pmcp's projects.
         HelloWorld = await RunningWorker.StartAsync("samples/HelloWorld");
         Conformance = await RunningWorker.StartAsync("samples/Conformance");
         Routes = await RunningWorker.StartAsync("tests/Workers/RoutesWorker");
+        Bindings = await RunningWorker.StartAsync("tests/Workers/BindingsWorker");
     }
 
     public async Task DisposeAsync()
     {
-        foreach (var worker in new[] { HelloWorld, Conformance, Routes })
+        foreach (var worker in new[] { HelloWorld, Conformance, Routes, Bindings })
         {
             if (worker is not null)
             {

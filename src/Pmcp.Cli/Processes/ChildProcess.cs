@@ -10,9 +10,9 @@ internal static partial class ChildProcess
     public sealed record Result(int ExitCode, string Output);
 
     /// <summary>Runs to completion, capturing stdout and stderr together.</summary>
-    public static async Task<Result> RunAsync(string fileName, IEnumerable<string> arguments, string workingDirectory, CancellationToken cancellationToken)
+    public static async Task<Result> RunAsync(string fileName, IEnumerable<string> arguments, string workingDirectory, CancellationToken cancellationToken, IReadOnlyDictionary<string, string>? environment = null)
     {
-        using var process = Start(fileName, arguments, workingDirectory);
+        using var process = Start(fileName, arguments, workingDirectory, environment);
         var output = new StringBuilder();
         var lockObject = new object();
         process.OutputDataReceived += (_, e) => { if (e.Data is not null) { lock (lockObject) { output.AppendLine(e.Data); } } };

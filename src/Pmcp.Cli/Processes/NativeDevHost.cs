@@ -27,7 +27,7 @@ internal sealed class NativeDevHost(ServerProject project, string host, int port
             return 1;
         }
 
-        string[] arguments = [NativeHostProject.OutputAssembly(project, Configuration), "--assembly", assemblyName, "--host", host, "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture)];
+        string[] arguments = [NativeHostProject.OutputAssembly(project, Configuration), "--assembly", assemblyName, "--project-dir", project.Directory, "--host", host, "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture)];
         if (apiKeyEnv is not null)
         {
             if (Environment.GetEnvironmentVariable(apiKeyEnv) is not { Length: > 0 })

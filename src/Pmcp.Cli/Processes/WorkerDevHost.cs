@@ -24,6 +24,10 @@ internal sealed class WorkerDevHost(ServerProject project, string host, int port
         });
         SizeReport.Print(SizeReport.Measure(bundle.OutputDirectory));
         WranglerConfig.EnsureExists(bundle.WorkersDirectory, WranglerConfig.WorkerName(project.Name));
+        if (!await D1Migrations.ApplyAsync(wrangler, bundle.WorkersDirectory, cancellationToken))
+        {
+            return 1;
+        }
 
         var arguments = new List<string>
         {

@@ -2,7 +2,8 @@ namespace Pmcp.Cli.Projects;
 
 /// <summary>
 /// The small executable that serves a server project natively: it references the project and
-/// Pmcp.Workers.Local, and its whole program is <c>NativeHostProgram.RunAsync</c>.
+/// Pmcp.Workers.Local, and its whole program is <c>NativeHostProgram.RunAsync</c> (given <c>--project-dir</c>, it
+/// serves the project's wrangler.toml bindings from <c>.pmcp/state/</c>).
 /// </summary>
 internal static class NativeHostProject
 {

@@ -1,4 +1,5 @@
 using Pmcp.Http;
+using Pmcp.Workers;
 
 namespace Pmcp.Workers.Local.Hosting;
 
@@ -12,6 +13,12 @@ public sealed class NativeHostOptions
     public int Port { get; set; } = 8787;
 
     public StreamableHttpOptions Http { get; } = new();
+
+    /// <summary>
+    /// The Worker environment handed to every request (<c>context.GetEnv()</c>); without one, tools see no vars and no
+    /// bindings, and asking for one says how to declare it.
+    /// </summary>
+    public Env? Env { get; set; }
 
     public bool IsLoopback => Host is "127.0.0.1" or "localhost" or "::1" or "[::1]";
 }

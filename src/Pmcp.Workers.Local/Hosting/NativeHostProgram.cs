@@ -3,13 +3,16 @@ using System.Globalization;
 using System.Reflection;
 using Microsoft.Extensions.Hosting;
 using Pmcp.Server;
+using Pmcp.Workers.Local.Bindings;
 
 namespace Pmcp.Workers.Local.Hosting;
 
 /// <summary>
 /// The whole program of the native host that <c>dotnet pmcp dev --native</c> generates for a server project:
 /// it loads the project's assembly, builds its server and serves it until Ctrl+C.
-/// Arguments: <c>--assembly NAME [--host ADDRESS] [--port N] [--api-key-env VAR]</c>.
+/// Arguments: <c>--assembly NAME [--project-dir DIR] [--host ADDRESS] [--port N] [--api-key-env VAR]</c>.
+/// With <c>--project-dir</c>, tools get the project's vars, secrets and local bindings (<see cref="LocalEnvSource"/>),
+/// and each D1 binding's pending migrations are applied before the first request.
 /// </summary>
 public static class NativeHostProgram
 {
@@ -18,12 +21,14 @@ public static class NativeHostProgram
     {
         ArgumentNullException.ThrowIfNull(args);
         string? assemblyName = null;
+        string? projectDirectory = null;
         var options = new NativeHostOptions();
         for (var i = 0; i + 1 < args.Length; i += 2)
         {
             switch (args[i])
             {
                 case "--assembly": assemblyName = args[i + 1]; break;
+                case "--project-dir": projectDirectory = args[i + 1]; break;
                 case "--host": options.Host = args[i + 1]; break;
                 case "--port": options.Port = int.Parse(args[i + 1], CultureInfo.InvariantCulture); break;
                 case "--api-key-env": options.Http.ApiKey = Environment.GetEnvironmentVariable(args[i + 1]); break;
@@ -49,6 +54,13 @@ public static class NativeHostProgram
             return 1;
         }
 
+        using var environment = projectDirectory is null ? null : await LoadEnvironmentAsync(projectDirectory).ConfigureAwait(false);
+        if (projectDirectory is not null && environment is null)
+        {
+            return 1;
+        }
+
+        options.Env = environment is null ? null : new Env(environment);
         await using var app = NativeMcpHost.Build(server, options);
         try
         {
@@ -66,5 +78,37 @@ public static class NativeHostProgram
         Console.WriteLine("Press Ctrl+C to stop.");
         await app.WaitForShutdownAsync().ConfigureAwait(false);
         return 0;
+    }
+
+    /// <summary>Reads the project's environment and applies pending D1 migrations, saying what it did; null after an error it printed.</summary>
+    private static async Task<LocalEnvSource?> LoadEnvironmentAsync(string projectDirectory)
+    {
+        LocalEnvSource? environment = null;
+        try
+        {
+            environment = LocalEnvSource.Load(projectDirectory);
+            foreach (var (binding, applied) in await environment.ApplyMigrationsAsync().ConfigureAwait(false))
+            {
+                foreach (var name in applied)
+                {
+                    Console.WriteLine($"D1 {binding}: applied migration {name}");
+                }
+            }
+
+            var config = environment.Config;
+            var bindings = config.KvNamespaces.Count + config.D1Databases.Count + config.R2Buckets.Count + config.Hyperdrives.Count;
+            if (bindings > 0)
+            {
+                Console.WriteLine($"Local bindings: {bindings}, stored in {environment.StateDirectory}");
+            }
+
+            return environment;
+        }
+        catch (WorkerException e)
+        {
+            environment?.Dispose();
+            Console.Error.WriteLine($"error: {e.Message}");
+            return null;
+        }
     }
 }

@@ -8,6 +8,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Pmcp.Http;
 using Pmcp.Server;
+using Pmcp.Workers;
 
 namespace Pmcp.Workers.Local.Hosting;
 
@@ -44,7 +45,9 @@ public static class NativeMcpHost
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Pmcp");
         server.OnUnhandledException ??= e => logger.LogError(e, "A handler failed; the client got -32603");
         var handler = new StreamableHttpHandler(server, options.Http);
-        app.Run(context => ServeAsync(handler, context));
+        // Handlers reach the Worker environment, as in workerd, and nothing of ASP.NET's container.
+        var services = new EnvServices(options.Env ?? new Env(new DictionaryEnvSource(new Dictionary<string, string>())));
+        app.Run(context => ServeAsync(handler, services, context));
         return app;
     }
 
@@ -52,7 +55,7 @@ public static class NativeMcpHost
     public static string ListeningAddress(WebApplication app) =>
         app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
 
-    private static async Task ServeAsync(StreamableHttpHandler handler, HttpContext context)
+    private static async Task ServeAsync(StreamableHttpHandler handler, EnvServices services, HttpContext context)
     {
         var http = context.Request;
         var (body, tooLarge) = await ReadBodyAsync(http, handler.Options.MaxRequestBodyBytes, context.RequestAborted).ConfigureAwait(false);
@@ -62,7 +65,7 @@ public static class NativeMcpHost
             {
                 BodyTooLarge = tooLarge,
                 Aborted = context.RequestAborted,
-                Services = context.RequestServices,
+                Services = services,
             };
             var response = await handler.HandleAsync(request).ConfigureAwait(false);
             await WriteAsync(context, response).ConfigureAwait(false);

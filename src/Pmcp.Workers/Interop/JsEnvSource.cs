@@ -1,10 +1,33 @@
+using System.Globalization;
 using System.Runtime.Versioning;
+using Pmcp.Workers.Bindings;
 
 namespace Pmcp.Workers.Interop;
 
-/// <summary>Reads the <c>env</c> object that workerd passed to the request's <c>fetch</c>.</summary>
+/// <summary>
+/// Reads the <c>env</c> object that workerd passed to the request's <c>fetch</c>. A binding is recognised by its shape
+/// (host/bindings.mjs), so one of the wrong kind reads as missing and <see cref="Env"/> says how to declare it.
+/// </summary>
 [SupportedOSPlatform("browser")]
 internal sealed class JsEnvSource(int requestId) : IEnvSource
 {
     public string? GetString(string name) => JsHost.EnvGet(requestId, name);
+
+    public IKvBackend? GetKv(string binding) => Is(binding, "kv") ? new JsKvBackend(new JsBinding(requestId, binding, "KV namespace")) : null;
+
+    public ID1Backend? GetD1(string binding) => Is(binding, "d1") ? new JsD1Backend(new JsBinding(requestId, binding, "D1 database")) : null;
+
+    public IR2Backend? GetR2(string binding) => Is(binding, "r2") ? new JsR2Backend(new JsBinding(requestId, binding, "R2 bucket")) : null;
+
+    public Hyperdrive? GetHyperdrive(string binding)
+    {
+        if (JsHost.Hyperdrive(requestId, binding) is not [var connectionString, var host, var port, var user, var password, var database])
+        {
+            return null;
+        }
+
+        return new Hyperdrive(connectionString, host, int.TryParse(port, NumberStyles.None, CultureInfo.InvariantCulture, out var number) ? number : 0, user, password, database);
+    }
+
+    private bool Is(string binding, string kind) => JsHost.BindingKind(requestId, binding) == kind;
 }

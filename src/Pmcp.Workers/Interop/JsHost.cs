@@ -32,4 +32,23 @@ internal static partial class JsHost
 
     [JSImport("log", Module)]
     public static partial void Log(int level, string message);
+
+    /// <summary>What the request's <c>env[name]</c> is by its shape: "kv", "d1", "r2", "hyperdrive", or null.</summary>
+    [JSImport("bindingKind", Module)]
+    public static partial string? BindingKind(int requestId, string name);
+
+    /// <summary>A Hyperdrive binding's connection string, host, port, user, password and database; null when absent.</summary>
+    [JSImport("hyperdrive", Module)]
+    public static partial string[]? Hyperdrive(int requestId, string name);
+
+    /// <summary>
+    /// One operation on a binding (host/bindings.mjs): arguments and result as JSON; binary input as a view the host
+    /// copies before it returns; binary results parked in slots named by the JSON, taken with <see cref="BindingTake"/>
+    /// (.NET cannot receive <c>Task&lt;byte[]&gt;</c>).
+    /// </summary>
+    [JSImport("bindingCall", Module)]
+    public static partial Task<string> BindingCall(int requestId, string name, string operation, string argumentsJson, [JSMarshalAs<JSType.MemoryView>] ArraySegment<byte> payload);
+
+    [JSImport("bindingTake", Module)]
+    public static partial byte[] BindingTake(int requestId, int slot);
 }

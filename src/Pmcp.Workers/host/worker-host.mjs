@@ -5,6 +5,7 @@
 // A warm-up request then runs the MCP request path once, so the first real request costs about what a warm one does.
 import { restoreProcess, startup } from "./prelude.mjs";
 import { awaitDotnet, rearmTimers, runStartup, pendingTimerCount } from "./timers.mjs";
+import { bindingImports } from "./bindings.mjs";
 
 const JITERPRETER_OFF = [
   // The jiterpreter compiles wasm at run time; workerd forbids that during requests.
@@ -54,15 +55,23 @@ export async function createWorker(assets) {
       (error ? writer.abort(new Error(error)) : writer.close()).catch(() => {});
     },
     waitUntil(requestId, promise) {
-      const ctx = requests.get(requestId)?.ctx;
-      if (ctx) ctx.waitUntil(awaitDotnet(promise));
+      const pending = requests.get(requestId);
+      if (!pending?.ctx) return;
+      // Work after the response may still use the request's bindings: keep its env until that work ends too.
+      pending.holds++;
+      pending.ctx.waitUntil(awaitDotnet(promise).finally(() => release(requestId, pending)));
     },
     log(level, message) {
       if (level >= 2) console.error(message);
       else if (level === 1) console.warn(message);
       else console.log(message);
     },
+    ...bindingImports(requests),
   };
+
+  function release(id, pending) {
+    if (--pending.holds === 0) requests.delete(id);
+  }
 
   async function boot() {
     const api = await assets.dotnet
@@ -106,9 +115,9 @@ export async function createWorker(assets) {
     const id = nextRequestId++;
     let headReady;
     const streamed = new Promise((resolve) => { headReady = resolve; });
-    const pending = { env, ctx, head: null, body: null, writer: null, headReady };
+    const pending = { env, ctx, head: null, body: null, writer: null, headReady, holds: 1, slots: null, nextSlot: 1 };
     requests.set(id, pending);
-    const work = awaitDotnet(entry.FetchAsync(id, method, url, headers, body)).finally(() => requests.delete(id));
+    const work = awaitDotnet(entry.FetchAsync(id, method, url, headers, body)).finally(() => release(id, pending));
     await Promise.race([work, streamed]);
     if (pending.writer !== null) {
       const rest = work.catch((e) => console.error("pmcp: a streamed response failed:", e?.stack ?? String(e)));

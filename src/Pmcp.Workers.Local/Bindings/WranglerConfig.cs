@@ -1,0 +1,165 @@
+using System.Globalization;
+using System.Text.Json;
+using Tomlyn;
+using Tomlyn.Model;
+
+namespace Pmcp.Workers.Local.Bindings;
+
+/// <summary>
+/// What the native host reads from a project's <c>wrangler.toml</c>: the top-level <c>[vars]</c> and bindings
+/// (environments under <c>[env.NAME]</c> are for deploys and are not read here).
+/// </summary>
+public sealed record WranglerConfig
+{
+    public static readonly WranglerConfig Empty = new();
+
+    /// <summary>The folder relative paths in the file are resolved against (the file's own).</summary>
+    public string Directory { get; init; } = "";
+
+    public IReadOnlyDictionary<string, string> Vars { get; init; } = new Dictionary<string, string>();
+
+    public IReadOnlyList<KvNamespaceConfig> KvNamespaces { get; init; } = [];
+
+    public IReadOnlyList<D1DatabaseConfig> D1Databases { get; init; } = [];
+
+    public IReadOnlyList<R2BucketConfig> R2Buckets { get; init; } = [];
+
+    public IReadOnlyList<HyperdriveConfig> Hyperdrives { get; init; } = [];
+
+    /// <summary>Reads the file; a missing file is an empty configuration.</summary>
+    public static WranglerConfig Load(string path)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        return File.Exists(path) ? Parse(File.ReadAllText(path), path) : Empty with { Directory = System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(path))! };
+    }
+
+    public static WranglerConfig Parse(string toml, string path)
+    {
+        ArgumentNullException.ThrowIfNull(toml);
+        ArgumentNullException.ThrowIfNull(path);
+        TomlTable root;
+        try
+        {
+            root = TomlSerializer.Deserialize<TomlTable>(toml) ?? new TomlTable();
+        }
+        catch (TomlException e)
+        {
+            throw new WorkerException($"{path} is not valid TOML: {e.Message}");
+        }
+
+        var directory = System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(path))!;
+        var vars = new Dictionary<string, string>(StringComparer.Ordinal);
+        if (root.TryGetValue("vars", out var varsValue))
+        {
+            if (varsValue is not TomlTable table)
+            {
+                throw new WorkerException($"{path}: vars must be a table: [vars] followed by NAME = \"value\" lines.");
+            }
+
+            foreach (var (name, value) in table)
+            {
+                vars[name] = VarText(value);
+            }
+        }
+
+        return new WranglerConfig
+        {
+            Directory = directory,
+            Vars = vars,
+            KvNamespaces = [.. Entries(root, "kv_namespaces", path).Select(e => new KvNamespaceConfig(Binding(e, "kv_namespaces", path), Text(e, "id")))],
+            D1Databases = [.. Entries(root, "d1_databases", path).Select(e =>
+            {
+                var binding = Binding(e, "d1_databases", path);
+                var migrations = Text(e, "migrations_dir");
+                return new D1DatabaseConfig(
+                    binding,
+                    Text(e, "database_name") ?? binding,
+                    System.IO.Path.GetFullPath(migrations ?? "migrations", directory),
+                    migrations is not null);
+            })],
+            R2Buckets = [.. Entries(root, "r2_buckets", path).Select(e =>
+            {
+                var binding = Binding(e, "r2_buckets", path);
+                return new R2BucketConfig(binding, Text(e, "bucket_name") ?? binding);
+            })],
+            Hyperdrives = [.. Entries(root, "hyperdrive", path).Select(e => new HyperdriveConfig(Binding(e, "hyperdrive", path), Text(e, "localConnectionString")))],
+        };
+    }
+
+    private static IEnumerable<TomlTable> Entries(TomlTable root, string section, string path) =>
+        !root.TryGetValue(section, out var value) ? []
+        : value as TomlTableArray as IEnumerable<TomlTable>
+            ?? throw new WorkerException($"{path}: {section} must be an array of tables, written [[{section}]] (double brackets), one per binding.");
+
+    private static string Binding(TomlTable entry, string section, string path) =>
+        Text(entry, "binding") is { Length: > 0 } binding
+            ? binding
+            : throw new WorkerException($"{path}: a [[{section}]] entry has no binding; add binding = \"NAME\" (the name your code passes to env).");
+
+    private static string? Text(TomlTable entry, string key) =>
+        entry.TryGetValue(key, out var value) ? Convert.ToString(value, CultureInfo.InvariantCulture) : null;
+
+    /// <summary>Vars are text; as in Workers, a non-string var (number, bool, table) reaches the code as its JSON.</summary>
+    private static string VarText(object value) => value switch
+    {
+        string s => s,
+        bool b => b ? "true" : "false",
+        long or double => Convert.ToString(value, CultureInfo.InvariantCulture)!,
+        _ => ToJson(value).GetRawText(),
+    };
+
+    private static JsonElement ToJson(object value)
+    {
+        using var stream = new MemoryStream();
+        using (var writer = new Utf8JsonWriter(stream))
+        {
+            Write(writer, value);
+        }
+
+        using var document = JsonDocument.Parse(stream.ToArray());
+        return document.RootElement.Clone();
+
+        static void Write(Utf8JsonWriter writer, object? value)
+        {
+            switch (value)
+            {
+                case string s: writer.WriteStringValue(s); break;
+                case bool b: writer.WriteBooleanValue(b); break;
+                case long l: writer.WriteNumberValue(l); break;
+                case double d: writer.WriteNumberValue(d); break;
+                case TomlTable table:
+                    writer.WriteStartObject();
+                    foreach (var (k, v) in table)
+                    {
+                        writer.WritePropertyName(k);
+                        Write(writer, v);
+                    }
+
+                    writer.WriteEndObject();
+                    break;
+                case System.Collections.IEnumerable items:
+                    writer.WriteStartArray();
+                    foreach (var item in items)
+                    {
+                        Write(writer, item);
+                    }
+
+                    writer.WriteEndArray();
+                    break;
+                default: writer.WriteStringValue(Convert.ToString(value, CultureInfo.InvariantCulture)); break;
+            }
+        }
+    }
+}
+
+/// <summary>A <c>[[kv_namespaces]]</c> entry.</summary>
+public sealed record KvNamespaceConfig(string Binding, string? Id);
+
+/// <summary>A <c>[[d1_databases]]</c> entry; <see cref="MigrationsDirectory"/> is absolute.</summary>
+public sealed record D1DatabaseConfig(string Binding, string DatabaseName, string MigrationsDirectory, bool MigrationsDirectoryDeclared);
+
+/// <summary>An <c>[[r2_buckets]]</c> entry.</summary>
+public sealed record R2BucketConfig(string Binding, string BucketName);
+
+/// <summary>A <c>[[hyperdrive]]</c> entry; locally it connects to <see cref="LocalConnectionString"/>.</summary>
+public sealed record HyperdriveConfig(string Binding, string? LocalConnectionString);

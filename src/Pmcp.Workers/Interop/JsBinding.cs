@@ -1,0 +1,76 @@
+using System.Buffers;
+using System.Runtime.InteropServices;
+using System.Runtime.InteropServices.JavaScript;
+using System.Runtime.Versioning;
+using System.Text;
+using System.Text.Json;
+
+namespace Pmcp.Workers.Interop;
+
+/// <summary>
+/// One binding of the request's <c>env</c>, reached through <see cref="JsHost.BindingCall"/>: arguments go out as JSON
+/// (written by hand with <see cref="Utf8JsonWriter"/>, so nothing is reflected over and no serializer context is
+/// pulled in), results come back as JSON, and binary results are taken from the slot the JSON names.
+/// </summary>
+[SupportedOSPlatform("browser")]
+internal sealed class JsBinding(int requestId, string name, string kind)
+{
+    public string Name { get; } = name;
+
+    /// <summary>Runs <paramref name="operation"/>; the result is a detached JSON value (Null when the operation returns nothing).</summary>
+    public Task<JsonElement> CallAsync(string operation, Action<Utf8JsonWriter> writeArguments, CancellationToken cancellationToken) =>
+        CallAsync(operation, Arguments(writeArguments), default, cancellationToken);
+
+    /// <summary>Runs <paramref name="operation"/> with binary input (a value, a body, or the blobs of D1 parameters).</summary>
+    public async Task<JsonElement> CallAsync(string operation, string arguments, ReadOnlyMemory<byte> payload, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        string json;
+        try
+        {
+            json = await JsHost.BindingCall(requestId, Name, operation, arguments, Segment(payload)).ConfigureAwait(false);
+        }
+        catch (JSException e)
+        {
+            // The message arrives as the JS error's "Error: …"; D1's own ("D1_ERROR: no such table: notes") already
+            // says what failed, so it is kept whole, as the local backend's SQLite messages are.
+            var message = e.Message.StartsWith("Error: ", StringComparison.Ordinal) ? e.Message["Error: ".Length..] : e.Message;
+            throw new WorkerException(message.StartsWith("D1_", StringComparison.Ordinal) ? message : $"{kind} '{Name}' {operation}: {message}", e);
+        }
+
+        // One copy detached from the pooled document, so rows and metadata can be kept as JsonElements.
+        using var document = JsonDocument.Parse(json);
+        return document.RootElement.Clone();
+    }
+
+    /// <summary>An arguments object, written by <paramref name="write"/>.</summary>
+    public static string Arguments(Action<Utf8JsonWriter> write)
+    {
+        var buffer = new ArrayBufferWriter<byte>(256);
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            writer.WriteStartObject();
+            write(writer);
+            writer.WriteEndObject();
+        }
+
+        return Encoding.UTF8.GetString(buffer.WrittenSpan);
+    }
+
+    /// <summary>The bytes the host parked for this call's result.</summary>
+    public byte[] Take(JsonElement slot) => JsHost.BindingTake(requestId, slot.GetInt32());
+
+    private static ArraySegment<byte> Segment(ReadOnlyMemory<byte> bytes) =>
+        bytes.IsEmpty ? ArraySegment<byte>.Empty : MemoryMarshal.TryGetArray(bytes, out var segment) ? segment : new ArraySegment<byte>(bytes.ToArray());
+
+    public static string? String(JsonElement parent, string property) =>
+        parent.TryGetProperty(property, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
+
+    public static long Int64(JsonElement parent, string property) =>
+        parent.TryGetProperty(property, out var value) && value.ValueKind == JsonValueKind.Number
+            ? value.TryGetInt64(out var whole) ? whole : (long)value.GetDouble()
+            : 0;
+
+    public static bool IsPresent(JsonElement parent, string property, out JsonElement value) =>
+        parent.TryGetProperty(property, out value) && value.ValueKind is not (JsonValueKind.Null or JsonValueKind.Undefined);
+}

@@ -1,0 +1,209 @@
+// Workers bindings (KV, D1, R2, Hyperdrive) for .NET.
+//
+// One asynchronous call serves every operation: bindingCall(requestId, binding, operation, argumentsJson, payload)
+// resolves to a JSON string. .NET cannot receive Task<byte[]>, so binary results (KV values, R2 bodies) are parked in
+// the request's slots and the JSON names the slot; .NET takes the bytes right away with the synchronous bindingTake.
+// Binary input (KV values, R2 bodies, D1 blobs) arrives as one payload view, copied before the first await because
+// it points into .NET memory that is only valid during the call.
+
+/** @param {Map<number, object>} requests the host's live requests: { env, slots, … } by request id. */
+export function bindingImports(requests) {
+  function bindingOf(requestId, name) {
+    const request = requests.get(requestId);
+    if (!request) throw new Error(`pmcp: binding '${name}' was used after its request ended`);
+    const binding = request.env?.[name];
+    if (binding == null) throw new Error(`pmcp: no binding '${name}' in this Worker's env`);
+    return { request, binding };
+  }
+
+  function park(request, bytes) {
+    request.slots ??= new Map();
+    request.nextSlot ??= 1;
+    const slot = request.nextSlot++;
+    request.slots.set(slot, bytes);
+    return slot;
+  }
+
+  return {
+    /** "kv", "d1", "r2", "hyperdrive", or null: what the env entry looks like (each has its own methods). */
+    bindingKind(requestId, name) {
+      const b = requests.get(requestId)?.env?.[name];
+      if (b == null || (typeof b !== "object" && typeof b !== "function")) return null;
+      const has = (...methods) => methods.every((m) => typeof b[m] === "function");
+      if (has("prepare", "batch", "exec")) return "d1";
+      if (has("head", "put", "list", "get", "delete")) return "r2";
+      if (has("get", "put", "list", "delete", "getWithMetadata")) return "kv";
+      if (typeof b.connectionString === "string") return "hyperdrive";
+      return null;
+    },
+
+    /** A Hyperdrive binding's connection string and parts, or null. */
+    hyperdrive(requestId, name) {
+      const b = requests.get(requestId)?.env?.[name];
+      if (b == null || typeof b.connectionString !== "string") return null;
+      return [b.connectionString, String(b.host ?? ""), String(b.port ?? ""), String(b.user ?? ""), String(b.password ?? ""), String(b.database ?? "")];
+    },
+
+    bindingCall(requestId, name, operation, argumentsJson, payload) {
+      let bytes;
+      try {
+        bytes = payload.length > 0 ? payload.slice() : EMPTY;
+        const { request, binding } = bindingOf(requestId, name);
+        const op = OPERATIONS[operation];
+        if (!op) throw new Error(`pmcp: unknown binding operation '${operation}'`);
+        return op(binding, JSON.parse(argumentsJson), bytes, (b) => park(request, b)).then(JSON.stringify);
+      } catch (e) {
+        return Promise.reject(e);
+      }
+    },
+
+    /** The bytes of a slot, once. */
+    bindingTake(requestId, slot) {
+      const slots = requests.get(requestId)?.slots;
+      const bytes = slots?.get(slot);
+      if (bytes === undefined) throw new Error(`pmcp: no binding result in slot ${slot}`);
+      slots.delete(slot);
+      return bytes;
+    },
+  };
+}
+
+const EMPTY = new Uint8Array(0);
+
+const OPERATIONS = {
+  // ---- KV ----
+  async "kv.get"(kv, { key }, _, park) {
+    const { value, metadata } = await kv.getWithMetadata(key, { type: "arrayBuffer" });
+    if (value === null) return null;
+    return { value: park(new Uint8Array(value)), metadata: metadata ?? null };
+  },
+  async "kv.put"(kv, { key, expiration, metadata }, bytes) {
+    const options = {};
+    if (expiration != null) options.expiration = expiration;
+    if (metadata != null) options.metadata = metadata;
+    await kv.put(key, bytes, options);
+    return null;
+  },
+  async "kv.delete"(kv, { key }) {
+    await kv.delete(key);
+    return null;
+  },
+  async "kv.list"(kv, { prefix, limit, cursor }) {
+    const options = { limit };
+    if (prefix != null) options.prefix = prefix;
+    if (cursor != null) options.cursor = cursor;
+    const page = await kv.list(options);
+    return {
+      keys: page.keys.map((k) => ({ name: k.name, expiration: k.expiration ?? null, metadata: k.metadata ?? null })),
+      list_complete: page.list_complete,
+      cursor: page.list_complete ? null : (page.cursor ?? null),
+    };
+  },
+
+  // ---- D1 ----
+  async "d1.query"(db, statement, bytes) {
+    return d1Result(await prepare(db, statement, bytes).run());
+  },
+  async "d1.batch"(db, { statements }, bytes) {
+    const results = await db.batch(statements.map((s) => prepare(db, s, bytes)));
+    return results.map(d1Result);
+  },
+  async "d1.exec"(db, { sql }) {
+    const { count, duration } = await db.exec(sql);
+    return { count, duration };
+  },
+
+  // ---- R2 ----
+  async "r2.get"(bucket, { key, range }, _, park) {
+    const object = await bucket.get(key, range ? { range } : undefined);
+    if (object === null) return null;
+    // A failed precondition yields an object without a body; with no conditions asked for, there is always one.
+    const body = "body" in object ? new Uint8Array(await object.arrayBuffer()) : EMPTY;
+    return { ...r2Object(object), body: park(body) };
+  },
+  async "r2.head"(bucket, { key }) {
+    const object = await bucket.head(key);
+    return object === null ? null : r2Object(object);
+  },
+  async "r2.put"(bucket, { key, httpMetadata, customMetadata }, bytes) {
+    const options = {};
+    if (httpMetadata) options.httpMetadata = toHttpMetadata(httpMetadata);
+    if (customMetadata) options.customMetadata = customMetadata;
+    return r2Object(await bucket.put(key, bytes, options));
+  },
+  async "r2.delete"(bucket, { keys }) {
+    await bucket.delete(keys);
+    return null;
+  },
+  async "r2.list"(bucket, { prefix, delimiter, cursor, limit }) {
+    const options = { include: ["httpMetadata", "customMetadata"] };
+    if (prefix != null) options.prefix = prefix;
+    if (delimiter != null) options.delimiter = delimiter;
+    if (cursor != null) options.cursor = cursor;
+    if (limit != null) options.limit = limit;
+    const page = await bucket.list(options);
+    return {
+      objects: page.objects.map(r2Object),
+      delimitedPrefixes: page.delimitedPrefixes ?? [],
+      truncated: page.truncated,
+      cursor: page.truncated ? (page.cursor ?? null) : null,
+    };
+  },
+};
+
+/** Parameters are JSON values; a blob is { "blob": [offset, length] } into the call's payload. */
+function prepare(db, { sql, params }, bytes) {
+  const statement = db.prepare(sql);
+  if (!params || params.length === 0) return statement;
+  return statement.bind(...params.map((p) => (p !== null && typeof p === "object" ? bytes.slice(p.blob[0], p.blob[0] + p.blob[1]).buffer : p)));
+}
+
+/**
+ * Rows as arrays in column order, with the columns and D1's meta. D1's public API gives meta only with rows as
+ * objects, so the columns are the first row's keys (D1 builds each object from its column list, in order).
+ */
+function d1Result(result) {
+  const rows = result.results ?? [];
+  const columns = rows.length > 0 ? Object.keys(rows[0]) : [];
+  return {
+    columns,
+    rows: rows.map((row) => columns.map((c) => d1Value(row[c]))),
+    meta: result.meta ?? {},
+  };
+}
+
+/** Blobs leave as arrays of byte numbers, as the local backend returns them. */
+function d1Value(value) {
+  if (value instanceof ArrayBuffer) return Array.from(new Uint8Array(value));
+  if (ArrayBuffer.isView(value)) return Array.from(new Uint8Array(value.buffer, value.byteOffset, value.byteLength));
+  return value;
+}
+
+function r2Object(object) {
+  const http = object.httpMetadata ?? {};
+  return {
+    key: object.key,
+    size: object.size,
+    etag: object.etag,
+    uploaded: object.uploaded instanceof Date ? object.uploaded.toISOString() : String(object.uploaded),
+    httpMetadata: {
+      contentType: http.contentType ?? null,
+      contentLanguage: http.contentLanguage ?? null,
+      contentDisposition: http.contentDisposition ?? null,
+      contentEncoding: http.contentEncoding ?? null,
+      cacheControl: http.cacheControl ?? null,
+      cacheExpiry: http.cacheExpiry instanceof Date ? http.cacheExpiry.toISOString() : (http.cacheExpiry ?? null),
+    },
+    customMetadata: object.customMetadata ?? {},
+    range: object.range ?? null,
+  };
+}
+
+function toHttpMetadata(m) {
+  const out = {};
+  for (const name of ["contentType", "contentLanguage", "contentDisposition", "contentEncoding", "cacheControl"]) {
+    if (m[name] != null) out[name] = m[name];
+  }
+  if (m.cacheExpiry != null) out.cacheExpiry = new Date(m.cacheExpiry);
+  return out;
+}

@@ -1,0 +1,71 @@
+namespace Pmcp.Workers.Contract;
+
+/// <summary>
+/// Every case of the bindings contract, by name. The table is explicit (no discovery by reflection) so the trimmed
+/// Worker keeps every case, and both runners — native xunit and the Worker's <c>POST /contract/{name}</c> — enumerate
+/// the same list. A case passes when it completes and fails by throwing (<see cref="ContractFailure"/> for a wrong
+/// behaviour); it uses names of its own, so it can run again, and alongside the others, on persistent storage.
+/// </summary>
+public static class ContractCases
+{
+    public static IReadOnlyDictionary<string, Func<Env, Task>> All { get; } = new Dictionary<string, Func<Env, Task>>(StringComparer.Ordinal)
+    {
+        ["kv.put_get_text"] = KvCases.PutGetText,
+        ["kv.put_get_empty_value"] = KvCases.PutGetEmptyValue,
+        ["kv.put_get_binary"] = KvCases.PutGetBinary,
+        ["kv.put_get_json"] = KvCases.PutGetJson,
+        ["kv.large_value"] = KvCases.LargeValue,
+        ["kv.missing_key_is_null"] = KvCases.MissingKeyIsNull,
+        ["kv.delete"] = KvCases.Delete,
+        ["kv.get_with_metadata"] = KvCases.GetWithMetadata,
+        ["kv.list_reports_metadata"] = KvCases.ListReportsMetadata,
+        ["kv.metadata_too_large_throws"] = KvCases.MetadataTooLargeThrows,
+        ["kv.expiration_ttl_in_list"] = KvCases.ExpirationTtlInList,
+        ["kv.expiration_absolute_in_list"] = KvCases.ExpirationAbsoluteInList,
+        ["kv.ttl_below_minimum_throws"] = KvCases.TtlBelowMinimumThrows,
+        ["kv.key_too_long_throws"] = KvCases.KeyTooLongThrows,
+        ["kv.key_invalid_throws"] = KvCases.KeyInvalidThrows,
+        ["kv.list_prefix"] = KvCases.ListPrefix,
+        ["kv.list_pages_with_cursor"] = KvCases.ListPagesWithCursor,
+        ["kv.list_limit_out_of_range_throws"] = KvCases.ListLimitOutOfRangeThrows,
+
+        ["d1.exec_multi_statement"] = D1Cases.ExecMultiStatement,
+        ["d1.first_into_record"] = D1Cases.FirstIntoRecord,
+        ["d1.first_value"] = D1Cases.FirstValue,
+        ["d1.all_into_records"] = D1Cases.AllIntoRecords,
+        ["d1.run_meta"] = D1Cases.RunMeta,
+        ["d1.raw_rows"] = D1Cases.RawRows,
+        ["d1.bind_types"] = D1Cases.BindTypes,
+        ["d1.blob_as_byte_array"] = D1Cases.BlobAsByteArray,
+        ["d1.bind_unsupported_type_throws"] = D1Cases.BindUnsupportedTypeThrows,
+        ["d1.batch_results"] = D1Cases.BatchResults,
+        ["d1.batch_atomic"] = D1Cases.BatchAtomic,
+        ["d1.sql_error_no_such_table"] = D1Cases.SqlErrorNoSuchTable,
+        ["d1.sql_error_constraint"] = D1Cases.SqlErrorConstraint,
+
+        ["r2.put_get_with_metadata"] = R2Cases.PutGetWithMetadata,
+        ["r2.put_overwrites"] = R2Cases.PutOverwrites,
+        ["r2.head"] = R2Cases.Head,
+        ["r2.missing_key_is_null"] = R2Cases.MissingKeyIsNull,
+        ["r2.range_offset_length"] = R2Cases.RangeOffsetLength,
+        ["r2.range_suffix"] = R2Cases.RangeSuffix,
+        ["r2.binary_and_large"] = R2Cases.BinaryAndLarge,
+        ["r2.delete"] = R2Cases.Delete,
+        ["r2.list_prefix"] = R2Cases.ListPrefix,
+        ["r2.list_delimiter"] = R2Cases.ListDelimiter,
+        ["r2.list_pages_with_cursor"] = R2Cases.ListPagesWithCursor,
+
+        ["env.var"] = EnvCases.Var,
+        ["env.var_missing_names_wrangler_toml"] = EnvCases.VarMissing,
+        ["env.secret_missing_names_dev_vars"] = EnvCases.SecretMissing,
+        ["env.kv_unbound_names_section"] = EnvCases.KvUnbound,
+        ["env.d1_unbound_names_section"] = EnvCases.D1Unbound,
+        ["env.r2_unbound_names_section"] = EnvCases.R2Unbound,
+        ["env.hyperdrive_unbound_names_section"] = EnvCases.HyperdriveUnbound,
+        ["env.binding_of_another_kind"] = EnvCases.BindingOfAnotherKind,
+    };
+
+    /// <summary>Runs one case; an unknown name is a <see cref="ContractFailure"/> too, so a runner reports it the same way.</summary>
+    public static Task RunAsync(string name, Env env) =>
+        All.TryGetValue(name, out var run) ? run(env) : throw new ContractFailure($"No contract case '{name}'. Known: {string.Join(", ", All.Keys)}.");
+}

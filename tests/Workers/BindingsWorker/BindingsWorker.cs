@@ -1,0 +1,43 @@
+using Pmcp.Workers;
+using Pmcp.Workers.Contract;
+using Pmcp.Workers.Http;
+using Pmcp.Workers.Routing;
+
+namespace BindingsWorker;
+
+/// <summary>
+/// Runs the bindings contract inside workerd: <c>GET /contract</c> lists the cases (one name a line),
+/// <c>POST /contract/{name}</c> runs one against this request's env and answers 200 "pass" or 500 with why it failed.
+/// </summary>
+public sealed class BindingsWorker : IWorker
+{
+    private static readonly Router Routes = new Router()
+        .Get("/health", (_, _) => Response.Ok("OK"))
+        .Get("/contract", (_, _) => Response.Ok(string.Join('\n', ContractCases.All.Keys)))
+        .Post("/contract/:name", (_, route) => RunAsync(route.Param("name"), route.Env));
+
+    public static Task<Response> FetchAsync(Request request, Env env, Context context) => Routes.RunAsync(request, env, context);
+
+    private static async Task<Response> RunAsync(string name, Env env)
+    {
+        if (!ContractCases.All.ContainsKey(name))
+        {
+            return Response.Text($"No contract case '{name}'.", 404);
+        }
+
+        try
+        {
+            await ContractCases.RunAsync(name, env);
+            return Response.Ok("pass");
+        }
+        catch (ContractFailure failure)
+        {
+            return Response.Text("fail: " + failure.Message, 500);
+        }
+        catch (Exception e)
+        {
+            // Anything else is a failure too, but say it was unexpected: a bug in a backend rather than a wrong answer.
+            return Response.Text($"error: {e.GetType().FullName}: {e.Message}", 500);
+        }
+    }
+}
