@@ -37,7 +37,8 @@ public static class NativeMcpHost
         builder.WebHost.UseKestrel(k =>
         {
             k.AddServerHeader = false;
-            k.Limits.MaxRequestBodySize = options.Http.MaxRequestBodyBytes + 1L;
+            // Room to read and drop an oversized body, so the client gets its 413 instead of a reset connection.
+            k.Limits.MaxRequestBodySize = options.Http.MaxRequestBodyBytes + (long)DrainBytes;
         });
         builder.WebHost.UseUrls($"http://{(options.Host.Contains(':', StringComparison.Ordinal) && !options.Host.StartsWith('[') ? $"[{options.Host}]" : options.Host)}:{options.Port}");
 
@@ -87,7 +88,7 @@ public static class NativeMcpHost
     {
         if (request.ContentLength is > 0 and var declared && declared > limit)
         {
-            return (ReadOnlyMemory<byte>.Empty, true);
+            return (ReadOnlyMemory<byte>.Empty, await TooLargeAsync(request, cancellationToken).ConfigureAwait(false));
         }
 
         var capacity = request.ContentLength is { } length ? (int)Math.Min(length, limit) + 1 : 4096;
@@ -102,7 +103,7 @@ public static class NativeMcpHost
                     if (total > limit)
                     {
                         ArrayPool<byte>.Shared.Return(buffer);
-                        return (ReadOnlyMemory<byte>.Empty, true);
+                        return (ReadOnlyMemory<byte>.Empty, await TooLargeAsync(request, cancellationToken).ConfigureAwait(false));
                     }
 
                     var bigger = ArrayPool<byte>.Shared.Rent(Math.Min(buffer.Length * 2, limit + 1));
@@ -121,7 +122,7 @@ public static class NativeMcpHost
                 if (total > limit)
                 {
                     ArrayPool<byte>.Shared.Return(buffer);
-                    return (ReadOnlyMemory<byte>.Empty, true);
+                    return (ReadOnlyMemory<byte>.Empty, await TooLargeAsync(request, cancellationToken).ConfigureAwait(false));
                 }
             }
         }
@@ -134,6 +135,34 @@ public static class NativeMcpHost
         var body = buffer.AsSpan(0, total).ToArray();
         ArrayPool<byte>.Shared.Return(buffer);
         return (body, false);
+    }
+
+    /// <summary>How much of an oversized body is read and dropped before answering 413; beyond it the connection is cut.</summary>
+    private const int DrainBytes = 16 * 1024 * 1024;
+
+    /// <summary>
+    /// Reads and drops the rest of an oversized body (up to <see cref="DrainBytes"/>): a client still sending would
+    /// otherwise see its connection reset instead of the 413. Always true: the body was too large.
+    /// </summary>
+    private static async Task<bool> TooLargeAsync(HttpRequest request, CancellationToken cancellationToken)
+    {
+        var scratch = ArrayPool<byte>.Shared.Rent(64 * 1024);
+        try
+        {
+            while (await request.Body.ReadAsync(scratch, cancellationToken).ConfigureAwait(false) > 0)
+            {
+            }
+        }
+        catch (Microsoft.AspNetCore.Http.BadHttpRequestException)
+        {
+            // Over Kestrel's own limit (the drain allowance): the connection will be closed.
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(scratch);
+        }
+
+        return true;
     }
 
     private static async Task WriteAsync(HttpContext context, McpHttpResponse response)
