@@ -1,3 +1,4 @@
+using Pmcp.Cli.Deploy;
 using Pmcp.Cli.Projects;
 using Spectre.Console;
 
@@ -10,6 +11,12 @@ internal sealed class NativeDevHost(ServerProject project, string host, int port
 
     public async Task<int> RunAsync(CancellationToken cancellationToken)
     {
+        // The native host reads wrangler.toml's bindings; deploy.toml, when there is one, decides them.
+        if (new DeployProject(project.Directory, project.Name).SyncWrangler() is { } change)
+        {
+            Console.WriteLine(change);
+        }
+
         string assemblyName = project.Name;
         ChildProcess.Result? build = null;
         await AnsiConsole.Status().StartAsync($"Building [bold]{Markup.Escape(project.Name)}[/]…", async _ =>

@@ -1,3 +1,4 @@
+using Pmcp.Cli.Deploy;
 using Pmcp.Cli.Projects;
 using Pmcp.Cli.Tools;
 using Pmcp.Cli.Workers;
@@ -16,6 +17,11 @@ internal sealed class WorkerDevHost(ServerProject project, string host, int port
     public async Task<int> RunAsync(CancellationToken cancellationToken)
     {
         var bundle = new WorkerBundle(project);
+        if (new DeployProject(project.Directory, project.Name).SyncWrangler() is { } change)
+        {
+            Console.WriteLine(change);
+        }
+
         (string Node, string Script) wrangler = default;
         await AnsiConsole.Status().StartAsync("Preparing…", async status =>
         {
@@ -23,7 +29,6 @@ internal sealed class WorkerDevHost(ServerProject project, string host, int port
             wrangler = await ToolsCache.EnsureWranglerAsync(step => status.Status(Markup.Escape(step) + "…"), cancellationToken);
         });
         SizeReport.Print(SizeReport.Measure(bundle.OutputDirectory));
-        WranglerConfig.EnsureExists(bundle.WorkersDirectory, WranglerConfig.WorkerName(project.Name));
         if (!await D1Migrations.ApplyAsync(wrangler, bundle.WorkersDirectory, cancellationToken))
         {
             return 1;

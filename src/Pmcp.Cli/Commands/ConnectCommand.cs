@@ -1,0 +1,116 @@
+using System.CommandLine;
+using System.Text;
+using System.Text.RegularExpressions;
+using Pmcp.Cli.Connect;
+
+namespace Pmcp.Cli.Commands;
+
+/// <summary><c>dotnet pmcp connect</c>: prints what Claude Desktop, VS Code, Cursor and the MCP Inspector need to reach the server.</summary>
+internal static partial class ConnectCommand
+{
+    public const string LocalEndpoint = "http://127.0.0.1:8787/mcp";
+
+    public static Command Create()
+    {
+        var project = new Argument<DirectoryInfo>("project-dir")
+        {
+            Description = "The server project's folder; its project names the server in the clients' configuration. Default: the current folder.",
+            DefaultValueFactory = _ => new DirectoryInfo(Directory.GetCurrentDirectory()),
+        };
+        var url = new Option<string>("--url") { Description = "The MCP endpoint, such as the McpEndpoint of `dotnet pmcp deploy outputs`.", DefaultValueFactory = _ => LocalEndpoint };
+        var apiKeyEnv = new Option<string?>("--api-key-env") { Description = "Send 'Authorization: Bearer <key>', the key referenced through this environment variable (its value is never printed)." };
+        var client = new Option<string>("--client") { Description = "Which client to configure.", DefaultValueFactory = _ => McpClientKind.All };
+        client.AcceptOnlyFromAmong([.. McpClientKind.Each, McpClientKind.All]);
+        var name = new Option<string?>("--name") { Description = "The server's name in the clients. Default: the project's name in kebab-case." };
+
+        var command = new Command("connect", """
+            Print the configuration an MCP client needs to reach the server: Claude Desktop (through mcp-remote, since it
+            speaks only stdio), VS Code (.vscode/mcp.json), Cursor (~/.cursor/mcp.json) and the MCP Inspector (npx command
+            lines), each with where it goes. The endpoint is the one `dotnet pmcp dev` serves unless --url gives another.
+            With one --client, only its configuration goes to standard output (the note goes to standard error), ready to
+            redirect into a file.
+
+            Examples:
+              dotnet pmcp connect                                                  every client, for http://127.0.0.1:8787/mcp
+              dotnet pmcp connect src/MyServer --client vscode > .vscode/mcp.json
+              dotnet pmcp connect --client claude-desktop --api-key-env MCP_API_KEY
+              dotnet pmcp connect --url https://my-server.example.workers.dev/mcp --api-key-env MCP_API_KEY --client cursor
+            """)
+        {
+            project, url, apiKeyEnv, client, name,
+        };
+
+        command.SetAction(parse =>
+        {
+            var endpoint = Endpoint(parse.GetValue(url)!);
+            var keyVariable = parse.GetValue(apiKeyEnv);
+            if (keyVariable is not null && !EnvironmentVariableName().IsMatch(keyVariable))
+            {
+                // The value is not echoed: it may be the key itself, given by mistake.
+                throw new CliException("--api-key-env takes the name of an environment variable (letters, digits and '_'), such as --api-key-env MCP_API_KEY, not the key: the key itself never goes on a command line.");
+            }
+
+            var serverName = parse.GetValue(name) ?? ServerName(parse.GetValue(project)!);
+            if (!ServerNamePattern().IsMatch(serverName))
+            {
+                throw new CliException($"'{serverName}' cannot name a server in the clients' configuration: use letters, digits, '-' and '_', starting with a letter, for example --name my-server.");
+            }
+
+            var chosen = parse.GetValue(client)!;
+            if (chosen != McpClientKind.All)
+            {
+                var setup = ClientConfigs.For(chosen, serverName, endpoint, keyVariable);
+                Console.Error.WriteLine($"{setup.Title}: {setup.Where}");
+                Console.WriteLine(setup.Text);
+                return 0;
+            }
+
+            var text = new StringBuilder();
+            text.Append("Server ").Append(serverName).Append(" at ").AppendLine(endpoint.AbsoluteUri);
+            foreach (var each in McpClientKind.Each)
+            {
+                var setup = ClientConfigs.For(each, serverName, endpoint, keyVariable);
+                text.AppendLine().Append("== ").Append(setup.Title).Append(" (--client ").Append(setup.Client).AppendLine(")").AppendLine(setup.Where).AppendLine().AppendLine(setup.Text);
+            }
+
+            Console.Write(text.ToString());
+            return 0;
+        });
+        return command;
+    }
+
+    /// <summary>The endpoint as an absolute http(s) URL; a bare origin gets the /mcp path every Pmcp server serves.</summary>
+    private static Uri Endpoint(string value)
+    {
+        if (!Uri.TryCreate(value, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps))
+        {
+            throw new CliException($"--url must be an http or https URL such as https://my-server.example.workers.dev/mcp, not '{value}'.");
+        }
+
+        return uri.AbsolutePath == "/" && uri.Query.Length == 0 ? new Uri(uri, "/mcp") : uri;
+    }
+
+    /// <summary>The project's name in kebab-case (HelloWorld → hello-world), from the folder's one .csproj or else the folder's name.</summary>
+    private static string ServerName(DirectoryInfo location)
+    {
+        var projectName = location.Extension == ".csproj" ? Path.GetFileNameWithoutExtension(location.Name)
+            : location.Exists && location.GetFiles("*.csproj") is [var single] ? Path.GetFileNameWithoutExtension(single.Name)
+            : location.Exists ? location.Name
+            : throw new CliException($"no folder {location.FullName}. Give the server project's folder, or name the server with --name.");
+        var kebab = WordBoundary().Replace(projectName, "-").ToLowerInvariant();
+        kebab = string.Join('-', NonNameCharacters().Split(kebab).Where(p => p.Length > 0));
+        return kebab.Length > 0 && char.IsAsciiLetter(kebab[0]) ? kebab : "mcp-server";
+    }
+
+    [GeneratedRegex("(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")]
+    private static partial Regex WordBoundary();
+
+    [GeneratedRegex("[^a-z0-9_]+")]
+    private static partial Regex NonNameCharacters();
+
+    [GeneratedRegex("^[A-Za-z_][A-Za-z0-9_]*$")]
+    private static partial Regex EnvironmentVariableName();
+
+    [GeneratedRegex("^[A-Za-z][A-Za-z0-9_-]*$")]
+    private static partial Regex ServerNamePattern();
+}

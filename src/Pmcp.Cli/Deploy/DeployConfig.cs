@@ -1,0 +1,72 @@
+namespace Pmcp.Cli.Deploy;
+
+/// <summary>
+/// <c>.pmcp/deploy.toml</c>, the source of truth of a deployment: <c>[target]</c>, <c>[server]</c>, <c>[cloudflare]</c>,
+/// <c>[workers]</c> (name, compatibility date, entry, vars, bindings, routes, workers_dev) and <c>[env.NAME]</c>
+/// environments. wrangler.toml's derived parts are generated from it (<see cref="WranglerTomlWriter"/>).
+/// </summary>
+internal sealed record DeployConfig
+{
+    public const string CloudflareWorkers = "cloudflare-workers";
+
+    public const string DefaultMain = "build/worker/shim.mjs";
+
+    public required string ServerName { get; init; }
+
+    /// <summary>Empty: wrangler picks the account (its login or CLOUDFLARE_ACCOUNT_ID).</summary>
+    public string AccountId { get; init; } = "";
+
+    /// <summary>The zone of routes that name none; empty: wrangler finds it from the pattern.</summary>
+    public string ZoneId { get; init; } = "";
+
+    public required string WorkerName { get; init; }
+
+    public required string CompatibilityDate { get; init; }
+
+    public string Main { get; init; } = DefaultMain;
+
+    /// <summary>Null: on when there are no routes, as wrangler does.</summary>
+    public bool? WorkersDev { get; init; }
+
+    public IReadOnlyList<KeyValuePair<string, object>> Vars { get; init; } = [];
+
+    public IReadOnlyList<DeployBinding> Bindings { get; init; } = [];
+
+    public IReadOnlyList<DeployRoute> Routes { get; init; } = [];
+
+    public IReadOnlyList<DeployEnvironment> Environments { get; init; } = [];
+
+    /// <summary>What a fresh <c>deploy init</c> writes: the chapter's layout, staging and production environments.</summary>
+    public static DeployConfig Default(string workerName, string compatibilityDate) => new()
+    {
+        ServerName = workerName,
+        WorkerName = workerName,
+        CompatibilityDate = compatibilityDate,
+        WorkersDev = true,
+        Vars = [new("ENVIRONMENT", "development")],
+        Environments =
+        [
+            new("staging") { Name = workerName + "-staging", Vars = [new("ENVIRONMENT", "staging")] },
+            new("production") { Name = workerName + "-prod", Vars = [new("ENVIRONMENT", "production")] },
+        ],
+    };
+}
+
+/// <summary>
+/// An <c>[env.NAME]</c> section, deployed with <c>--env NAME</c>. wrangler does not pass vars and bindings on to
+/// environments, so Pmcp does: an environment gets <c>[workers]</c>' vars and bindings, its own replacing those of the
+/// same name, and only its own routes.
+/// </summary>
+internal sealed record DeployEnvironment(string Key)
+{
+    /// <summary>Null: <c>&lt;workers.name&gt;-&lt;Key&gt;</c>.</summary>
+    public string? Name { get; init; }
+
+    public bool? WorkersDev { get; init; }
+
+    public IReadOnlyList<KeyValuePair<string, object>> Vars { get; init; } = [];
+
+    public IReadOnlyList<DeployBinding> Bindings { get; init; } = [];
+
+    public IReadOnlyList<DeployRoute> Routes { get; init; } = [];
+}

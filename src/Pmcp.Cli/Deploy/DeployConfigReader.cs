@@ -1,0 +1,307 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+using Pmcp.Cli.Tools;
+using Tomlyn;
+using Tomlyn.Model;
+
+namespace Pmcp.Cli.Deploy;
+
+/// <summary>
+/// Reads and checks <c>.pmcp/deploy.toml</c>. Every mistake is a <see cref="CliException"/> naming the file, the key
+/// and the fix; unknown keys are mistakes too (a misspelt binding section would otherwise vanish silently).
+/// </summary>
+internal static partial class DeployConfigReader
+{
+    private static readonly string[] RootKeys = ["target", "server", "cloudflare", "workers", "env"];
+    private static readonly string[] WorkersKeys = ["name", "compatibility_date", "main", "workers_dev", "routes", "vars", .. BindingKind.All.Select(k => k.Section)];
+    private static readonly string[] EnvKeys = ["name", "workers_dev", "routes", "vars", .. BindingKind.All.Select(k => k.Section)];
+
+    public static DeployConfig Load(string path, string displayPath) => Parse(File.ReadAllText(path), displayPath);
+
+    public static DeployConfig Parse(string toml, string file)
+    {
+        TomlTable root;
+        try
+        {
+            root = TomlSerializer.Deserialize<TomlTable>(toml) ?? new TomlTable();
+        }
+        catch (TomlException e)
+        {
+            throw new CliException($"'{file}' is not valid TOML: {e.Message.Trim()}");
+        }
+
+        var reader = new Reader(file);
+        reader.OnlyKnown(root, null, RootKeys);
+
+        var target = reader.Table(root, "target", null);
+        if (target is not null)
+        {
+            reader.OnlyKnown(target, "target", ["target_type", "type"]);
+            var targetType = reader.String(target, "target_type", "target");
+            var type = reader.String(target, "type", "target");
+            if (targetType is not null && type is not null && targetType != type)
+            {
+                throw reader.Error($"[target] has target_type = \"{targetType}\" and type = \"{type}\"; keep one of them: target_type = \"{DeployConfig.CloudflareWorkers}\".");
+            }
+
+            if ((targetType ?? type) is { } value && value != DeployConfig.CloudflareWorkers)
+            {
+                throw reader.Error($"[target] target_type \"{value}\" is not supported; the one target is target_type = \"{DeployConfig.CloudflareWorkers}\".");
+            }
+        }
+
+        var workers = reader.Table(root, "workers", null) ?? throw reader.Error($"[workers] is missing; add it with name = \"my-mcp-server\" (or run dotnet pmcp deploy init --force to write the default file).");
+        reader.OnlyKnown(workers, "workers", WorkersKeys);
+        var workerName = reader.String(workers, "name", "workers") ?? throw reader.Error("[workers] name is missing; add name = \"my-mcp-server\" (the Worker's name on Cloudflare).");
+        reader.CheckWorkerName(workerName, "[workers] name");
+
+        var server = reader.Table(root, "server", null);
+        if (server is not null)
+        {
+            reader.OnlyKnown(server, "server", ["name"]);
+        }
+
+        var cloudflare = reader.Table(root, "cloudflare", null);
+        if (cloudflare is not null)
+        {
+            reader.OnlyKnown(cloudflare, "cloudflare", ["account_id", "zone_id"]);
+        }
+
+        var compatibilityDate = reader.String(workers, "compatibility_date", "workers") ?? PinnedTools.DefaultCompatibilityDate;
+        reader.CheckCompatibilityDate(compatibilityDate);
+        var main = reader.String(workers, "main", "workers") ?? DeployConfig.DefaultMain;
+        if (main.Length == 0)
+        {
+            throw reader.Error($"[workers] main is empty; set main = \"{DeployConfig.DefaultMain}\" (the entry dotnet pmcp deploy build writes).");
+        }
+
+        var environments = new List<DeployEnvironment>();
+        if (reader.Table(root, "env", null) is { } envs)
+        {
+            foreach (var (key, value) in envs)
+            {
+                if (value is not TomlTable env)
+                {
+                    throw reader.Error($"[env] {key} must be a table: write [env.{key}] with name = \"…\".");
+                }
+
+                if (!EnvironmentName().IsMatch(key))
+                {
+                    throw reader.Error($"[env.{key}]: an environment's name is lower-case letters, digits, '-' and '_' (it becomes --env {key}); rename it, e.g. [env.staging].");
+                }
+
+                var section = $"env.{key}";
+                reader.OnlyKnown(env, section, EnvKeys);
+                var name = reader.String(env, "name", section);
+                if (name is not null)
+                {
+                    reader.CheckWorkerName(name, $"[{section}] name");
+                }
+
+                environments.Add(new DeployEnvironment(key)
+                {
+                    Name = name,
+                    WorkersDev = reader.Boolean(env, "workers_dev", section),
+                    Vars = reader.Vars(env, section),
+                    Bindings = reader.Bindings(env, section),
+                    Routes = reader.Routes(env, section),
+                });
+            }
+        }
+
+        return new DeployConfig
+        {
+            ServerName = (server is null ? null : reader.String(server, "name", "server")) ?? workerName,
+            AccountId = (cloudflare is null ? null : reader.String(cloudflare, "account_id", "cloudflare")) ?? "",
+            ZoneId = (cloudflare is null ? null : reader.String(cloudflare, "zone_id", "cloudflare")) ?? "",
+            WorkerName = workerName,
+            CompatibilityDate = compatibilityDate,
+            Main = main,
+            WorkersDev = reader.Boolean(workers, "workers_dev", "workers"),
+            Vars = reader.Vars(workers, "workers"),
+            Bindings = reader.Bindings(workers, "workers"),
+            Routes = reader.Routes(workers, "workers"),
+            Environments = environments,
+        };
+    }
+
+    private sealed class Reader(string file)
+    {
+        public CliException Error(string message) => new($"'{file}': {message}");
+
+        public void OnlyKnown(TomlTable table, string? section, string[] known)
+        {
+            foreach (var key in table.Keys)
+            {
+                if (!known.Contains(key))
+                {
+                    var where = section is null ? $"[{key}]" : $"[{section}] {key}";
+                    var keys = section is null ? "[" + string.Join("], [", known) + "]" : string.Join(", ", known);
+                    throw Error($"unknown key {where}; {(section is null ? "the file's tables are" : $"the keys of [{section}] are")} {keys}. Check its spelling.");
+                }
+            }
+        }
+
+        public TomlTable? Table(TomlTable parent, string key, string? section)
+        {
+            if (!parent.TryGetValue(key, out var value))
+            {
+                return null;
+            }
+
+            var name = section is null ? key : $"{section}.{key}";
+            return value as TomlTable ?? throw Error($"{name} must be a table: write [{name}] on a line of its own, followed by its keys.");
+        }
+
+        public string? String(TomlTable table, string key, string section) => !table.TryGetValue(key, out var value) ? null
+            : value as string ?? throw Error($"[{section}] {key} must be a string: {key} = \"…\".");
+
+        public bool? Boolean(TomlTable table, string key, string section) => !table.TryGetValue(key, out var value) ? null
+            : value as bool? ?? throw Error($"[{section}] {key} must be true or false (without quotes).");
+
+        public void CheckWorkerName(string name, string where)
+        {
+            if (!WorkerName().IsMatch(name))
+            {
+                throw Error($"{where} \"{name}\" is not a valid Worker name: use 1 to 63 lower-case letters, digits and dashes, not starting or ending with a dash, e.g. \"{Workers.WranglerConfig.WorkerName(name)}\".");
+            }
+        }
+
+        public void CheckCompatibilityDate(string date)
+        {
+            if (!DateOnly.TryParseExact(date, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out _))
+            {
+                throw Error($"[workers] compatibility_date \"{date}\" is not a date; write it as \"YYYY-MM-DD\", e.g. compatibility_date = \"{PinnedTools.DefaultCompatibilityDate}\".");
+            }
+
+            if (string.CompareOrdinal(date, PinnedTools.DefaultCompatibilityDate) > 0)
+            {
+                throw Error($"[workers] compatibility_date \"{date}\" is newer than the pinned workerd ({PinnedTools.Workerd}) supports; set it to \"{PinnedTools.DefaultCompatibilityDate}\" or earlier.");
+            }
+        }
+
+        public List<KeyValuePair<string, object>> Vars(TomlTable parent, string section)
+        {
+            var vars = new List<KeyValuePair<string, object>>();
+            if (Table(parent, "vars", section) is { } table)
+            {
+                foreach (var (name, value) in table)
+                {
+                    vars.Add(new(name, value is string or bool or long or double
+                        ? value
+                        : throw Error($"[{section}.vars] {name} must be a string, a number or true/false, e.g. {name} = \"value\"; secrets do not belong here: use wrangler secret put {name}.")));
+                }
+            }
+
+            return vars;
+        }
+
+        public List<DeployBinding> Bindings(TomlTable parent, string section)
+        {
+            var bindings = new List<DeployBinding>();
+            foreach (var kind in BindingKind.All)
+            {
+                if (Table(parent, kind.Section, section) is not { } table)
+                {
+                    continue;
+                }
+
+                var where = $"[{section}.{kind.Section}]";
+                foreach (var (name, value) in table)
+                {
+                    if (!BindingName().IsMatch(name))
+                    {
+                        throw Error($"{where} {name} is not a valid binding name: use letters, digits and '_', not starting with a digit (your code calls it by this name).");
+                    }
+
+                    switch (value)
+                    {
+                        case string main when main.Length > 0:
+                            bindings.Add(new DeployBinding(kind, name, main, []));
+                            break;
+                        case TomlTable settings:
+                            var options = new List<KeyValuePair<string, string>>();
+                            string? mainValue = null;
+                            foreach (var (key, setting) in settings)
+                            {
+                                if (key != kind.MainKey && !kind.OptionalKeys.Contains(key))
+                                {
+                                    throw Error($"{where} {name} has an unknown key {key}; its keys are {kind.MainKey}, {string.Join(", ", kind.OptionalKeys)}.");
+                                }
+
+                                var text = setting as string ?? throw Error($"{where} {name}.{key} must be a string: {key} = \"…\".");
+                                if (key == kind.MainKey)
+                                {
+                                    mainValue = text;
+                                }
+                                else
+                                {
+                                    options.Add(new(key, text));
+                                }
+                            }
+
+                            bindings.Add(new DeployBinding(kind, name, mainValue is { Length: > 0 } ? mainValue : throw Error($"{where} {name} has no {kind.MainKey}; add {kind.MainKey} = \"…\" ({kind.Meaning})."), options));
+                            break;
+                        default:
+                            throw Error($"{where} {name} must be a string ({kind.Meaning}), e.g. {name} = \"…\", or a table such as {name} = {{ {kind.MainKey} = \"…\" }}.");
+                    }
+                }
+            }
+
+            return bindings;
+        }
+
+        public List<DeployRoute> Routes(TomlTable parent, string section)
+        {
+            if (!parent.TryGetValue("routes", out var value))
+            {
+                return [];
+            }
+
+            var where = $"[{section}] routes";
+            IEnumerable<object?> items = value switch
+            {
+                TomlTableArray tables => tables,
+                TomlArray array => array,
+                _ => throw Error($"{where} must be a list of routes: [[{section}.routes]] with pattern = \"mcp.example.com/*\"."),
+            };
+            var routes = new List<DeployRoute>();
+            foreach (var item in items)
+            {
+                switch (item)
+                {
+                    case string pattern:
+                        routes.Add(new DeployRoute(pattern));
+                        break;
+                    case TomlTable route:
+                        OnlyKnown(route, $"{section}.routes", ["pattern", "zone_id", "zone_name", "custom_domain"]);
+                        var entry = new DeployRoute(
+                            String(route, "pattern", $"{section}.routes") ?? throw Error($"a route in [[{section}.routes]] has no pattern; add pattern = \"mcp.example.com/*\"."),
+                            String(route, "zone_id", $"{section}.routes"),
+                            String(route, "zone_name", $"{section}.routes"),
+                            Boolean(route, "custom_domain", $"{section}.routes") ?? false);
+                        if (entry.CustomDomain && (entry.Pattern.Contains('*', StringComparison.Ordinal) || entry.Pattern.Contains('/', StringComparison.Ordinal)))
+                        {
+                            throw Error($"[[{section}.routes]] pattern \"{entry.Pattern}\" has custom_domain = true, so it must be a host name only (no '*' or path), e.g. \"mcp.example.com\".");
+                        }
+
+                        routes.Add(entry);
+                        break;
+                    default:
+                        throw Error($"{where}: each route is a table with pattern = \"mcp.example.com/*\" (and zone_id, or custom_domain = true).");
+                }
+            }
+
+            return routes;
+        }
+    }
+
+    [GeneratedRegex("^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$")]
+    private static partial Regex WorkerName();
+
+    [GeneratedRegex("^[A-Za-z_][A-Za-z0-9_]*$")]
+    private static partial Regex BindingName();
+
+    [GeneratedRegex("^[a-z0-9_-]+$")]
+    private static partial Regex EnvironmentName();
+}

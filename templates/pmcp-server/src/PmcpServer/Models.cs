@@ -1,0 +1,3 @@
+namespace PmcpServer;
+
+public sealed record User(string Name, string Email, string Department);

@@ -1,0 +1,164 @@
+using System.Text.Json;
+using Pmcp.Testing;
+
+namespace Pmcp.Cli.Commands.Tests;
+
+public sealed class ConnectCommandTests
+{
+    private const string Secret = "sk-test-0123456789-never-printed";
+    private const string Deployed = "https://hello-world.example.workers.dev/mcp";
+
+    /// <summary>The key is set in the CLI's environment, so a leak of its value would show in the output.</summary>
+    private static readonly Dictionary<string, string> WithSecret = new() { ["MCP_API_KEY"] = Secret };
+
+    private static async Task<(string StdOut, string StdErr)> ConnectAsync(params string[] arguments)
+    {
+        var (exitCode, stdout, stderr) = await Cli.RunAsync(RepoPaths.Root, WithSecret, ["connect", .. arguments]);
+        Assert.True(exitCode == 0, $"exit {exitCode}\n{stdout}\n{stderr}");
+        Assert.DoesNotContain(Secret, stdout, StringComparison.Ordinal);
+        Assert.DoesNotContain(Secret, stderr, StringComparison.Ordinal);
+        return (stdout, stderr);
+    }
+
+    private static async Task<JsonElement> JsonAsync(params string[] arguments)
+    {
+        var (stdout, stderr) = await ConnectAsync(arguments);
+        Assert.False(string.IsNullOrWhiteSpace(stderr), "the note saying where the file goes is on standard error");
+        using var document = JsonDocument.Parse(stdout);
+        return document.RootElement.Clone();
+    }
+
+    [Fact]
+    public async Task ClaudeDesktopGoesThroughMcpRemoteOverStdio()
+    {
+        var config = await JsonAsync("samples/HelloWorld", "--client", "claude-desktop");
+
+        var server = config.GetProperty("mcpServers").GetProperty("hello-world");
+        Assert.Equal("npx", server.GetProperty("command").GetString());
+        Assert.Equal(["-y", "mcp-remote", "http://127.0.0.1:8787/mcp"], Strings(server.GetProperty("args")));
+        Assert.False(server.TryGetProperty("env", out _));
+        Assert.False(server.TryGetProperty("url", out _), "Claude Desktop does not use a URL in its config: it speaks stdio");
+    }
+
+    [Fact]
+    public async Task ClaudeDesktopWithAKeyPassesAHeaderThatReferencesTheEnvBlock()
+    {
+        var config = await JsonAsync("samples/HelloWorld", "--client", "claude-desktop", "--url", Deployed, "--api-key-env", "MCP_API_KEY");
+
+        var server = config.GetProperty("mcpServers").GetProperty("hello-world");
+        Assert.Equal(["-y", "mcp-remote", Deployed, "--header", "Authorization: Bearer ${MCP_API_KEY}"], Strings(server.GetProperty("args")));
+        Assert.Equal("<the value of MCP_API_KEY>", server.GetProperty("env").GetProperty("MCP_API_KEY").GetString());
+    }
+
+    [Fact]
+    public async Task PlainHttpToAnotherHostLetsMcpRemoteAllowIt()
+    {
+        var config = await JsonAsync("--name", "lan", "--client", "claude-desktop", "--url", "http://192.168.1.20:8787/mcp");
+
+        Assert.Contains("--allow-http", Strings(config.GetProperty("mcpServers").GetProperty("lan").GetProperty("args")));
+    }
+
+    [Fact]
+    public async Task VscodeHasAnHttpServerInServers()
+    {
+        var config = await JsonAsync("samples/HelloWorld", "--client", "vscode");
+
+        var server = config.GetProperty("servers").GetProperty("hello-world");
+        Assert.Equal("http", server.GetProperty("type").GetString());
+        Assert.Equal("http://127.0.0.1:8787/mcp", server.GetProperty("url").GetString());
+        Assert.False(server.TryGetProperty("headers", out _));
+        Assert.False(config.TryGetProperty("inputs", out _));
+    }
+
+    [Fact]
+    public async Task VscodeWithAKeyPromptsForItAsAPasswordInput()
+    {
+        var config = await JsonAsync("samples/HelloWorld", "--client", "vscode", "--url", Deployed, "--api-key-env", "MCP_API_KEY");
+
+        var input = Assert.Single(config.GetProperty("inputs").EnumerateArray());
+        Assert.Equal("promptString", input.GetProperty("type").GetString());
+        Assert.True(input.GetProperty("password").GetBoolean());
+        var id = input.GetProperty("id").GetString();
+        var server = config.GetProperty("servers").GetProperty("hello-world");
+        Assert.Equal(Deployed, server.GetProperty("url").GetString());
+        Assert.Equal($"Bearer ${{input:{id}}}", server.GetProperty("headers").GetProperty("Authorization").GetString());
+    }
+
+    [Fact]
+    public async Task CursorHasAUrlInMcpServers()
+    {
+        var config = await JsonAsync("samples/HelloWorld", "--client", "cursor");
+
+        var server = config.GetProperty("mcpServers").GetProperty("hello-world");
+        Assert.Equal("http://127.0.0.1:8787/mcp", server.GetProperty("url").GetString());
+        Assert.False(server.TryGetProperty("headers", out _));
+    }
+
+    [Fact]
+    public async Task CursorWithAKeyReadsItFromTheEnvironment()
+    {
+        var config = await JsonAsync("samples/HelloWorld", "--client", "cursor", "--url", Deployed, "--api-key-env", "MCP_API_KEY");
+
+        var server = config.GetProperty("mcpServers").GetProperty("hello-world");
+        Assert.Equal(Deployed, server.GetProperty("url").GetString());
+        Assert.Equal("Bearer ${env:MCP_API_KEY}", server.GetProperty("headers").GetProperty("Authorization").GetString());
+    }
+
+    [Theory]
+    [InlineData(null)]
+    [InlineData("MCP_API_KEY")]
+    public async Task InspectorPrintsItsCommandLines(string? apiKeyEnv)
+    {
+        string[] key = apiKeyEnv is null ? [] : ["--api-key-env", apiKeyEnv];
+        var (stdout, _) = await ConnectAsync(["--client", "inspector", .. key]);
+
+        var lines = stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        Assert.Equal("npx @modelcontextprotocol/inspector --transport http --server-url http://127.0.0.1:8787/mcp", lines[0]);
+        var cli = "npx @modelcontextprotocol/inspector --cli http://127.0.0.1:8787/mcp --transport http --method tools/list";
+        Assert.Equal(apiKeyEnv is null ? cli : cli + " --header \"Authorization: Bearer $MCP_API_KEY\"", lines[1]);
+    }
+
+    [Fact]
+    public async Task AllClientsByDefaultEachWithWhereItsConfigurationGoes()
+    {
+        var (stdout, _) = await ConnectAsync("samples/HelloWorld", "--api-key-env", "MCP_API_KEY");
+
+        Assert.StartsWith("Server hello-world at http://127.0.0.1:8787/mcp", stdout, StringComparison.Ordinal);
+        foreach (var (heading, where) in new[]
+        {
+            ("== Claude Desktop (--client claude-desktop)", "claude_desktop_config.json"),
+            ("== VS Code (--client vscode)", ".vscode/mcp.json"),
+            ("== Cursor (--client cursor)", "~/.cursor/mcp.json"),
+            ("== MCP Inspector (--client inspector)", "npx @modelcontextprotocol/inspector"),
+        })
+        {
+            Assert.Contains(heading, stdout, StringComparison.Ordinal);
+            Assert.Contains(where, stdout[stdout.IndexOf(heading, StringComparison.Ordinal)..], StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public async Task ABareOriginGetsTheMcpPath()
+    {
+        var config = await JsonAsync("--name", "deployed", "--client", "cursor", "--url", "https://hello-world.example.workers.dev");
+
+        Assert.Equal(Deployed, config.GetProperty("mcpServers").GetProperty("deployed").GetProperty("url").GetString());
+    }
+
+    [Theory]
+    [InlineData("--url", "ftp://example.com/mcp", "--url must be an http or https URL")]
+    [InlineData("--url", "not a url", "--url must be an http or https URL")]
+    [InlineData("--api-key-env", Secret, "--api-key-env takes the name of an environment variable")]
+    [InlineData("--client", "zed", "zed")]
+    public async Task BadOptionsAreClearErrors(string option, string value, string message)
+    {
+        var (exitCode, stdout, stderr) = await Cli.RunAsync(RepoPaths.Root, ["connect", option, value]);
+
+        Assert.NotEqual(0, exitCode);
+        Assert.Contains(message, stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("mcpServers", stdout, StringComparison.Ordinal); // no configuration (a parse error shows the help)
+        Assert.DoesNotContain(Secret, stderr, StringComparison.Ordinal);
+    }
+
+    private static string[] Strings(JsonElement array) => [.. array.EnumerateArray().Select(e => e.GetString()!)];
+}

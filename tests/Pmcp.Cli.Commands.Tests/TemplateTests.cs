@@ -1,0 +1,112 @@
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using Pmcp.Testing;
+
+namespace Pmcp.Cli.Commands.Tests;
+
+/// <summary>
+/// The <c>dotnet new</c> template (templates/pmcp-server) installed from its folder into a throw-away HOME, so the
+/// machine's template list is untouched; it must give the files <c>dotnet pmcp new</c> gives, and build against the
+/// Pmcp package as a user's project does.
+/// </summary>
+[Collection(SerialBuilds.Name)]
+public sealed class TemplateTests
+{
+    private static string TemplateFolder => Path.Combine(RepoPaths.Root, "templates", "pmcp-server");
+
+    [Fact]
+    public async Task DotnetNewGivesTheSameFilesAsDotnetPmcpNewWithThePackageInsteadOfTheSources()
+    {
+        using var temp = new TempFolder();
+        await DotnetNewAsync(temp, "Weather", "from-template");
+        var cli = await Cli.RunAsync(temp.Path, "new", "Weather", "--output", "from-cli");
+        Assert.True(cli.ExitCode == 0, cli.StdOut + cli.StdErr);
+
+        var fromTemplate = Files(temp["from-template"]);
+        var fromCli = Files(temp["from-cli"]);
+        Assert.Equal(fromTemplate.Keys.Order(), fromCli.Keys.Order());
+        foreach (var (path, text) in fromTemplate)
+        {
+            if (path == "src/Weather/Weather.csproj")
+            {
+                Assert.Contains("""<PackageReference Include="Pmcp" />""", text, StringComparison.Ordinal);
+                Assert.DoesNotContain("ProjectReference", text, StringComparison.Ordinal);
+                continue;
+            }
+
+            Assert.True(text == fromCli[path], $"{path} differs between dotnet new and dotnet pmcp new");
+        }
+
+        Assert.Contains("""<PackageVersion Include="Pmcp" Version="0.1.0" />""", fromTemplate["Directory.Packages.props"], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task TheTemplateProjectBuildsAndPassesItsTestsAgainstThePmcpPackage()
+    {
+        using var temp = new TempFolder();
+        await DotnetNewAsync(temp, "Weather", "Weather");
+        var configuration = new DirectoryInfo(AppContext.BaseDirectory).Parent!.Name;
+        var pack = await TestProcess.RunAsync("dotnet", ["pack", Path.Combine(RepoPaths.Root, "src", "Pmcp", "Pmcp.csproj"), "--no-build", "-c", configuration, "-o", temp["feed"]],
+            RepoPaths.Root, TimeSpan.FromMinutes(3));
+        Assert.True(pack.ExitCode == 0, pack.StdOut + pack.StdErr);
+
+        // Offline and without touching the machine's package cache: Pmcp from the feed just packed, the rest (xunit, the
+        // test SDK) from the packages this checkout already restored, into a private cache.
+        var globalPackages = Environment.GetEnvironmentVariable("NUGET_PACKAGES") is { Length: > 0 } configured
+            ? configured
+            : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".nuget", "packages");
+        await File.WriteAllTextAsync(temp["Weather/nuget.config"], $"""
+            <?xml version="1.0" encoding="utf-8"?>
+            <configuration>
+              <packageSources>
+                <clear />
+                <add key="pmcp" value="{temp["feed"]}" />
+                <add key="restored" value="{globalPackages}" />
+              </packageSources>
+            </configuration>
+            """);
+        var test = await TestProcess.RunAsync("dotnet", ["test"], temp["Weather"], TimeSpan.FromMinutes(5), TemplateEnvironment(temp, ("NUGET_PACKAGES", temp["packages"])));
+
+        Assert.True(test.ExitCode == 0, test.StdOut + test.StdErr);
+        Assert.Contains("Total:     4", test.StdOut, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void TheTemplateReferencesThePmcpVersionOfThisCheckout()
+    {
+        using var json = JsonDocument.Parse(File.ReadAllText(Path.Combine(TemplateFolder, ".template.config", "template.json")));
+        var version = Regex.Match(File.ReadAllText(Path.Combine(RepoPaths.Root, "Directory.Build.props")), "<Version>(.*)</Version>").Groups[1].Value;
+
+        Assert.Equal(version, json.RootElement.GetProperty("symbols").GetProperty("PmcpVersion").GetProperty("defaultValue").GetString());
+    }
+
+    private static async Task DotnetNewAsync(TempFolder temp, string name, string output)
+    {
+        var install = await TestProcess.RunAsync("dotnet", ["new", "install", TemplateFolder], temp.Path, TimeSpan.FromMinutes(2), TemplateEnvironment(temp));
+        Assert.True(install.ExitCode == 0, install.StdOut + install.StdErr);
+        var create = await TestProcess.RunAsync("dotnet", ["new", "pmcp-server", "-n", name, "-o", output], temp.Path, TimeSpan.FromMinutes(2), TemplateEnvironment(temp));
+        Assert.True(create.ExitCode == 0, create.StdOut + create.StdErr);
+    }
+
+    /// <summary>A private HOME for the template engine's settings, so installing the template does not change the machine's list.</summary>
+    private static Dictionary<string, string> TemplateEnvironment(TempFolder temp, params (string Name, string Value)[] more)
+    {
+        var environment = new Dictionary<string, string>
+        {
+            ["HOME"] = temp["home"],
+            ["DOTNET_CLI_HOME"] = temp["home"],
+            ["DOTNET_NOLOGO"] = "1",
+            ["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1",
+        };
+        foreach (var (name, value) in more)
+        {
+            environment[name] = value;
+        }
+
+        return environment;
+    }
+
+    private static Dictionary<string, string> Files(string root) =>
+        Directory.EnumerateFiles(root, "*", SearchOption.AllDirectories)
+            .ToDictionary(f => Path.GetRelativePath(root, f).Replace('\\', '/'), File.ReadAllText);
+}

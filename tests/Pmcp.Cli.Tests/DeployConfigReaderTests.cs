@@ -1,0 +1,70 @@
+using Pmcp.Cli.Deploy;
+
+namespace Pmcp.Cli.Tests;
+
+/// <summary>Reading deploy.toml: both spellings of the target, and a clear message for each mistake.</summary>
+public sealed class DeployConfigReaderTests
+{
+    private const string File = ".pmcp/deploy.toml";
+
+    private static DeployConfig Parse(string toml) => DeployConfigReader.Parse(toml, File);
+
+    private static string ErrorOf(string toml) => Assert.Throws<CliException>(() => Parse(toml)).Message;
+
+    [Theory]
+    [InlineData("target_type")]
+    [InlineData("type")]
+    public void TheTargetIsReadFromEitherKey(string key)
+    {
+        var config = Parse($"[target]\n{key} = \"cloudflare-workers\"\n[workers]\nname = \"my-server\"\n");
+        Assert.Equal("my-server", config.WorkerName);
+        Assert.Equal(Tools.PinnedTools.DefaultCompatibilityDate, config.CompatibilityDate);
+        Assert.Equal("build/worker/shim.mjs", config.Main);
+    }
+
+    [Fact]
+    public void TheFullFileReadsAsWritten()
+    {
+        var config = Parse(WranglerRegenerationTests.FullDeployToml);
+
+        Assert.Equal("acc-123", config.AccountId);
+        Assert.Equal(["CACHE", "DB", "STORAGE", "EXTERNAL_DB"], config.Bindings.Select(b => b.Name));
+        Assert.Equal([new DeployRoute("mcp.example.com/*"), new DeployRoute("tools.example.com", CustomDomain: true)], config.Routes);
+        Assert.Equal(["staging", "production"], config.Environments.Select(e => e.Key));
+        Assert.Equal(50L, config.Vars.Single(v => v.Key == "MAX_ITEMS").Value);
+    }
+
+    [Theory]
+    [InlineData("[workers]\nname = \"s\"\n[workers.kv_namespaces]\nCACHE = 42\n",
+        "'.pmcp/deploy.toml': [workers.kv_namespaces] CACHE must be a string (the namespace id), e.g. CACHE = \"…\", or a table such as CACHE = { id = \"…\" }.")]
+    [InlineData("[workers]\nname = \"s\"\n[workers.d1_databases]\nDB = { database_name = \"x\" }\n",
+        "'.pmcp/deploy.toml': [workers.d1_databases] DB has no database_id; add database_id = \"…\" (the database id).")]
+    [InlineData("[workers]\nname = \"s\"\n[workers.kv_namespace]\nCACHE = \"x\"\n",
+        "'.pmcp/deploy.toml': unknown key [workers] kv_namespace; the keys of [workers] are name, compatibility_date, main, workers_dev, routes, vars, kv_namespaces, d1_databases, r2_buckets, hyperdrive. Check its spelling.")]
+    [InlineData("[target]\ntarget_type = \"aws-lambda\"\n[workers]\nname = \"s\"\n",
+        "'.pmcp/deploy.toml': [target] target_type \"aws-lambda\" is not supported; the one target is target_type = \"cloudflare-workers\".")]
+    [InlineData("[target]\ntarget_type = \"cloudflare-workers\"\ntype = \"aws-lambda\"\n[workers]\nname = \"s\"\n",
+        "'.pmcp/deploy.toml': [target] has target_type = \"cloudflare-workers\" and type = \"aws-lambda\"; keep one of them: target_type = \"cloudflare-workers\".")]
+    [InlineData("[workers]\nname = \"My_Server\"\n",
+        "'.pmcp/deploy.toml': [workers] name \"My_Server\" is not a valid Worker name: use 1 to 63 lower-case letters, digits and dashes, not starting or ending with a dash, e.g. \"my-server\".")]
+    [InlineData("[server]\nname = \"s\"\n",
+        "'.pmcp/deploy.toml': [workers] is missing; add it with name = \"my-mcp-server\" (or run dotnet pmcp deploy init --force to write the default file).")]
+    [InlineData("[workers]\nname = \"s\"\ncompatibility_date = \"2099-01-01\"\n",
+        "'.pmcp/deploy.toml': [workers] compatibility_date \"2099-01-01\" is newer than the pinned workerd (1.20261117.1) supports; set it to \"2026-11-17\" or earlier.")]
+    [InlineData("[workers]\nname = \"s\"\ncompatibility_date = \"01/02/2024\"\n",
+        "'.pmcp/deploy.toml': [workers] compatibility_date \"01/02/2024\" is not a date; write it as \"YYYY-MM-DD\", e.g. compatibility_date = \"2026-11-17\".")]
+    [InlineData("[workers]\nname = \"s\"\nworkers_dev = \"yes\"\n",
+        "'.pmcp/deploy.toml': [workers] workers_dev must be true or false (without quotes).")]
+    [InlineData("[workers]\nname = \"s\"\n[workers.vars]\nLIMITS = [1, 2]\n",
+        "'.pmcp/deploy.toml': [workers.vars] LIMITS must be a string, a number or true/false, e.g. LIMITS = \"value\"; secrets do not belong here: use wrangler secret put LIMITS.")]
+    [InlineData("[workers]\nname = \"s\"\n[[workers.routes]]\npattern = \"mcp.example.com/*\"\ncustom_domain = true\n",
+        "'.pmcp/deploy.toml': [[workers.routes]] pattern \"mcp.example.com/*\" has custom_domain = true, so it must be a host name only (no '*' or path), e.g. \"mcp.example.com\".")]
+    [InlineData("[workers]\nname = \"s\"\n[env.Staging]\nname = \"s-staging\"\n",
+        "'.pmcp/deploy.toml': [env.Staging]: an environment's name is lower-case letters, digits, '-' and '_' (it becomes --env Staging); rename it, e.g. [env.staging].")]
+    [InlineData("[workers]\nname = \"s\"\n[workers.kv_namespaces]\n2CACHE = \"x\"\n",
+        "'.pmcp/deploy.toml': [workers.kv_namespaces] 2CACHE is not a valid binding name: use letters, digits and '_', not starting with a digit (your code calls it by this name).")]
+    public void MistakesNameTheFileTheKeyAndTheFix(string toml, string message) => Assert.Equal(message, ErrorOf(toml));
+
+    [Fact]
+    public void InvalidTomlNamesTheFile() => Assert.StartsWith("'.pmcp/deploy.toml' is not valid TOML:", ErrorOf("[workers\nname = 1"), StringComparison.Ordinal);
+}
