@@ -36,7 +36,8 @@ internal static class SizeReport
         var plan = gzip <= FreeLimitBytes ? "[green]fits the Free plan (3 MB gzip) and the Paid plan (10 MB)[/]"
             : gzip <= PaidLimitBytes ? "[yellow]over the Free plan's 3 MB gzip; fits the Paid plan's 10 MB[/]"
             : "[red]over the Paid plan's 10 MB gzip: Cloudflare will refuse it[/]";
-        AnsiConsole.MarkupLine($"Total {Kb(gzip)} gzip: {plan}. (wrangler's \"Total Upload\" is the figure Cloudflare checks.)");
+        AnsiConsole.MarkupLine($"Total {Kb(gzip)} gzip: {plan}.");
+        AnsiConsole.MarkupLine("[grey]Cloudflare checks wrangler's \"Total Upload\" figure, which compresses the bundle as one.[/]");
     }
 
     private static string Kb(long bytes) => $"{bytes / 1024.0:N1} KiB";
