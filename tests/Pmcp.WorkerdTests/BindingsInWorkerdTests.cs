@@ -7,6 +7,7 @@ namespace Pmcp.WorkerdTests;
 /// local simulation). The scenarios run inside tests/Workers/KvD1R2Worker; each answers "ok" or the expectation that
 /// failed. The shared contract suite covers the API in depth; these pin the interop itself.
 /// </summary>
+[Collection("workerd")]
 public sealed class BindingsInWorkerdTests : IAsyncLifetime, IDisposable
 {
     private const string Project = "tests/Workers/KvD1R2Worker";

@@ -22,9 +22,17 @@ internal static class ToolsCache
     {
         var script = Path.Combine(WranglerDirectory, "node_modules", "wrangler", "bin", "wrangler.js");
         var bundledNode = Path.Combine(WranglerDirectory, "node_modules", NodePackage, "bin", OperatingSystem.IsWindows() ? "node.exe" : "node");
-        if (!File.Exists(script) || (!await SystemNodeCanRunWranglerAsync(cancellationToken) && !File.Exists(bundledNode)))
+        bool Installed() => File.Exists(script) && (File.Exists(bundledNode) || _systemNodeOk == true);
+        await SystemNodeCanRunWranglerAsync(cancellationToken);
+        if (!Installed())
         {
-            await InstallAsync(step, cancellationToken);
+            // Two dev sessions (or test runs) may start at once: one installs, the other waits and then uses it.
+            Directory.CreateDirectory(Root);
+            await using var installLock = await LockAsync(Path.Combine(Root, $".wrangler-{PinnedTools.Wrangler}.lock"), step, cancellationToken);
+            if (!Installed())
+            {
+                await InstallAsync(step, cancellationToken);
+            }
         }
 
         return (await SystemNodeCanRunWranglerAsync(cancellationToken) ? "node" : bundledNode, script);
@@ -37,14 +45,54 @@ internal static class ToolsCache
             throw new CliException("npm is needed to install wrangler (Cloudflare's Workers tooling). Install Node.js 20 or later (it includes npm) and run the command again.");
         }
 
-        Directory.CreateDirectory(WranglerDirectory);
         string[] packages = [$"wrangler@{PinnedTools.Wrangler}", .. await SystemNodeCanRunWranglerAsync(cancellationToken) ? Array.Empty<string>() : [$"{NodePackage}@{PinnedTools.Node}"]];
         step($"Installing {string.Join(" and ", packages)} into {Root} (once)");
-        var result = await ChildProcess.RunAsync(
-            "npm", ["install", "--prefix", WranglerDirectory, "--no-audit", "--no-fund", "--loglevel=error", .. packages], WranglerDirectory, cancellationToken);
-        if (result.ExitCode != 0)
+
+        // Installed beside the final folder and moved into place at the end: an interrupted install leaves nothing half-done.
+        var staging = Directory.CreateDirectory(WranglerDirectory + ".staging-" + Guid.NewGuid().ToString("N")[..8]).FullName;
+        try
         {
-            throw new CliException($"npm could not install {string.Join(", ", packages)}:\n{result.Output.Trim()}\nCheck that the npm registry is reachable, then run the command again.");
+            var result = await ChildProcess.RunAsync(
+                "npm", ["install", "--prefix", staging, "--no-audit", "--no-fund", "--loglevel=error", .. packages], staging, cancellationToken);
+            if (result.ExitCode != 0)
+            {
+                throw new CliException($"npm could not install {string.Join(", ", packages)}:\n{result.Output.Trim()}\nCheck that the npm registry is reachable, then run the command again.");
+            }
+
+            if (Directory.Exists(WranglerDirectory))
+            {
+                Directory.Delete(WranglerDirectory, recursive: true);
+            }
+
+            Directory.Move(staging, WranglerDirectory);
+        }
+        finally
+        {
+            if (Directory.Exists(staging))
+            {
+                Directory.Delete(staging, recursive: true);
+            }
+        }
+    }
+
+    /// <summary>An exclusive lock held through a file, across processes; released when disposed.</summary>
+    private static async Task<FileStream> LockAsync(string path, Action<string> step, CancellationToken cancellationToken)
+    {
+        for (var attempt = 0; ; attempt++)
+        {
+            try
+            {
+                return new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None, 1, FileOptions.DeleteOnClose);
+            }
+            catch (IOException) when (attempt < 1200)
+            {
+                if (attempt == 0)
+                {
+                    step("Waiting for another install of wrangler to finish");
+                }
+
+                await Task.Delay(500, cancellationToken);
+            }
         }
     }
 
