@@ -141,12 +141,12 @@ export function render({ options, workers, rounds, environment, when }) {
   );
   line(
     "- **Startup CPU** is read once the process has been quiet (under 3 ms of CPU per 300 ms) with no request sent: the global scope " +
-      "(for Pmcp: .NET's boot and its warm-up request) plus V8's background compilation. The main-thread figure is the part Cloudflare's " +
+      "(for Pmcp: .NET's boot and its warm-up) plus V8's background compilation. The main-thread figure is the part Cloudflare's " +
       "startup limit is about; background threads are V8 compiling (TurboFan tier-up of hot wasm) and GC.",
   );
   line(
-    "- **1st request** and **1st tools/call** follow that quiet startup; CPU is read just before and just after each. Pmcp's warm-up runs " +
-      "`initialize` and `tools/list` but calls no user tool, so the first `tools/call` still meets the tool's code path for the first time.",
+    "- **1st request** and **1st tools/call** follow that quiet startup; CPU is read just before and just after each. Pmcp warms its request " +
+      "paths during startup (without calling a user tool), so these two show what is left for the first real requests.",
   );
   line(
     "- **requests/s** is what the client saw and includes its own CPU on the same cores; CPU per call (the server's alone) is the cleaner comparison.",

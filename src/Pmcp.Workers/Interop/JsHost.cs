@@ -27,6 +27,10 @@ internal static partial class JsHost
     [JSImport("streamEnd", Module)]
     public static partial void StreamEnd(int requestId, string? error);
 
+    /// <summary>The request has ended: its response (plain or streamed) is complete.</summary>
+    [JSImport("done", Module)]
+    public static partial void Done(int requestId);
+
     [JSImport("waitUntil", Module)]
     public static partial void WaitUntil(int requestId, [JSMarshalAs<JSType.Promise<JSType.Void>>] Task task);
 

@@ -17,8 +17,32 @@ namespace Pmcp.Workers.Interop;
 [EditorBrowsable(EditorBrowsableState.Never)]
 public static partial class WorkerExports
 {
+    /// <summary>
+    /// Starts a request and returns at once; <see cref="JsHost.Done"/> tells the host when it has ended. Not a
+    /// <c>Task</c>-returning export: in .NET 10.0.12, one that completes synchronously leaks a JS promise holder per
+    /// call (dotnet/runtime#132966), which would grow the isolate's memory with every request.
+    /// </summary>
     [JSExport]
-    public static async Task FetchAsync(int requestId, string method, string url, string[] headers, byte[] body)
+    public static void Fetch(int requestId, string method, string url, string[] headers, byte[] body) =>
+        _ = RunAsync(requestId, method, url, headers, body);
+
+    private static async Task RunAsync(int requestId, string method, string url, string[] headers, byte[] body)
+    {
+        try
+        {
+            await FetchAsync(requestId, method, url, headers, body).ConfigureAwait(false);
+        }
+        catch (Exception e)
+        {
+            Log.Error($"pmcp: answering {method} {SafePath(url)} failed: {e.GetType().Name}: {e.Message}");
+        }
+        finally
+        {
+            JsHost.Done(requestId);
+        }
+    }
+
+    private static async Task FetchAsync(int requestId, string method, string url, string[] headers, byte[] body)
     {
         Response response;
         try

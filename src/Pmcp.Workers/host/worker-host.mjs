@@ -36,6 +36,9 @@ export async function createWorker(assets) {
         pending.body = body.slice(); // the view points into .NET memory, valid only during this call
       }
     },
+    done(requestId) {
+      requests.get(requestId)?.finished();
+    },
     streamStart(requestId, head) {
       const pending = requests.get(requestId);
       if (!pending) return;
@@ -115,9 +118,13 @@ export async function createWorker(assets) {
     const id = nextRequestId++;
     let headReady;
     const streamed = new Promise((resolve) => { headReady = resolve; });
-    const pending = { env, ctx, head: null, body: null, writer: null, headReady, holds: 1, slots: null, nextSlot: 1 };
+    let finished;
+    const ended = new Promise((resolve) => { finished = resolve; });
+    const pending = { env, ctx, head: null, body: null, writer: null, headReady, finished, holds: 1, slots: null, nextSlot: 1 };
     requests.set(id, pending);
-    const work = awaitDotnet(entry.FetchAsync(id, method, url, headers, body)).finally(() => release(id, pending));
+    // Fetch returns at once and calls done() when the request ends (see WorkerExports.Fetch for why not a Task).
+    entry.Fetch(id, method, url, headers, body);
+    const work = awaitDotnet(ended).finally(() => release(id, pending));
     await Promise.race([work, streamed]);
     if (pending.writer !== null) {
       const rest = work.catch((e) => console.error("pmcp: a streamed response failed:", e?.stack ?? String(e)));
