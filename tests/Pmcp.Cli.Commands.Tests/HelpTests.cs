@@ -6,8 +6,19 @@ public sealed class HelpTests
 {
     [Theory]
     [InlineData(new string[0], "dotnet pmcp new MyServer")]
-    [InlineData(new[] { "new" }, "dotnet pmcp new MyServer")]
+    [InlineData(new[] { "new" }, "dotnet pmcp new my-server")]
+    [InlineData(new[] { "dev" }, "dotnet pmcp dev samples/Notes --env staging")]
     [InlineData(new[] { "connect" }, "dotnet pmcp connect --client claude-desktop --api-key-env MCP_API_KEY")]
+    [InlineData(new[] { "deploy" }, "dotnet pmcp deploy samples/Notes --env staging")]
+    [InlineData(new[] { "deploy", "init" }, "dotnet pmcp deploy init --target cloudflare-workers")]
+    [InlineData(new[] { "deploy", "build" }, "dotnet pmcp deploy build samples/HelloWorld")]
+    [InlineData(new[] { "deploy", "outputs" }, "dotnet pmcp deploy outputs --env staging --format json")]
+    [InlineData(new[] { "deploy", "destroy" }, "dotnet pmcp deploy destroy --env staging")]
+    [InlineData(new[] { "deploy", "logs" }, "dotnet pmcp deploy logs --env production --tail --status error")]
+    [InlineData(new[] { "deploy", "secrets" }, "dotnet pmcp deploy secrets list")]
+    [InlineData(new[] { "deploy", "secrets", "set" }, "dotnet pmcp deploy secrets set MCP_API_KEY --from-env MCP_API_KEY")]
+    [InlineData(new[] { "deploy", "secrets", "list" }, "dotnet pmcp deploy secrets list --env production --format json")]
+    [InlineData(new[] { "deploy", "secrets", "delete" }, "dotnet pmcp deploy secrets delete MCP_API_KEY --env staging --yes")]
     public async Task HelpSaysWhatTheCommandDoesWithExamples(string[] command, string example)
     {
         var (exitCode, stdout, stderr) = await Cli.RunAsync(RepoPaths.Root, [.. command, "--help"]);

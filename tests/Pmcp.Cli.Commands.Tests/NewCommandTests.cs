@@ -49,7 +49,8 @@ public sealed class NewCommandTests
     }
 
     [Theory]
-    [InlineData("my-server", "is not a C# identifier", "dotnet pmcp new MyServer")]
+    [InlineData("my server", "is not a C# identifier", "dotnet pmcp new MyServer")]
+    [InlineData("-my-server", "is not a C# identifier", "dotnet pmcp new MyServer")]
     [InlineData("2fast", "is not a C# identifier", "dotnet pmcp new Mcp2fast")]
     [InlineData("class", "is a C# keyword", "dotnet pmcp new Class")]
     [InlineData("Pmcp", "would hide the Pmcp namespace", "dotnet pmcp new PmcpServer")]
@@ -65,6 +66,20 @@ public sealed class NewCommandTests
         Assert.Contains(problem, stderr, StringComparison.Ordinal);
         Assert.Contains(fix, stderr, StringComparison.Ordinal);
         Assert.Empty(Directory.EnumerateFileSystemEntries(temp.Path));
+    }
+
+    [Fact]
+    public async Task AKebabCaseNameNamesTheFolderAndItsPascalCaseTheCode()
+    {
+        using var temp = new TempFolder();
+
+        var (exitCode, stdout, stderr) = await Cli.RunAsync(temp.Path, "new", "my-server");
+
+        Assert.True(exitCode == 0, stdout + stderr);
+        Assert.True(File.Exists(temp["my-server/MyServer.slnx"]));
+        Assert.True(File.Exists(temp["my-server/src/MyServer/MyServer.csproj"]));
+        Assert.Contains("namespace MyServer;", await File.ReadAllTextAsync(temp["my-server/src/MyServer/MyServerTools.cs"]), StringComparison.Ordinal);
+        Assert.Contains("cd my-server", stdout, StringComparison.Ordinal);
     }
 
     [Fact]

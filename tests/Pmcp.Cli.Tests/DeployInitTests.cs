@@ -27,7 +27,7 @@ public sealed class DeployInitTests
         foreach (var line in new[]
         {
             "[target]", "target_type = \"cloudflare-workers\"", "[server]", "[cloudflare]", "account_id = ", "zone_id = ",
-            "[workers]", "name = \"myserver\"", "compatibility_date = ", "main = \"build/worker/shim.mjs\"", "[workers.vars]",
+            "[workers]", "name = \"my-server\"", "compatibility_date = ", "main = \"build/worker/shim.mjs\"", "[workers.vars]",
             "[workers.kv_namespaces]", "[workers.d1_databases]", "[workers.r2_buckets]", "[workers.hyperdrive]", "workers_dev = true",
             "[env.staging]", "[env.staging.vars]", "[env.production]", "[env.production.vars]",
         })
@@ -77,7 +77,7 @@ public sealed class DeployInitTests
         project.Deploy.Init(force: false);
         var deploy = project.DeployToml;
         var wrangler = project.WranglerToml;
-        project.DeployToml = deploy.Replace("name = \"myserver\"", "name = \"renamed\"", StringComparison.Ordinal);
+        project.DeployToml = deploy.Replace("name = \"my-server\"", "name = \"renamed\"", StringComparison.Ordinal);
         project.WranglerToml = wrangler + "\n[observability]\nenabled = true\n";
 
         var messages = project.Deploy.Init(force: true);
@@ -126,7 +126,7 @@ public sealed class DeployInitTests
         using var project = new TempProject();
 
         Assert.NotNull(project.Deploy.SyncWrangler());
-        Assert.Equal(Workers.WranglerConfig.Default("myserver"), project.WranglerToml);
+        Assert.Equal(Workers.WranglerConfig.Default("my-server"), project.WranglerToml);
         Assert.Null(project.Deploy.SyncWrangler());
     }
 }

@@ -47,7 +47,11 @@ public sealed partial class CliProcess : IAsyncDisposable
     public static CliProcess Start(params string[] arguments) => Start(new Dictionary<string, string>(), arguments);
 
     public static CliProcess Start(IReadOnlyDictionary<string, string> environment, params string[] arguments) =>
-        new(TestProcess.Start("dotnet", [CliAssembly, .. arguments], RepoPaths.Root, environment));
+        StartIn(RepoPaths.Root, environment, arguments);
+
+    /// <summary>Starts the CLI in <paramref name="workingDirectory"/>, as a user in that folder would.</summary>
+    public static CliProcess StartIn(string workingDirectory, IReadOnlyDictionary<string, string> environment, params string[] arguments) =>
+        new(TestProcess.Start("dotnet", [CliAssembly, .. arguments], workingDirectory, environment));
 
     /// <summary>Runs the CLI to completion.</summary>
     public static Task<(int ExitCode, string Output)> RunAsync(TimeSpan timeout, params string[] arguments) =>

@@ -18,4 +18,10 @@ internal static class CommonOptions
         option.AcceptOnlyFromAmong("cloudflare-workers");
         return option;
     }
+
+    /// <summary>wrangler's <c>--env</c>: one of the <c>[env.NAME]</c> sections of deploy.toml; none is the top-level Worker.</summary>
+    public static Option<string?> EnvOption() => new("--env", "-e")
+    {
+        Description = "The environment ([env.NAME] in .pmcp/deploy.toml, such as staging or production). Default: the top-level Worker.",
+    };
 }

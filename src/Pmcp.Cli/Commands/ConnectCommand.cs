@@ -17,7 +17,10 @@ internal static partial class ConnectCommand
             Description = "The server project's folder; its project names the server in the clients' configuration. Default: the current folder.",
             DefaultValueFactory = _ => new DirectoryInfo(Directory.GetCurrentDirectory()),
         };
-        var url = new Option<string>("--url") { Description = "The MCP endpoint, such as the McpEndpoint of `dotnet pmcp deploy outputs`.", DefaultValueFactory = _ => LocalEndpoint };
+        var url = new Option<string?>("--url") { Description = $"The MCP endpoint. Default: the local one of dotnet pmcp dev, {LocalEndpoint}." };
+        var deployed = new Option<bool>("--deployed") { Description = "Use the McpEndpoint the last dotnet pmcp deploy recorded (see deploy outputs)." };
+        var env = CommonOptions.EnvOption();
+        env.Description = "With --deployed: the environment's deployment. Default: the top-level Worker's.";
         var apiKeyEnv = new Option<string?>("--api-key-env") { Description = "Send 'Authorization: Bearer <key>', the key referenced through this environment variable (its value is never printed)." };
         var client = new Option<string>("--client") { Description = "Which client to configure.", DefaultValueFactory = _ => McpClientKind.All };
         client.AcceptOnlyFromAmong([.. McpClientKind.Each, McpClientKind.All]);
@@ -26,7 +29,8 @@ internal static partial class ConnectCommand
         var command = new Command("connect", """
             Print the configuration an MCP client needs to reach the server: Claude Desktop (through mcp-remote, since it
             speaks only stdio), VS Code (.vscode/mcp.json), Cursor (~/.cursor/mcp.json) and the MCP Inspector (npx command
-            lines), each with where it goes. The endpoint is the one `dotnet pmcp dev` serves unless --url gives another.
+            lines), each with where it goes. The endpoint is the one `dotnet pmcp dev` serves, or with --deployed the
+            one the last `dotnet pmcp deploy` recorded, or --url.
             With one --client, only its configuration goes to standard output (the note goes to standard error), ready to
             redirect into a file.
 
@@ -34,15 +38,16 @@ internal static partial class ConnectCommand
               dotnet pmcp connect                                                  every client, for http://127.0.0.1:8787/mcp
               dotnet pmcp connect src/MyServer --client vscode > .vscode/mcp.json
               dotnet pmcp connect --client claude-desktop --api-key-env MCP_API_KEY
+              dotnet pmcp connect --deployed --env production --api-key-env MCP_API_KEY
               dotnet pmcp connect --url https://my-server.example.workers.dev/mcp --api-key-env MCP_API_KEY --client cursor
             """)
         {
-            project, url, apiKeyEnv, client, name,
+            project, url, deployed, env, apiKeyEnv, client, name,
         };
 
         command.SetAction(parse =>
         {
-            var endpoint = Endpoint(parse.GetValue(url)!);
+            var endpoint = Endpoint(EndpointText(parse.GetValue(project)!, parse.GetValue(url), parse.GetValue(deployed), parse.GetValue(env)));
             var keyVariable = parse.GetValue(apiKeyEnv);
             if (keyVariable is not null && !EnvironmentVariableName().IsMatch(keyVariable))
             {
@@ -77,6 +82,23 @@ internal static partial class ConnectCommand
             return 0;
         });
         return command;
+    }
+
+    private static string EndpointText(DirectoryInfo location, string? url, bool deployed, string? environment)
+    {
+        if (deployed && url is not null)
+        {
+            throw new CliException("--deployed and --url both name the endpoint: give one of them.");
+        }
+
+        if (!deployed)
+        {
+            return environment is null ? url ?? LocalEndpoint : throw new CliException("--env goes with --deployed (the environment's recorded endpoint), e.g. dotnet pmcp connect --deployed --env staging.");
+        }
+
+        var directory = location.Extension == ".csproj" ? Path.GetDirectoryName(location.FullName)! : location.FullName;
+        var output = DeployOutputsCommand.Find(directory, environment);
+        return output.McpEndpoint ?? throw new CliException($"the deployment of {output.WorkerName} has no URL (workers_dev is off and no route names one host). Give the endpoint with --url.");
     }
 
     /// <summary>The endpoint as an absolute http(s) URL; a bare origin gets the /mcp path every Pmcp server serves.</summary>

@@ -1,20 +1,110 @@
 using System.CommandLine;
 using Pmcp.Cli.Deploy;
 using Pmcp.Cli.Projects;
+using Pmcp.Cli.Tools;
 using Pmcp.Cli.Workers;
 using Spectre.Console;
 
 namespace Pmcp.Cli.Commands;
 
-/// <summary><c>dotnet pmcp deploy …</c>: the chapter's deployment workflow. <c>init</c> writes the configuration, <c>build</c> makes the Worker bundle.</summary>
+/// <summary>
+/// <c>dotnet pmcp deploy …</c>: the chapter's deployment workflow. <c>deploy</c> itself builds and uploads; <c>init</c>
+/// writes the configuration, <c>build</c> makes the Worker bundle, and the other subcommands act on the deployed Worker.
+/// </summary>
 internal static class DeployCommand
 {
     public static Command Create()
     {
-        var command = new Command("deploy", "Build and deploy a server project to Cloudflare Workers.");
+        var project = CommonOptions.ProjectArgument();
+        var target = CommonOptions.TargetOption();
+        var env = CommonOptions.EnvOption();
+        var dryRun = new Option<bool>("--dry-run") { Description = "Build and let wrangler check the bundle and configuration, without uploading anything." };
+        var command = new Command("deploy", """
+            Build a server project and deploy it to Cloudflare Workers with wrangler deploy, then record its URLs
+            (see deploy outputs). Needs CLOUDFLARE_API_TOKEN, and CLOUDFLARE_ACCOUNT_ID or [cloudflare] account_id in
+            .pmcp/deploy.toml; --dry-run needs neither.
+
+            Examples:
+              dotnet pmcp deploy --target cloudflare-workers
+              dotnet pmcp deploy samples/Notes --env staging
+              dotnet pmcp deploy --dry-run                     check everything, upload nothing
+            """)
+        {
+            project, target, env, dryRun,
+        };
         command.Add(InitCommand());
         command.Add(BuildCommand());
+        command.Add(DeployOutputsCommand.Create());
+        command.Add(DeployDestroyCommand.Create());
+        command.Add(DeployLogsCommand.Create());
+        command.Add(DeploySecretsCommand.Create());
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            var serverProject = ServerProject.Find(parse.GetValue(project)!);
+            if (serverProject is null)
+            {
+                return 1;
+            }
+
+            return await DeployAsync(serverProject, parse.GetValue(env), parse.GetValue(dryRun), cancellationToken);
+        });
         return command;
+    }
+
+    private static async Task<int> DeployAsync(ServerProject serverProject, string? environment, bool dryRun, CancellationToken cancellationToken)
+    {
+        var deploy = new DeployProject(serverProject.Directory, serverProject.Name);
+        if (deploy.SyncWrangler() is { } change)
+        {
+            Console.WriteLine(change);
+        }
+
+        var deployTarget = DeployTarget.Resolve(deploy.WranglerToml, environment);
+        var bundle = new WorkerBundle(serverProject);
+        Wrangler? wrangler = null;
+        await AnsiConsole.Status().StartAsync("Preparing…", async status =>
+        {
+            await bundle.BuildAsync(step => status.Status(Markup.Escape(step) + "…"), cancellationToken);
+            wrangler = await Wrangler.EnsureAsync(deploy.WorkersDirectory, step => status.Status(Markup.Escape(step) + "…"), cancellationToken);
+        });
+        SizeReport.Print(SizeReport.Measure(bundle.OutputDirectory));
+
+        Console.WriteLine(dryRun
+            ? $"Checking {deployTarget.Describe()} with wrangler deploy --dry-run (nothing is uploaded):"
+            : $"Deploying {deployTarget.Describe()} with wrangler deploy:");
+        var run = await wrangler!.RunAsync(
+            ["deploy", .. deployTarget.EnvArguments, .. dryRun ? ["--dry-run"] : Array.Empty<string>()],
+            cancellationToken,
+            onLine: line => Console.WriteLine("  " + line));
+        if (!run.Succeeded)
+        {
+            Console.Error.WriteLine($"error: wrangler deploy failed (exit code {run.ExitCode}); its output is above.");
+            if (WranglerResults.Hint(run.Output) is { } hint)
+            {
+                Console.Error.WriteLine(hint);
+            }
+
+            return 1;
+        }
+
+        if (dryRun)
+        {
+            Console.WriteLine($"Dry run passed: the bundle and {DeployProject.Display(deploy.WranglerToml)} are ready for dotnet pmcp deploy{(environment is null ? "" : $" --env {environment}")}.");
+            return 0;
+        }
+
+        if (run.Event("deploy") is not { } deployEvent)
+        {
+            Console.Error.WriteLine("error: wrangler reported success but recorded no deployment, so its URLs are unknown. Run dotnet pmcp deploy again.");
+            return 1;
+        }
+
+        var output = WranglerResults.Output(deployEvent, deployTarget, DateTimeOffset.UtcNow);
+        DeployOutputsFile.Record(serverProject.Directory, output);
+        Console.WriteLine();
+        DeployOutputsCommand.Print(output);
+        Console.WriteLine($"Recorded in {DeployProject.Display(DeployOutputsFile.PathIn(serverProject.Directory))}. Next: dotnet pmcp connect --deployed{(environment is null ? "" : $" --env {environment}")}");
+        return 0;
     }
 
     private static Command InitCommand()

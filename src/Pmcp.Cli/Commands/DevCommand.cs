@@ -15,6 +15,8 @@ internal static class DevCommand
         var port = new Option<int>("--port", "-p") { Description = "The port to listen on.", DefaultValueFactory = _ => 8787 };
         var host = new Option<string>("--host") { Description = "The address to bind. Loopback also turns on the DNS-rebinding Host check.", DefaultValueFactory = _ => "127.0.0.1" };
         var apiKeyEnv = new Option<string?>("--api-key-env") { Description = "Require 'Authorization: Bearer <key>', the key read from this environment variable." };
+        var env = CommonOptions.EnvOption();
+        env.Description = "Serve an environment of .pmcp/deploy.toml ([env.NAME]: its vars and bindings) instead of the top-level Worker.";
 
         var command = new Command("dev", """
             Build a server project and serve it locally at http://127.0.0.1:8787/mcp until Ctrl+C: in workerd,
@@ -23,11 +25,12 @@ internal static class DevCommand
             Examples:
               dotnet pmcp dev samples/HelloWorld
               dotnet pmcp dev samples/HelloWorld --native
+              dotnet pmcp dev samples/Notes --env staging
               dotnet pmcp dev . --native --port 9000
               MCP_API_KEY=secret dotnet pmcp dev --native --api-key-env MCP_API_KEY
             """)
         {
-            project, native, port, host, apiKeyEnv,
+            project, native, port, host, apiKeyEnv, env,
         };
 
         command.SetAction(async (parse, cancellationToken) =>
@@ -40,10 +43,10 @@ internal static class DevCommand
 
             if (!parse.GetValue(native))
             {
-                return await new WorkerDevHost(serverProject, parse.GetValue(host)!, parse.GetValue(port), parse.GetValue(apiKeyEnv)).RunAsync(cancellationToken);
+                return await new WorkerDevHost(serverProject, parse.GetValue(host)!, parse.GetValue(port), parse.GetValue(apiKeyEnv), parse.GetValue(env)).RunAsync(cancellationToken);
             }
 
-            var devHost = new NativeDevHost(serverProject, parse.GetValue(host)!, parse.GetValue(port), parse.GetValue(apiKeyEnv));
+            var devHost = new NativeDevHost(serverProject, parse.GetValue(host)!, parse.GetValue(port), parse.GetValue(apiKeyEnv), parse.GetValue(env));
             return await devHost.RunAsync(cancellationToken);
         });
         return command;

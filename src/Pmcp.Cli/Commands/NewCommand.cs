@@ -9,7 +9,7 @@ internal static class NewCommand
 {
     public static Command Create()
     {
-        var name = new Argument<string>("name") { Description = "The server's name: a C# identifier such as MyServer. It names the folder, the projects, the namespace and the classes." };
+        var name = new Argument<string>("name") { Description = "The server's name: a C# identifier such as MyServer, or a kebab-case name such as my-server (the folder; its code is then MyServer)." };
         var output = new Option<DirectoryInfo?>("--output", "-o") { Description = "The folder to create the solution in. Default: ./<name>." };
         var force = new Option<bool>("--force") { Description = "Write into a folder that is not empty, replacing files of the same names." };
 
@@ -21,6 +21,7 @@ internal static class NewCommand
 
             Examples:
               dotnet pmcp new MyServer                      creates ./MyServer/MyServer.slnx, src/MyServer, tests/MyServer.Tests
+              dotnet pmcp new my-server                     creates ./my-server/MyServer.slnx, src/MyServer, tests/MyServer.Tests
               dotnet pmcp new Weather --output ~/code/weather
               dotnet pmcp new MyServer --force              write into ./MyServer even if it has files
             """)
@@ -30,13 +31,9 @@ internal static class NewCommand
 
         command.SetAction(parse =>
         {
-            var serverName = parse.GetValue(name)!;
-            if (ProjectName.Problem(serverName) is { } problem)
-            {
-                throw new CliException(problem);
-            }
-
-            var directory = parse.GetValue(output)?.FullName ?? Path.GetFullPath(serverName);
+            var given = parse.GetValue(name)!;
+            var serverName = ProjectName.Identifier(given) ?? throw new CliException(ProjectName.Problem(given)!);
+            var directory = parse.GetValue(output)?.FullName ?? Path.GetFullPath(given);
             if (File.Exists(directory))
             {
                 throw new CliException($"{directory} is a file. Give a folder with --output, for example: dotnet pmcp new {serverName} --output ./{serverName}");

@@ -9,18 +9,50 @@ internal static partial class ChildProcess
 {
     public sealed record Result(int ExitCode, string Output);
 
-    /// <summary>Runs to completion, capturing stdout and stderr together.</summary>
-    public static async Task<Result> RunAsync(string fileName, IEnumerable<string> arguments, string workingDirectory, CancellationToken cancellationToken, IReadOnlyDictionary<string, string>? environment = null)
+    /// <summary>
+    /// Runs to completion, capturing stdout and stderr together. <paramref name="standardInput"/>, when given, is written
+    /// to the child's stdin (then closed): the way to hand it a secret without putting it on its command line.
+    /// <paramref name="onLine"/> sees each output line as it arrives.
+    /// </summary>
+    public static async Task<Result> RunAsync(
+        string fileName,
+        IEnumerable<string> arguments,
+        string workingDirectory,
+        CancellationToken cancellationToken,
+        IReadOnlyDictionary<string, string>? environment = null,
+        string? standardInput = null,
+        Action<string>? onLine = null)
     {
-        using var process = Start(fileName, arguments, workingDirectory, environment);
+        using var process = Start(fileName, arguments, workingDirectory, environment, redirectInput: true);
         var output = new StringBuilder();
         var lockObject = new object();
-        process.OutputDataReceived += (_, e) => { if (e.Data is not null) { lock (lockObject) { output.AppendLine(e.Data); } } };
-        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) { lock (lockObject) { output.AppendLine(e.Data); } } };
+        void Received(string? line)
+        {
+            if (line is null)
+            {
+                return;
+            }
+
+            lock (lockObject)
+            {
+                output.AppendLine(line);
+                onLine?.Invoke(line);
+            }
+        }
+
+        process.OutputDataReceived += (_, e) => Received(e.Data);
+        process.ErrorDataReceived += (_, e) => Received(e.Data);
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         try
         {
+            // stdin is always redirected, so a child never waits on the user's terminal for an answer.
+            if (standardInput is not null)
+            {
+                await process.StandardInput.WriteAsync(standardInput.AsMemory(), cancellationToken);
+            }
+
+            process.StandardInput.Close();
             await process.WaitForExitAsync(cancellationToken);
         }
         catch (OperationCanceledException)
@@ -32,13 +64,14 @@ internal static partial class ChildProcess
         return new Result(process.ExitCode, output.ToString());
     }
 
-    public static Process Start(string fileName, IEnumerable<string> arguments, string workingDirectory, IReadOnlyDictionary<string, string>? environment = null)
+    public static Process Start(string fileName, IEnumerable<string> arguments, string workingDirectory, IReadOnlyDictionary<string, string>? environment = null, bool redirectInput = false)
     {
         var info = new ProcessStartInfo(fileName)
         {
             WorkingDirectory = workingDirectory,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
+            RedirectStandardInput = redirectInput,
             UseShellExecute = false,
         };
         foreach (var argument in arguments)

@@ -56,7 +56,7 @@ internal static partial class D1Migrations
     }
 
     /// <summary>Applies pending migrations of every database; false (after printing wrangler's reason) when one fails.</summary>
-    public static async Task<bool> ApplyAsync((string Node, string Script) wrangler, string workersDirectory, CancellationToken cancellationToken)
+    public static async Task<bool> ApplyAsync((string Node, string Script) wrangler, string workersDirectory, IReadOnlyList<string> envArguments, CancellationToken cancellationToken)
     {
         foreach (var (database, migrations) in Databases(Path.Combine(workersDirectory, "wrangler.toml")))
         {
@@ -67,7 +67,7 @@ internal static partial class D1Migrations
 
             // CI=true: wrangler asks for confirmation on a terminal; in a non-interactive context it proceeds.
             var environment = new Dictionary<string, string>(Tools.ToolsCache.WranglerEnvironment) { ["CI"] = "true" };
-            var result = await ChildProcess.RunAsync(wrangler.Node, [wrangler.Script, "d1", "migrations", "apply", database, "--local"], workersDirectory, cancellationToken, environment);
+            var result = await ChildProcess.RunAsync(wrangler.Node, [wrangler.Script, "d1", "migrations", "apply", database, "--local", .. envArguments], workersDirectory, cancellationToken, environment);
             if (result.ExitCode != 0)
             {
                 Console.Error.WriteLine($"error: applying the D1 migrations of '{database}' failed (wrangler d1 migrations apply {database} --local):");

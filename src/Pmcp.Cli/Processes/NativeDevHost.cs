@@ -5,17 +5,21 @@ using Spectre.Console;
 namespace Pmcp.Cli.Processes;
 
 /// <summary>Builds the native host for a server project, runs it, and relays its output until Ctrl+C.</summary>
-internal sealed class NativeDevHost(ServerProject project, string host, int port, string? apiKeyEnv)
+internal sealed class NativeDevHost(ServerProject project, string host, int port, string? apiKeyEnv, string? environment)
 {
     private const string Configuration = "Debug";
 
     public async Task<int> RunAsync(CancellationToken cancellationToken)
     {
         // The native host reads wrangler.toml's bindings; deploy.toml, when there is one, decides them.
-        if (new DeployProject(project.Directory, project.Name).SyncWrangler() is { } change)
+        var deploy = new DeployProject(project.Directory, project.Name);
+        if (deploy.SyncWrangler() is { } change)
         {
             Console.WriteLine(change);
         }
+
+        // Checked before the build, so a mistyped --env shows at once.
+        var target = environment is null ? null : DeployTarget.Resolve(deploy.WranglerToml, environment);
 
         string assemblyName = project.Name;
         ChildProcess.Result? build = null;
@@ -35,6 +39,11 @@ internal sealed class NativeDevHost(ServerProject project, string host, int port
         }
 
         string[] arguments = [NativeHostProject.OutputAssembly(project, Configuration), "--assembly", assemblyName, "--project-dir", project.Directory, "--host", host, "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture)];
+        if (target?.Environment is { } env)
+        {
+            arguments = [.. arguments, "--env", env];
+        }
+
         if (apiKeyEnv is not null)
         {
             if (Environment.GetEnvironmentVariable(apiKeyEnv) is not { Length: > 0 })

@@ -10,17 +10,20 @@ namespace Pmcp.Cli.Processes;
 /// <c>dotnet pmcp dev</c> in workerd: builds the Worker bundle and serves it with <c>wrangler dev --local</c>, exactly
 /// as Cloudflare would run it, with local bindings under <c>.wrangler/state</c>.
 /// </summary>
-internal sealed class WorkerDevHost(ServerProject project, string host, int port, string? apiKeyEnv)
+internal sealed class WorkerDevHost(ServerProject project, string host, int port, string? apiKeyEnv, string? environment)
 {
     private static readonly string[] NoisyLines = ["Request.cf", "getaddrinfo ENOTFOUND", "GetAddrInfoReqWrap", "node:internal/async_hooks"];
 
     public async Task<int> RunAsync(CancellationToken cancellationToken)
     {
         var bundle = new WorkerBundle(project);
-        if (new DeployProject(project.Directory, project.Name).SyncWrangler() is { } change)
+        var deploy = new DeployProject(project.Directory, project.Name);
+        if (deploy.SyncWrangler() is { } change)
         {
             Console.WriteLine(change);
         }
+
+        var target = DeployTarget.Resolve(deploy.WranglerToml, environment);
 
         (string Node, string Script) wrangler = default;
         await AnsiConsole.Status().StartAsync("Preparing…", async status =>
@@ -29,17 +32,18 @@ internal sealed class WorkerDevHost(ServerProject project, string host, int port
             wrangler = await ToolsCache.EnsureWranglerAsync(step => status.Status(Markup.Escape(step) + "…"), cancellationToken);
         });
         SizeReport.Print(SizeReport.Measure(bundle.OutputDirectory));
-        if (!await D1Migrations.ApplyAsync(wrangler, bundle.WorkersDirectory, cancellationToken))
+        if (!await D1Migrations.ApplyAsync(wrangler, bundle.WorkersDirectory, target.EnvArguments, cancellationToken))
         {
             return 1;
         }
 
-        var arguments = new List<string>
-        {
+        List<string> arguments =
+        [
             "dev", "--local", "--ip", host, "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture),
             "--show-interactive-dev-session=false",
+            .. target.EnvArguments,
             "--var", $"PMCP_ALLOWED_HOSTS:{string.Join(',', LoopbackHosts(host))}",
-        };
+        ];
         string? envFile = null;
         if (apiKeyEnv is not null)
         {

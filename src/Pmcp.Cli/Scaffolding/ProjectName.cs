@@ -4,8 +4,9 @@ using System.Text.RegularExpressions;
 namespace Pmcp.Cli.Scaffolding;
 
 /// <summary>
-/// The name given to <c>dotnet pmcp new</c>. It becomes the folder, the project, the namespace and the prefix of the
-/// class names as it is, so it must be a C# identifier (letters, digits and underscores, starting with a letter).
+/// The name given to <c>dotnet pmcp new</c>. A C# identifier (<c>MyServer</c>) becomes the folder, the project, the
+/// namespace and the prefix of the class names as it is. A kebab-case name (<c>my-server</c>, as Worker names are)
+/// names the folder, and its PascalCase form (<c>MyServer</c>) the code.
 /// </summary>
 internal static partial class ProjectName
 {
@@ -32,7 +33,7 @@ internal static partial class ProjectName
             return "the name is empty. Give one, for example: dotnet pmcp new MyServer";
         }
 
-        if (!Identifier().IsMatch(name) || Keywords.Contains(name))
+        if (!IdentifierPattern().IsMatch(name) || Keywords.Contains(name))
         {
             var suggestion = Suggest(name);
             var why = Keywords.Contains(name) ? "is a C# keyword" : "is not a C# identifier";
@@ -49,6 +50,15 @@ internal static partial class ProjectName
         return name.Length > 64 ? $"'{name}' is longer than 64 characters. Pick a shorter name." : null;
     }
 
+    /// <summary>
+    /// The identifier the code uses for <paramref name="name"/>: the name itself, or the PascalCase form of a
+    /// kebab-case name. Null when there is none (then <see cref="Problem"/> says why).
+    /// </summary>
+    public static string? Identifier(string name) =>
+        Problem(name) is null ? name
+        : KebabCase().IsMatch(name) && Suggest(name) is { } pascal && Problem(pascal) is null ? pascal
+        : null;
+
     /// <summary>A PascalCase identifier from a name like <c>my-server</c> (<c>MyServer</c>), or null if there is none.</summary>
     public static string? Suggest(string name)
     {
@@ -64,11 +74,14 @@ internal static partial class ProjectName
             suggestion = "Mcp" + suggestion;
         }
 
-        return Identifier().IsMatch(suggestion) && !Keywords.Contains(suggestion) ? suggestion : null;
+        return IdentifierPattern().IsMatch(suggestion) && !Keywords.Contains(suggestion) ? suggestion : null;
     }
 
     [GeneratedRegex("^[A-Za-z][A-Za-z0-9_]*$")]
-    private static partial Regex Identifier();
+    private static partial Regex IdentifierPattern();
+
+    [GeneratedRegex("^[a-z][a-z0-9]*(-[a-z0-9]+)+$")]
+    private static partial Regex KebabCase();
 
     [GeneratedRegex("[^A-Za-z0-9_]+")]
     private static partial Regex NonIdentifier();

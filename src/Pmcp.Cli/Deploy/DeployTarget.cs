@@ -1,0 +1,56 @@
+using Tomlyn;
+using Tomlyn.Model;
+
+namespace Pmcp.Cli.Deploy;
+
+/// <summary>
+/// The Worker a command acts on: the top-level one, or an <c>[env.NAME]</c>'s (<c>--env NAME</c>). Read from the
+/// generated wrangler.toml, since that is what wrangler itself will deploy, delete or tail.
+/// </summary>
+internal sealed record DeployTarget(string? Environment, string WorkerName)
+{
+    /// <summary>"the top-level Worker my-server" or "the staging Worker my-server-staging", for messages.</summary>
+    public string Describe() => Environment is null ? $"the Worker {WorkerName}" : $"the {Environment} Worker {WorkerName}";
+
+    /// <summary>wrangler's <c>--env NAME</c>, or nothing for the top-level Worker.</summary>
+    public IReadOnlyList<string> EnvArguments => Environment is null ? [] : ["--env", Environment];
+
+    public static DeployTarget Resolve(string wranglerToml, string? environment)
+    {
+        var display = DeployProject.Display(wranglerToml);
+        if (!File.Exists(wranglerToml))
+        {
+            throw new CliException($"{display} does not exist. Run dotnet pmcp deploy init first.");
+        }
+
+        TomlTable root;
+        try
+        {
+            root = TomlSerializer.Deserialize<TomlTable>(File.ReadAllText(wranglerToml)) ?? new TomlTable();
+        }
+        catch (TomlException e)
+        {
+            throw new CliException($"'{display}' is not valid TOML: {e.Message.Trim()}; fix it, or run dotnet pmcp deploy init --force to replace it.");
+        }
+
+        var name = root.TryGetValue("name", out var n) && n is string text && text.Length > 0
+            ? text
+            : throw new CliException($"{display} names no Worker (its 'name' key). Set [workers] name in .pmcp/deploy.toml, or name in {display}.");
+        if (environment is null)
+        {
+            return new DeployTarget(null, name);
+        }
+
+        var environments = root.TryGetValue("env", out var e2) && e2 is TomlTable table ? table : new TomlTable();
+        if (!environments.TryGetValue(environment, out var section) || section is not TomlTable env)
+        {
+            var known = environments.Keys.Order(StringComparer.Ordinal).ToList();
+            throw new CliException(known.Count == 0
+                ? $"--env {environment}: {display} has no environments. Declare [env.{environment}] in .pmcp/deploy.toml (deploy init writes staging and production)."
+                : $"--env {environment}: no such environment in {display}; it has {string.Join(", ", known)}. Add [env.{environment}] to .pmcp/deploy.toml to create it.");
+        }
+
+        // wrangler's own rule: an environment without a name deploys as <name>-<env>.
+        return new DeployTarget(environment, env.TryGetValue("name", out var own) && own is string ownName && ownName.Length > 0 ? ownName : $"{name}-{environment}");
+    }
+}
