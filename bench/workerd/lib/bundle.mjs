@@ -25,14 +25,23 @@ export async function dryRun({ node, wrangler, projectDir, outDir }) {
   return { rawKiB: kib(total[1]), gzipKiB: kib(total[2]), toml };
 }
 
-/** Writes `workerd.capnp` into the dry-run folder (module paths are relative to it) and returns its path. */
-export async function writeWorkerdConfig({ outDir, toml }) {
+/**
+ * The modules of a dry-run folder, the entry first, each with its wrangler module type (ESModule, CompiledWasm, Data,
+ * Text, CommonJS) from wrangler.toml's rules: what a workerd config or miniflare needs to load the bundle.
+ */
+export async function bundleModules({ outDir, toml }) {
   const entry = path.basename(toml.main).replace(/\.[cm]?[jt]s$/, ".js");
   const generated = new Set(["README.md", "workerd.capnp", ...EXTENSION_MODULES.map((e) => e.file)]);
   const files = (await fs.readdir(outDir)).filter((f) => !f.endsWith(".map") && !generated.has(f)).sort();
   if (!files.includes(entry)) throw new Error(`the dry-run output has no ${entry} (it has ${files.join(", ")})`);
-  const modules = [entry, ...files.filter((f) => f !== entry)].map((file) => {
-    const kind = file === entry ? "esModule" : moduleKind(file, toml.rules);
+  return [entry, ...files.filter((f) => f !== entry)].map((file) => ({ file, type: file === entry ? "ESModule" : moduleType(file, toml.rules) }));
+}
+
+/** Writes `workerd.capnp` into the dry-run folder (module paths are relative to it) and returns its path. */
+export async function writeWorkerdConfig({ outDir, toml }) {
+  const modules = (await bundleModules({ outDir, toml })).map(({ file, type }) => {
+    const kind = KINDS[type];
+    if (!kind) throw new Error(`wrangler rule type ${type} (for ${file}) has no workerd module kind here`);
     return `    (name = ${capnpString(file)}, ${kind} = embed ${capnpString(file)})`;
   });
   const flags = (toml.compatibility_flags ?? []).map(capnpString).join(", ");
@@ -76,19 +85,15 @@ const DEFAULT_RULES = [
 ];
 
 /**
- * The kind of one module of the dry-run output. wrangler flattens paths and prefixes a content hash
+ * The wrangler module type of one module of the dry-run output. wrangler flattens paths and prefixes a content hash
  * ("<40 hex>-dotnet.native.wasm"), so the rules' globs are matched on the file name only. The bundler's own
  * output (.js) is always an ES module: wrangler emits the modules format.
  */
-function moduleKind(file, rules) {
-  if (/\.m?js$/.test(file)) return "esModule";
+function moduleType(file, rules) {
+  if (/\.m?js$/.test(file)) return "ESModule";
   const name = file.replace(/^[0-9a-f]{40}-/, "");
   for (const rule of [...(rules ?? []), ...DEFAULT_RULES]) {
-    if ((rule.globs ?? []).some((glob) => globToRegExp(glob.split("/").pop()).test(name))) {
-      const kind = KINDS[rule.type];
-      if (!kind) throw new Error(`wrangler rule type ${rule.type} (for ${name}) has no workerd module kind here`);
-      return kind;
-    }
+    if ((rule.globs ?? []).some((glob) => globToRegExp(glob.split("/").pop()).test(name))) return rule.type;
   }
   throw new Error(`no wrangler rule matches ${name}`);
 }
@@ -100,7 +105,8 @@ function globToRegExp(glob) {
 
 /**
  * Reads the part of wrangler.toml the config needs: top-level keys (main, compatibility_date,
- * compatibility_flags) and the [[rules]] tables. Other tables ([define], [alias], …) concern the bundler only.
+ * compatibility_flags) and the arrays of tables ([[rules]], [[kv_namespaces]], [[d1_databases]], …), each as a list
+ * under its name. Other tables ([define], [alias], …) concern the bundler only.
  */
 export function readWranglerToml(text) {
   const config = { rules: [] };
@@ -108,9 +114,10 @@ export function readWranglerToml(text) {
   for (const raw of text.split(/\r?\n/)) {
     const line = raw.trim();
     if (line === "" || line.startsWith("#")) continue;
-    if (line === "[[rules]]") {
+    const array = /^\[\[\s*([A-Za-z0-9_-]+)\s*\]\]$/.exec(line);
+    if (array) {
       table = {};
-      config.rules.push(table);
+      (config[array[1]] ??= []).push(table);
       continue;
     }
     if (line.startsWith("[")) {

@@ -1,4 +1,5 @@
 // One workerd process: spawned on a config, timed to its listening socket, and read from /proc (CPU, memory).
+// ProcessProbe is the /proc part alone, for a workerd that another program started (miniflare's).
 import { spawn } from "node:child_process";
 import fs from "node:fs";
 import net from "node:net";
@@ -7,37 +8,17 @@ import { setTimeout as sleep } from "node:timers/promises";
 /** USER_HZ, the unit of utime and stime in /proc/<pid>/stat: 100 on every Linux architecture. */
 const TICKS_PER_SECOND = 100;
 
-export class Workerd {
-  /** Spawns `workerd serve CONFIG` with its socket on 127.0.0.1:PORT; the clock starts just before the spawn. */
-  constructor({ binary, config, port }) {
-    this.port = port;
-    this.output = "";
-    this.exitCode = undefined;
-    this.spawnedAt = performance.now();
-    this.child = spawn(binary, ["serve", config, `--socket-addr=http=127.0.0.1:${port}`], { stdio: ["ignore", "pipe", "pipe"] });
-    this.pid = this.child.pid;
-    for (const stream of [this.child.stdout, this.child.stderr]) {
-      stream.setEncoding("utf8");
-      stream.on("data", (d) => {
-        if (this.output.length < 64 * 1024) this.output += d;
-      });
-    }
-    this.exited = new Promise((resolve) => this.child.on("exit", (code, signal) => resolve((this.exitCode = code ?? signal))));
+/** A running process, read from /proc: CPU (utime+stime, and the scheduler's clock per thread), memory, quiet. */
+export class ProcessProbe {
+  /** `startedAt` (performance.now()) is where elapsed() counts from. */
+  constructor(pid, startedAt = performance.now()) {
+    this.pid = pid;
+    this.spawnedAt = startedAt;
   }
 
   /** Milliseconds since the spawn. */
   elapsed() {
     return performance.now() - this.spawnedAt;
-  }
-
-  /** Waits until the socket accepts a connection; returns spawn → listening in ms. */
-  async waitListening(timeoutMs = 30_000) {
-    while (!(await canConnect(this.port))) {
-      if (this.exitCode !== undefined) throw new Error(`workerd exited (${this.exitCode}) before listening:\n${this.output}`);
-      if (this.elapsed() > timeoutMs) throw new Error(`workerd did not listen within ${timeoutMs} ms:\n${this.output}`);
-      await sleep(1);
-    }
-    return this.elapsed();
   }
 
   /** utime + stime of the whole process (all threads), in ms: what `ps` and billing-by-process see. 10 ms resolution. */
@@ -89,6 +70,36 @@ export class Workerd {
       if (now > timeoutMs) return now;
       await sleep(50);
     }
+  }
+}
+
+export class Workerd extends ProcessProbe {
+  /** Spawns `workerd serve CONFIG` with its socket on 127.0.0.1:PORT; the clock starts just before the spawn. */
+  constructor({ binary, config, port }) {
+    const spawnedAt = performance.now();
+    const child = spawn(binary, ["serve", config, `--socket-addr=http=127.0.0.1:${port}`], { stdio: ["ignore", "pipe", "pipe"] });
+    super(child.pid, spawnedAt);
+    this.child = child;
+    this.port = port;
+    this.output = "";
+    this.exitCode = undefined;
+    for (const stream of [this.child.stdout, this.child.stderr]) {
+      stream.setEncoding("utf8");
+      stream.on("data", (d) => {
+        if (this.output.length < 64 * 1024) this.output += d;
+      });
+    }
+    this.exited = new Promise((resolve) => this.child.on("exit", (code, signal) => resolve((this.exitCode = code ?? signal))));
+  }
+
+  /** Waits until the socket accepts a connection; returns spawn → listening in ms. */
+  async waitListening(timeoutMs = 30_000) {
+    while (!(await canConnect(this.port))) {
+      if (this.exitCode !== undefined) throw new Error(`workerd exited (${this.exitCode}) before listening:\n${this.output}`);
+      if (this.elapsed() > timeoutMs) throw new Error(`workerd did not listen within ${timeoutMs} ms:\n${this.output}`);
+      await sleep(1);
+    }
+    return this.elapsed();
   }
 
   async stop() {

