@@ -13,7 +13,7 @@ need dotnet "install the .NET 10 SDK"
 need node "install Node.js 20 or later (the official MCP client and conformance suite run on it)"
 need npm "install npm (it comes with Node.js)"
 
-echo "==> npm ci (tests/e2e: @modelcontextprotocol/sdk, @modelcontextprotocol/conformance, Node 22 for the suite)"
+echo "==> npm ci (tests/e2e: @modelcontextprotocol/sdk, @modelcontextprotocol/conformance, Node 22 for the suite, PGlite for Hyperdrive)"
 npm ci --prefix tests/e2e --no-audit --no-fund --loglevel=error
 
 echo "==> dotnet build ($configuration)"

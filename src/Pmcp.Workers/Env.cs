@@ -1,4 +1,5 @@
 using Pmcp.Workers.Bindings;
+using Pmcp.Workers.Sockets;
 
 namespace Pmcp.Workers;
 
@@ -33,9 +34,23 @@ public sealed class Env(IEnvSource source)
     public R2Bucket Bucket(string binding) =>
         new(binding, source.GetR2(binding) ?? throw Missing(binding, "R2 bucket", "[[r2_buckets]]", $"binding = \"{binding}\"\nbucket_name = \"<bucket>\"", "r2_buckets"));
 
-    /// <summary>A Hyperdrive configuration bound in wrangler.toml under <c>[[hyperdrive]]</c>.</summary>
+    /// <summary>
+    /// A Hyperdrive configuration bound in wrangler.toml under <c>[[hyperdrive]]</c>: its connection details, and
+    /// PostgreSQL queries through it (<see cref="Bindings.Hyperdrive.QueryAsync{T}"/>).
+    /// </summary>
     public Hyperdrive Hyperdrive(string binding) =>
-        source.GetHyperdrive(binding) ?? throw Missing(binding, "Hyperdrive configuration", "[[hyperdrive]]", $"binding = \"{binding}\"\nid = \"<hyperdrive id>\"", "hyperdrive");
+        source.GetHyperdrive(binding)?.For(binding, source.GetSocketConnector())
+            ?? throw Missing(binding, "Hyperdrive configuration", "[[hyperdrive]]", $"binding = \"{binding}\"\nid = \"<hyperdrive id>\"", "hyperdrive");
+
+    /// <summary>
+    /// Opens a TCP connection from the Worker: <c>connect()</c> from <c>cloudflare:sockets</c> inside workerd, a
+    /// <c>TcpClient</c> natively. The socket belongs to this request; dispose it when done.
+    /// </summary>
+    public Task<TcpSocket> ConnectAsync(string host, int port, CancellationToken cancellationToken = default) =>
+        TcpSocket.ConnectAsync(Sockets(), host, port, cancellationToken);
+
+    private ISocketConnector Sockets() =>
+        source.GetSocketConnector() ?? throw new WorkerException("This host offers no TCP sockets. Serve the Worker with dotnet pmcp dev (in workerd or --native).");
 
     private static WorkerException Missing(string binding, string kind, string section, string example, string deployKey) =>
         new($"No {kind} is bound as '{binding}'. Declare it in wrangler.toml:\n{section}\n{example}\n(or in .pmcp/deploy.toml under [workers.{deployKey}]).");
@@ -56,6 +71,9 @@ public interface IEnvSource
     IR2Backend? GetR2(string binding) => null;
 
     Hyperdrive? GetHyperdrive(string binding) => null;
+
+    /// <summary>Outbound TCP for this request (Hyperdrive and <see cref="Env.ConnectAsync"/>); null when the host has none.</summary>
+    ISocketConnector? GetSocketConnector() => null;
 }
 
 /// <summary>An environment backed by a dictionary: native hosts and tests.</summary>

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using Pmcp.Testing;
+using Pmcp.Workers.Contract;
 
 namespace Pmcp.WorkerdTests;
 
@@ -23,8 +24,11 @@ public sealed class WorkerdFixture : IAsyncLifetime
 
     public RunningWorker Routes { get; private set; } = null!;
 
-    /// <summary>The bindings contract (KV, D1, R2, vars) against workerd's local simulation.</summary>
+    /// <summary>The bindings contract (KV, D1, R2, Hyperdrive, vars) against workerd's local simulation.</summary>
     public RunningWorker Bindings { get; private set; } = null!;
+
+    /// <summary>The PostgreSQL behind the contract's Hyperdrive bindings.</summary>
+    public PostgresServer Postgres { get; private set; } = null!;
 
     public async Task InitializeAsync()
     {
@@ -32,7 +36,16 @@ public sealed class WorkerdFixture : IAsyncLifetime
         HelloWorld = await RunningWorker.StartAsync("samples/HelloWorld");
         Conformance = await RunningWorker.StartAsync("samples/Conformance");
         Routes = await RunningWorker.StartAsync("tests/Workers/RoutesWorker");
-        Bindings = await RunningWorker.StartAsync("tests/Workers/BindingsWorker");
+
+        // wrangler dev reads each Hyperdrive binding's local database from CLOUDFLARE_HYPERDRIVE_LOCAL_CONNECTION_STRING_<BINDING>.
+        Postgres = await PostgresServer.StartAsync(ContractBindings.PostgresUsers);
+        var environment = new Dictionary<string, string>(Environment);
+        foreach (var (name, value) in ContractBindings.HyperdriveEnvironment(Postgres.Port, FreePort()))
+        {
+            environment[name] = value;
+        }
+
+        Bindings = await RunningWorker.StartAsync(environment, "tests/Workers/BindingsWorker");
     }
 
     public async Task DisposeAsync()
@@ -43,6 +56,11 @@ public sealed class WorkerdFixture : IAsyncLifetime
             {
                 await worker.DisposeAsync();
             }
+        }
+
+        if (Postgres is not null)
+        {
+            await Postgres.DisposeAsync();
         }
     }
 
@@ -72,10 +90,13 @@ public sealed class RunningWorker : IAsyncDisposable
     /// <summary>Everything dev, wrangler and the Worker's console printed so far.</summary>
     public string Output => Process.Output;
 
-    public static async Task<RunningWorker> StartAsync(string project, params string[] extraArguments)
+    public static Task<RunningWorker> StartAsync(string project, params string[] extraArguments) =>
+        StartAsync(WorkerdFixture.Environment, project, extraArguments);
+
+    public static async Task<RunningWorker> StartAsync(IReadOnlyDictionary<string, string> environment, string project, params string[] extraArguments)
     {
         var port = WorkerdFixture.FreePort().ToString(CultureInfo.InvariantCulture);
-        var process = CliProcess.Start(WorkerdFixture.Environment, ["dev", project, "--port", port, .. extraArguments]);
+        var process = CliProcess.Start(environment, ["dev", project, "--port", port, .. extraArguments]);
         try
         {
             return new RunningWorker(process, await process.EndpointAsync(TimeSpan.FromMinutes(6)));

@@ -5,10 +5,14 @@ namespace Pmcp.Workers.Contract.Tests;
 
 /// <summary>
 /// A throwaway project folder holding a copy of the BindingsWorker's wrangler.toml, so the native bindings read the
-/// very declarations workerd reads, while their state (.pmcp/state) stays out of the checkout.
+/// very declarations workerd reads, while their state (.pmcp/state) stays out of the checkout; and the PostgreSQL its
+/// Hyperdrive bindings reach, pointed at through wrangler's variables as Pmcp.WorkerdTests does for workerd.
 /// </summary>
-public sealed class LocalContractProject : IDisposable
+public sealed class LocalContractProject : IAsyncLifetime, IDisposable
 {
+    private PostgresServer? _postgres;
+    private IReadOnlyDictionary<string, string> _environment = new Dictionary<string, string>();
+
     public LocalContractProject()
     {
         Directory = Path.Combine(Path.GetTempPath(), "pmcp-contract-" + Guid.NewGuid().ToString("N"));
@@ -22,7 +26,21 @@ public sealed class LocalContractProject : IDisposable
     public string Directory { get; }
 
     /// <summary>An environment over the project's state; a second one over the same folder is a restart.</summary>
-    public LocalEnvSource Open() => LocalEnvSource.Load(Directory);
+    public LocalEnvSource Open() => LocalEnvSource.Load(Directory, _environment.GetValueOrDefault);
+
+    public async Task InitializeAsync()
+    {
+        _postgres = await PostgresServer.StartAsync(ContractBindings.PostgresUsers);
+        _environment = ContractBindings.HyperdriveEnvironment(_postgres.Port, PostgresServer.ClosedPort());
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (_postgres is not null)
+        {
+            await _postgres.DisposeAsync();
+        }
+    }
 
     public void Dispose()
     {

@@ -12,9 +12,13 @@ public sealed record ContractItem(long Id, string Name, double? Score);
 /// <summary>A row with one column of each of D1's types.</summary>
 public sealed record ContractTyped(long? Absent, long Whole, double Fraction, string Text, long Flag, long Unflag);
 
+/// <summary>A row with a BLOB column read into a byte array.</summary>
+public sealed record ContractBlob(long Id, byte[] Data);
+
 /// <summary>Source-generated, as the bindings require in a trimmed Worker (no reflection-based serialization).</summary>
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web)]
 [JsonSerializable(typeof(ContractNote))]
 [JsonSerializable(typeof(ContractItem))]
 [JsonSerializable(typeof(ContractTyped))]
+[JsonSerializable(typeof(ContractBlob))]
 internal sealed partial class ContractJson : JsonSerializerContext;

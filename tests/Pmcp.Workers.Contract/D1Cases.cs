@@ -139,6 +139,7 @@ internal static class D1Cases
 
         var empty = await db.Prepare($"SELECT name FROM {table} WHERE id = ?1").Bind(99).RawAsync();
         Check.Equal(0, empty.Rows.Count, "RawAsync when no row matches: number of rows");
+        Check.Sequence(["name"], empty.Columns, "RawAsync when no row matches: the column names are still there");
     });
 
     public static async Task BindTypes(Env env)
@@ -188,6 +189,15 @@ internal static class D1Cases
         var value = raw.Rows[0][0];
         Check.Equal(JsonValueKind.Array, value.ValueKind, $"a BLOB in a result row should be a JSON array of bytes, got {value.GetRawText()}");
         Check.Sequence([0, 1, 254, 255], value.EnumerateArray().Select(e => e.GetInt32()), "the BLOB's bytes");
+
+        // Into a record, the same column binds to a byte[] property.
+        var row = Check.NotNull(
+            await db.Prepare("SELECT 7 AS id, ?1 AS data").Bind(new byte[] { 0, 1, 254, 255 }).FirstAsync(ContractJson.Default.ContractBlob),
+            "FirstAsync<ContractBlob>");
+        Check.Equal(7L, row.Id, "FirstAsync<ContractBlob>: id");
+        Check.Sequence([0, 1, 254, 255], row.Data.Select(b => (int)b), "FirstAsync<ContractBlob>: a BLOB column into byte[]");
+        var all = await db.Prepare("SELECT 8 AS id, ?1 AS data").Bind(new byte[] { 9 }).AllAsync(ContractJson.Default.ContractBlob);
+        Check.Sequence([9], all.Results[0].Data.Select(b => (int)b), "AllAsync<ContractBlob>: a BLOB column into byte[]");
     }
 
     public static Task BindUnsupportedTypeThrows(Env env)

@@ -45,6 +45,10 @@ public sealed class LocalEnvSourceTests : IDisposable
 
         [env.staging.vars]
         RUST_LOG = "debug"
+
+        [[env.staging.kv_namespaces]]
+        binding = "STAGING_CACHE"
+        id = "fedcba9876543210"
         """;
 
     private readonly TempFolder _project = new();
@@ -82,6 +86,22 @@ public sealed class LocalEnvSourceTests : IDisposable
         Assert.Equal(Path.Combine(_project.Path, ".pmcp", "workers", "migrations"), source.Config.D1Databases[0].MigrationsDirectory);
         Assert.Equal(Path.Combine(_project.Path, ".pmcp", "workers", "db", "changes"), source.Config.D1Databases[1].MigrationsDirectory);
         Assert.Equal("attachments", source.Config.R2Buckets[0].BucketName);
+    }
+
+    [Fact]
+    public void AnEnvironmentGivesItsOwnVarsAndBindingsAsWranglerDevEnvDoes()
+    {
+        _project.Write(".pmcp/workers/wrangler.toml", Wrangler);
+        using var source = LocalEnvSource.Load(_project.Path, wranglerEnvironment: "staging");
+        var env = new Env(source);
+
+        Assert.Equal("debug", env.Var("RUST_LOG"));
+        Assert.Throws<WorkerException>(() => env.Var("PAGE_SIZE")); // not inherited, as in wrangler
+        Assert.Equal("STAGING_CACHE", env.Kv("STAGING_CACHE").Name);
+        Assert.Throws<WorkerException>(() => env.Kv("CACHE"));
+
+        var missing = Assert.Throws<WorkerException>(() => LocalEnvSource.Load(_project.Path, wranglerEnvironment: "qa"));
+        Assert.Contains("[env.qa]", missing.Message, StringComparison.Ordinal);
     }
 
     [Fact]

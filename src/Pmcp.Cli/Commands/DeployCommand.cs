@@ -19,6 +19,7 @@ internal static class DeployCommand
         var target = CommonOptions.TargetOption();
         var env = CommonOptions.EnvOption();
         var dryRun = new Option<bool>("--dry-run") { Description = "Build and let wrangler check the bundle and configuration, without uploading anything." };
+        var noBuild = new Option<bool>("--no-build") { Description = "Deploy the bundle the last dotnet pmcp deploy build made, without building again (as a CI pipeline's deploy step does)." };
         var command = new Command("deploy", """
             Build a server project and deploy it to Cloudflare Workers with wrangler deploy, then record its URLs
             (see deploy outputs). Needs CLOUDFLARE_API_TOKEN, and CLOUDFLARE_ACCOUNT_ID or [cloudflare] account_id in
@@ -28,9 +29,10 @@ internal static class DeployCommand
               dotnet pmcp deploy --target cloudflare-workers
               dotnet pmcp deploy samples/Notes --env staging
               dotnet pmcp deploy --dry-run                     check everything, upload nothing
+              dotnet pmcp deploy build && dotnet pmcp deploy --no-build
             """)
         {
-            project, target, env, dryRun,
+            project, target, env, dryRun, noBuild,
         };
         command.Add(InitCommand());
         command.Add(BuildCommand());
@@ -46,12 +48,12 @@ internal static class DeployCommand
                 return 1;
             }
 
-            return await DeployAsync(serverProject, parse.GetValue(env), parse.GetValue(dryRun), cancellationToken);
+            return await DeployAsync(serverProject, parse.GetValue(env), parse.GetValue(dryRun), parse.GetValue(noBuild), cancellationToken);
         });
         return command;
     }
 
-    private static async Task<int> DeployAsync(ServerProject serverProject, string? environment, bool dryRun, CancellationToken cancellationToken)
+    private static async Task<int> DeployAsync(ServerProject serverProject, string? environment, bool dryRun, bool noBuild, CancellationToken cancellationToken)
     {
         var deploy = new DeployProject(serverProject.Directory, serverProject.Name);
         if (deploy.SyncWrangler() is { } change)
@@ -61,10 +63,19 @@ internal static class DeployCommand
 
         var deployTarget = DeployTarget.Resolve(deploy.WranglerToml, environment);
         var bundle = new WorkerBundle(serverProject);
+        if (noBuild && !File.Exists(Path.Combine(bundle.OutputDirectory, "shim.mjs")))
+        {
+            throw new CliException($"--no-build: there is no bundle in {DeployProject.Display(bundle.OutputDirectory)} yet. Run dotnet pmcp deploy build first, or deploy without --no-build.");
+        }
+
         Wrangler? wrangler = null;
         await AnsiConsole.Status().StartAsync("Preparing…", async status =>
         {
-            await bundle.BuildAsync(step => status.Status(Markup.Escape(step) + "…"), cancellationToken);
+            if (!noBuild)
+            {
+                await bundle.BuildAsync(step => status.Status(Markup.Escape(step) + "…"), cancellationToken);
+            }
+
             wrangler = await Wrangler.EnsureAsync(deploy.WorkersDirectory, step => status.Status(Markup.Escape(step) + "…"), cancellationToken);
         });
         SizeReport.Print(SizeReport.Measure(bundle.OutputDirectory));

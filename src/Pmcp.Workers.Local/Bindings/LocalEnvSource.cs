@@ -1,5 +1,7 @@
 using System.Collections.Concurrent;
 using Pmcp.Workers.Bindings;
+using Pmcp.Workers.Local.Sockets;
+using Pmcp.Workers.Sockets;
 
 namespace Pmcp.Workers.Local.Bindings;
 
@@ -41,14 +43,17 @@ public sealed class LocalEnvSource : IEnvSource, IDisposable
     public static string WorkersDirectoryOf(string projectDirectory) => Path.Combine(projectDirectory, ".pmcp", "workers");
 
     /// <summary>Reads a project's wrangler.toml and .dev.vars; storage opens on first use.</summary>
-    public static LocalEnvSource Load(string projectDirectory)
+    /// <param name="environment">Where wrangler's environment variables are read from; the process's by default.</param>
+    /// <param name="wranglerEnvironment">An <c>[env.NAME]</c> of wrangler.toml whose vars and bindings to use instead of the top-level ones.</param>
+    public static LocalEnvSource Load(string projectDirectory, Func<string, string?>? environment = null, string? wranglerEnvironment = null)
     {
         ArgumentNullException.ThrowIfNull(projectDirectory);
         var workers = WorkersDirectoryOf(Path.GetFullPath(projectDirectory));
         return new LocalEnvSource(
-            WranglerConfig.Load(Path.Combine(workers, "wrangler.toml")),
+            WranglerConfig.Load(Path.Combine(workers, "wrangler.toml"), wranglerEnvironment),
             DevVars.Load(Path.Combine(workers, ".dev.vars")),
-            StateDirectoryOf(Path.GetFullPath(projectDirectory)));
+            StateDirectoryOf(Path.GetFullPath(projectDirectory)),
+            environment);
     }
 
     public string? GetString(string name) => _secrets.TryGetValue(name, out var secret) ? secret : Config.Vars.GetValueOrDefault(name);
@@ -80,6 +85,9 @@ public sealed class LocalEnvSource : IEnvSource, IDisposable
             : throw new WorkerException(
                 $"Hyperdrive '{binding}' has no local database. Add localConnectionString = \"postgres://user:password@localhost:5432/db\" to its [[hyperdrive]] entry in wrangler.toml, or set {variable}.");
     }
+
+    /// <summary>Outbound TCP (Hyperdrive's queries, <see cref="Env.ConnectAsync"/>) with TcpClient.</summary>
+    public ISocketConnector GetSocketConnector() => NativeSocketConnector.Instance;
 
     /// <summary>Applies each D1 binding's pending migrations; returns what was applied, per binding.</summary>
     public async Task<IReadOnlyList<(string Binding, IReadOnlyList<string> Applied)>> ApplyMigrationsAsync(CancellationToken cancellationToken = default)

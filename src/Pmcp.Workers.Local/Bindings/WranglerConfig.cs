@@ -6,8 +6,9 @@ using Tomlyn.Model;
 namespace Pmcp.Workers.Local.Bindings;
 
 /// <summary>
-/// What the native host reads from a project's <c>wrangler.toml</c>: the top-level <c>[vars]</c> and bindings
-/// (environments under <c>[env.NAME]</c> are for deploys and are not read here).
+/// What the native host reads from a project's <c>wrangler.toml</c>: the top-level <c>[vars]</c> and bindings, or
+/// with an environment (<c>dotnet pmcp dev --native --env NAME</c>) those of <c>[env.NAME]</c>, as
+/// <c>wrangler dev --env NAME</c> does (wrangler passes neither vars nor bindings on to environments).
 /// </summary>
 public sealed record WranglerConfig
 {
@@ -27,13 +28,20 @@ public sealed record WranglerConfig
     public IReadOnlyList<HyperdriveConfig> Hyperdrives { get; init; } = [];
 
     /// <summary>Reads the file; a missing file is an empty configuration.</summary>
-    public static WranglerConfig Load(string path)
+    public static WranglerConfig Load(string path, string? environment = null)
     {
         ArgumentNullException.ThrowIfNull(path);
-        return File.Exists(path) ? Parse(File.ReadAllText(path), path) : Empty with { Directory = System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(path))! };
+        if (File.Exists(path))
+        {
+            return Parse(File.ReadAllText(path), path, environment);
+        }
+
+        return environment is null
+            ? Empty with { Directory = System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(path))! }
+            : throw new WorkerException($"{path} does not exist, so it has no [env.{environment}]. Run dotnet pmcp deploy init to create it.");
     }
 
-    public static WranglerConfig Parse(string toml, string path)
+    public static WranglerConfig Parse(string toml, string path, string? environment = null)
     {
         ArgumentNullException.ThrowIfNull(toml);
         ArgumentNullException.ThrowIfNull(path);
@@ -48,6 +56,13 @@ public sealed record WranglerConfig
         }
 
         var directory = System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(path))!;
+        if (environment is not null)
+        {
+            root = root.TryGetValue("env", out var envs) && envs is TomlTable all && all.TryGetValue(environment, out var section) && section is TomlTable table
+                ? table
+                : throw new WorkerException($"{path} has no [env.{environment}]; declare it in .pmcp/deploy.toml (or wrangler.toml), or leave out --env.");
+        }
+
         var vars = new Dictionary<string, string>(StringComparer.Ordinal);
         if (root.TryGetValue("vars", out var varsValue))
         {

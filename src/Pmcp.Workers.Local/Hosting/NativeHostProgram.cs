@@ -10,7 +10,7 @@ namespace Pmcp.Workers.Local.Hosting;
 /// <summary>
 /// The whole program of the native host that <c>dotnet pmcp dev --native</c> generates for a server project:
 /// it loads the project's assembly, builds its server and serves it until Ctrl+C.
-/// Arguments: <c>--assembly NAME [--project-dir DIR] [--host ADDRESS] [--port N] [--api-key-env VAR]</c>.
+/// Arguments: <c>--assembly NAME [--project-dir DIR] [--env NAME] [--host ADDRESS] [--port N] [--api-key-env VAR]</c>.
 /// With <c>--project-dir</c>, tools get the project's vars, secrets and local bindings (<see cref="LocalEnvSource"/>),
 /// and each D1 binding's pending migrations are applied before the first request.
 /// </summary>
@@ -22,6 +22,7 @@ public static class NativeHostProgram
         ArgumentNullException.ThrowIfNull(args);
         string? assemblyName = null;
         string? projectDirectory = null;
+        string? wranglerEnvironment = null;
         var options = new NativeHostOptions();
         for (var i = 0; i + 1 < args.Length; i += 2)
         {
@@ -29,6 +30,7 @@ public static class NativeHostProgram
             {
                 case "--assembly": assemblyName = args[i + 1]; break;
                 case "--project-dir": projectDirectory = args[i + 1]; break;
+                case "--env": wranglerEnvironment = args[i + 1]; break;
                 case "--host": options.Host = args[i + 1]; break;
                 case "--port": options.Port = int.Parse(args[i + 1], CultureInfo.InvariantCulture); break;
                 case "--api-key-env": options.Http.ApiKey = Environment.GetEnvironmentVariable(args[i + 1]); break;
@@ -54,7 +56,7 @@ public static class NativeHostProgram
             return 1;
         }
 
-        using var environment = projectDirectory is null ? null : await LoadEnvironmentAsync(projectDirectory).ConfigureAwait(false);
+        using var environment = projectDirectory is null ? null : await LoadEnvironmentAsync(projectDirectory, wranglerEnvironment).ConfigureAwait(false);
         if (projectDirectory is not null && environment is null)
         {
             return 1;
@@ -81,12 +83,12 @@ public static class NativeHostProgram
     }
 
     /// <summary>Reads the project's environment and applies pending D1 migrations, saying what it did; null after an error it printed.</summary>
-    private static async Task<LocalEnvSource?> LoadEnvironmentAsync(string projectDirectory)
+    private static async Task<LocalEnvSource?> LoadEnvironmentAsync(string projectDirectory, string? wranglerEnvironment)
     {
         LocalEnvSource? environment = null;
         try
         {
-            environment = LocalEnvSource.Load(projectDirectory);
+            environment = LocalEnvSource.Load(projectDirectory, wranglerEnvironment: wranglerEnvironment);
             foreach (var (binding, applied) in await environment.ApplyMigrationsAsync().ConfigureAwait(false))
             {
                 foreach (var name in applied)

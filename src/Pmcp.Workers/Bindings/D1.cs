@@ -59,7 +59,7 @@ public sealed class D1PreparedStatement
     public async Task<T?> FirstAsync<T>(JsonTypeInfo<T> typeInfo, CancellationToken cancellationToken = default)
     {
         var result = await _backend.QueryAsync(Statement, cancellationToken).ConfigureAwait(false);
-        return result.Rows.Count == 0 ? default : JsonSerializer.Deserialize(RowObject(result.Columns, result.Rows[0]), typeInfo);
+        return result.Rows.Count == 0 ? default : JsonSerializer.Deserialize(RowObject(result.Columns, result.Rows[0], BlobProperties(typeInfo)), typeInfo);
     }
 
     /// <summary>One column of the first row, or null when there is no row.</summary>
@@ -79,7 +79,8 @@ public sealed class D1PreparedStatement
     public async Task<D1Result<T>> AllAsync<T>(JsonTypeInfo<T> typeInfo, CancellationToken cancellationToken = default)
     {
         var result = await _backend.QueryAsync(Statement, cancellationToken).ConfigureAwait(false);
-        var rows = result.Rows.Select(r => JsonSerializer.Deserialize(RowObject(result.Columns, r), typeInfo)!).ToList();
+        var blobs = BlobProperties(typeInfo);
+        var rows = result.Rows.Select(r => JsonSerializer.Deserialize(RowObject(result.Columns, r, blobs), typeInfo)!).ToList();
         return new D1Result<T>(rows, result.Meta);
     }
 
@@ -87,10 +88,10 @@ public sealed class D1PreparedStatement
     public async Task<D1Result> RunAsync(CancellationToken cancellationToken = default) =>
         new(await _backend.QueryAsync(Statement, cancellationToken).ConfigureAwait(false));
 
-    /// <summary>Rows as arrays of values in column order (and the column names).</summary>
+    /// <summary>Rows as arrays of values in column order (and the column names, even when there is no row). Blobs are arrays of byte values, as D1 gives them.</summary>
     public async Task<D1RawRows> RawAsync(CancellationToken cancellationToken = default)
     {
-        var result = await _backend.QueryAsync(Statement, cancellationToken).ConfigureAwait(false);
+        var result = await _backend.QueryWithColumnsAsync(Statement, cancellationToken).ConfigureAwait(false);
         return new D1RawRows(result.Columns, result.Rows);
     }
 
@@ -107,7 +108,27 @@ public sealed class D1PreparedStatement
         _ => throw new WorkerException($"D1 cannot bind a {value.GetType().Name}; bind strings, numbers, bools, byte arrays or null."),
     };
 
-    private static JsonElement RowObject(IReadOnlyList<string> columns, JsonElement[] row)
+    /// <summary>
+    /// The JSON names of <typeparamref name="T"/>'s byte-array properties. D1 gives a blob as an array of byte values;
+    /// System.Text.Json reads <c>byte[]</c> from base64, so those columns are rewritten for them (from the source
+    /// generator's metadata: no reflection).
+    /// </summary>
+    private static HashSet<string>? BlobProperties<T>(JsonTypeInfo<T> typeInfo)
+    {
+        if (typeInfo.Kind != JsonTypeInfoKind.Object)
+        {
+            return null;
+        }
+
+        var comparer = typeInfo.Options.PropertyNameCaseInsensitive ? StringComparer.OrdinalIgnoreCase : StringComparer.Ordinal;
+        var names = typeInfo.Properties
+            .Where(p => p.PropertyType == typeof(byte[]) || p.PropertyType == typeof(ReadOnlyMemory<byte>) || p.PropertyType == typeof(Memory<byte>))
+            .Select(p => p.Name)
+            .ToHashSet(comparer);
+        return names.Count == 0 ? null : names;
+    }
+
+    private static JsonElement RowObject(IReadOnlyList<string> columns, JsonElement[] row, HashSet<string>? blobColumns)
     {
         var buffer = new ArrayBufferWriter<byte>(128);
         using (var writer = new Utf8JsonWriter(buffer))
@@ -116,7 +137,14 @@ public sealed class D1PreparedStatement
             for (var i = 0; i < columns.Count; i++)
             {
                 writer.WritePropertyName(columns[i]);
-                row[i].WriteTo(writer);
+                if (blobColumns is not null && row[i].ValueKind == JsonValueKind.Array && blobColumns.Contains(columns[i]))
+                {
+                    writer.WriteBase64StringValue(BlobBytes(row[i]));
+                }
+                else
+                {
+                    row[i].WriteTo(writer);
+                }
             }
 
             writer.WriteEndObject();
@@ -124,6 +152,18 @@ public sealed class D1PreparedStatement
 
         using var document = JsonDocument.Parse(buffer.WrittenMemory);
         return document.RootElement.Clone();
+    }
+
+    private static byte[] BlobBytes(JsonElement values)
+    {
+        var bytes = new byte[values.GetArrayLength()];
+        var i = 0;
+        foreach (var value in values.EnumerateArray())
+        {
+            bytes[i++] = value.TryGetByte(out var b) ? b : throw new WorkerException("D1: a blob column holds something other than byte values.");
+        }
+
+        return bytes;
     }
 }
 

@@ -28,6 +28,12 @@ public interface ID1Backend
 {
     Task<D1RawResult> QueryAsync(D1Statement statement, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Like <see cref="QueryAsync"/>, but the column names must be there even when no row is (D1's
+    /// <c>raw({ columnNames: true })</c>); the meta may be empty.
+    /// </summary>
+    Task<D1RawResult> QueryWithColumnsAsync(D1Statement statement, CancellationToken cancellationToken) => QueryAsync(statement, cancellationToken);
+
     /// <summary>Runs the statements in one transaction: all succeed, or none leaves a trace.</summary>
     Task<IReadOnlyList<D1RawResult>> BatchAsync(IReadOnlyList<D1Statement> statements, CancellationToken cancellationToken);
 

@@ -19,6 +19,14 @@ internal sealed class JsD1Backend(JsBinding binding) : ID1Backend
         return Read(result);
     }
 
+    public async Task<D1RawResult> QueryWithColumnsAsync(D1Statement statement, CancellationToken cancellationToken)
+    {
+        var blobs = new Blobs();
+        var arguments = JsBinding.Arguments(w => WriteStatement(w, statement, blobs));
+        var result = await binding.CallAsync("d1.raw", arguments, blobs.Bytes, cancellationToken).ConfigureAwait(false);
+        return Read(result);
+    }
+
     public async Task<IReadOnlyList<D1RawResult>> BatchAsync(IReadOnlyList<D1Statement> statements, CancellationToken cancellationToken)
     {
         if (statements.Count == 0)

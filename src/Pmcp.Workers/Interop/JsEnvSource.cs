@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Runtime.Versioning;
 using Pmcp.Workers.Bindings;
+using Pmcp.Workers.Sockets;
 
 namespace Pmcp.Workers.Interop;
 
@@ -28,6 +29,8 @@ internal sealed class JsEnvSource(int requestId) : IEnvSource
 
         return new Hyperdrive(connectionString, host, int.TryParse(port, NumberStyles.None, CultureInfo.InvariantCulture, out var number) ? number : 0, user, password, database);
     }
+
+    public ISocketConnector GetSocketConnector() => new JsSocketConnector(requestId);
 
     private bool Is(string binding, string kind) => JsHost.BindingKind(requestId, binding) == kind;
 }

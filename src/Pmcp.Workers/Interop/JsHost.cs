@@ -55,4 +55,22 @@ internal static partial class JsHost
 
     [JSImport("bindingTake", Module)]
     public static partial byte[] BindingTake(int requestId, int slot);
+
+    // Socket operations (host/sockets.mjs) start synchronously and return null, or why they cannot start; each one's
+    // outcome arrives later through WorkerExports.SocketDone, reported from the owning request's context.
+
+    /// <summary>Connects; the outcome's value is the socket's id.</summary>
+    [JSImport("socketOpen", Module)]
+    public static partial string? SocketOpen(int requestId, int operation, string host, int port);
+
+    /// <summary>Sends the bytes (copied before this returns).</summary>
+    [JSImport("socketWrite", Module)]
+    public static partial string? SocketWrite(int requestId, int operation, int socket, [JSMarshalAs<JSType.MemoryView>] ArraySegment<byte> bytes);
+
+    /// <summary>The outcome's value is the slot of the next chunk (taken with <see cref="BindingTake"/>), or 0 at the end.</summary>
+    [JSImport("socketRead", Module)]
+    public static partial string? SocketRead(int requestId, int operation, int socket);
+
+    [JSImport("socketClose", Module)]
+    public static partial string? SocketClose(int requestId, int operation, int socket);
 }

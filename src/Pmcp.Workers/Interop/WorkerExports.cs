@@ -97,6 +97,10 @@ public static partial class WorkerExports
     private static ArraySegment<byte> Segment(ReadOnlyMemory<byte> bytes) =>
         MemoryMarshal.TryGetArray(bytes, out var segment) ? segment : new ArraySegment<byte>(bytes.ToArray());
 
+    /// <summary>The outcome of a socket operation (host/sockets.mjs): an error message, or its value.</summary>
+    [JSExport]
+    public static void SocketDone(int operation, string? error, int value) => JsSocketOperations.Complete(operation, error, value);
+
     /// <summary>Called once while the isolate starts, before the first request.</summary>
     [JSExport]
     public static Task WarmUpAsync() => EngineWarmUp.RunAsync();

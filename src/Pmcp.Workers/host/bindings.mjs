@@ -1,4 +1,4 @@
-// Workers bindings (KV, D1, R2, Hyperdrive) for .NET.
+// Workers bindings (KV, D1, R2, Hyperdrive's connection details) for .NET; Hyperdrive's queries go through sockets.mjs.
 //
 // One asynchronous call serves every operation: bindingCall(requestId, binding, operation, argumentsJson, payload)
 // resolves to a JSON string. .NET cannot receive Task<byte[]>, so binary results (KV values, R2 bodies) are parked in
@@ -14,14 +14,6 @@ export function bindingImports(requests) {
     const binding = request.env?.[name];
     if (binding == null) throw new Error(`pmcp: no binding '${name}' in this Worker's env`);
     return { request, binding };
-  }
-
-  function park(request, bytes) {
-    request.slots ??= new Map();
-    request.nextSlot ??= 1;
-    const slot = request.nextSlot++;
-    request.slots.set(slot, bytes);
-    return slot;
   }
 
   return {
@@ -70,6 +62,15 @@ export function bindingImports(requests) {
 
 const EMPTY = new Uint8Array(0);
 
+/** Keeps bytes for .NET to take with bindingTake (slots start at 1, so 0 can mean "none"). */
+export function park(request, bytes) {
+  request.slots ??= new Map();
+  request.nextSlot ??= 1;
+  const slot = request.nextSlot++;
+  request.slots.set(slot, bytes);
+  return slot;
+}
+
 const OPERATIONS = {
   // ---- KV ----
   async "kv.get"(kv, { key }, _, park) {
@@ -103,6 +104,11 @@ const OPERATIONS = {
   // ---- D1 ----
   async "d1.query"(db, statement, bytes) {
     return d1Result(await prepare(db, statement, bytes).run());
+  },
+  // raw() is D1's one form that names the columns of an empty result (run() gives rows as objects, so none).
+  async "d1.raw"(db, statement, bytes) {
+    const [columns = [], ...rows] = await prepare(db, statement, bytes).raw({ columnNames: true });
+    return { columns, rows: rows.map((row) => row.map(d1Value)), meta: {} };
   },
   async "d1.batch"(db, { statements }, bytes) {
     const results = await db.batch(statements.map((s) => prepare(db, s, bytes)));

@@ -73,15 +73,22 @@ export function rearmTimers(onlyOverdue = false) {
   }
 }
 
-/** Awaits a promise from .NET while keeping .NET's timers alive in this request. */
-export async function awaitDotnet(promise) {
+/**
+ * Awaits a promise from .NET while keeping .NET's timers alive in this request, and runs the work .NET posts to the
+ * request's inbox (inbox.mjs: its sockets) in this request's context.
+ */
+export async function awaitDotnet(promise, inbox) {
   if (startupState.active) return promise; // runStartup() plays the timers; none may be armed in global scope
   let done = false;
   const guarded = promise.finally(() => { done = true; });
   while (!done) {
-    await Promise.race([guarded.catch(() => {}), new Promise((resolve) => realSetTimeout(resolve, WATCHDOG_MS))]);
+    const waits = [guarded.catch(() => {}), new Promise((resolve) => realSetTimeout(resolve, WATCHDOG_MS))];
+    if (inbox) waits.push(inbox.posted());
+    await Promise.race(waits);
+    inbox?.run();
     if (!done) rearmTimers(true);
   }
+  inbox?.run(); // a close posted as .NET finished
   return guarded;
 }
 

@@ -6,6 +6,8 @@
 import { restoreProcess, startup } from "./prelude.mjs";
 import { awaitDotnet, rearmTimers, runStartup, pendingTimerCount } from "./timers.mjs";
 import { bindingImports } from "./bindings.mjs";
+import { closeSockets, socketImports } from "./sockets.mjs";
+import { Inbox } from "./inbox.mjs";
 
 const JITERPRETER_OFF = [
   // The jiterpreter compiles wasm at run time; workerd forbids that during requests.
@@ -62,7 +64,7 @@ export async function createWorker(assets) {
       if (!pending?.ctx) return;
       // Work after the response may still use the request's bindings: keep its env until that work ends too.
       pending.holds++;
-      pending.ctx.waitUntil(awaitDotnet(promise).finally(() => release(requestId, pending)));
+      pending.ctx.waitUntil(awaitDotnet(promise, pending.inbox).finally(() => release(requestId, pending)));
     },
     log(level, message) {
       if (level >= 2) console.error(message);
@@ -70,10 +72,13 @@ export async function createWorker(assets) {
       else console.log(message);
     },
     ...bindingImports(requests),
+    ...socketImports(requests, (operation, error, value) => entry.SocketDone(operation, error, value)),
   };
 
   function release(id, pending) {
-    if (--pending.holds === 0) requests.delete(id);
+    if (--pending.holds > 0) return;
+    requests.delete(id);
+    closeSockets(pending);
   }
 
   async function boot() {
@@ -120,11 +125,11 @@ export async function createWorker(assets) {
     const streamed = new Promise((resolve) => { headReady = resolve; });
     let finished;
     const ended = new Promise((resolve) => { finished = resolve; });
-    const pending = { env, ctx, head: null, body: null, writer: null, headReady, finished, holds: 1, slots: null, nextSlot: 1 };
+    const pending = { env, ctx, head: null, body: null, writer: null, headReady, finished, holds: 1, slots: null, nextSlot: 1, inbox: new Inbox(), sockets: null };
     requests.set(id, pending);
     // Fetch returns at once and calls done() when the request ends (see WorkerExports.Fetch for why not a Task).
     entry.Fetch(id, method, url, headers, body);
-    const work = awaitDotnet(ended).finally(() => release(id, pending));
+    const work = awaitDotnet(ended, pending.inbox).finally(() => release(id, pending));
     await Promise.race([work, streamed]);
     if (pending.writer !== null) {
       const rest = work.catch((e) => console.error("pmcp: a streamed response failed:", e?.stack ?? String(e)));

@@ -1,0 +1,73 @@
+using System.Runtime.InteropServices;
+using System.Runtime.Versioning;
+using Pmcp.Workers.Sockets;
+
+namespace Pmcp.Workers.Interop;
+
+/// <summary>
+/// One socket of a request inside workerd. Reads arrive as whole chunks (as the socket's ReadableStream yields them);
+/// what does not fit the caller's buffer waits for the next read.
+/// </summary>
+[SupportedOSPlatform("browser")]
+internal sealed class JsSocket(int requestId, int socket, string host, int port) : ISocketBackend
+{
+    private byte[] _chunk = [];
+    private int _offset;
+    private bool _ended;
+
+    public async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken)
+    {
+        while (_offset == _chunk.Length)
+        {
+            if (_ended)
+            {
+                return 0;
+            }
+
+            var slot = await RunAsync(op => JsHost.SocketRead(requestId, op, socket), cancellationToken).ConfigureAwait(false);
+            if (slot == 0)
+            {
+                _ended = true;
+                return 0;
+            }
+
+            _chunk = JsHost.BindingTake(requestId, slot);
+            _offset = 0;
+        }
+
+        var count = Math.Min(buffer.Length, _chunk.Length - _offset);
+        _chunk.AsSpan(_offset, count).CopyTo(buffer.Span);
+        _offset += count;
+        return count;
+    }
+
+    public async ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken)
+    {
+        var segment = MemoryMarshal.TryGetArray(buffer, out var array) ? array : new ArraySegment<byte>(buffer.ToArray());
+        await RunAsync(op => JsHost.SocketWrite(requestId, op, socket, segment), cancellationToken).ConfigureAwait(false);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        try
+        {
+            await JsSocketOperations.RunAsync(op => JsHost.SocketClose(requestId, op, socket), CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (InvalidOperationException)
+        {
+            // Already gone with its request, or closed by the peer: either way it is closed.
+        }
+    }
+
+    private async Task<int> RunAsync(Func<int, string?> submit, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await JsSocketOperations.RunAsync(submit, cancellationToken).ConfigureAwait(false);
+        }
+        catch (InvalidOperationException e)
+        {
+            throw new WorkerException($"The connection to {host}:{port} failed: {e.Message}", e);
+        }
+    }
+}

@@ -1,0 +1,35 @@
+// Work that must run in one request's context.
+//
+// workerd ties I/O objects (a socket from connect(), its streams) to the request that created them, and using one
+// from another request's context throws. .NET, though, is one event loop for the whole isolate: a continuation of
+// request A can run inside a timer that request B armed (timers.mjs). So operations on A's sockets are posted to
+// A's inbox, and A's own loop (awaitDotnet, which runs in A's context for as long as A's .NET work lasts) runs them.
+// Posting wakes that loop at once; a wake-up from B's context is delivered in A's context by workerd
+// (handle_cross_request_promise_resolution, on since 2024-10-14), and the loop's 2 ms watchdog is the fallback.
+export class Inbox {
+  #work = [];
+  #waiters = [];
+
+  /** Queues fn to run in the owner's context; it must not throw (it reports its own outcome). */
+  post(fn) {
+    this.#work.push(fn);
+    for (const wake of this.#waiters.splice(0)) wake();
+  }
+
+  /** Resolves when work is waiting (at once if some already is). */
+  posted() {
+    if (this.#work.length > 0) return Promise.resolve();
+    return new Promise((resolve) => this.#waiters.push(resolve));
+  }
+
+  /** Runs everything posted so far; call it only from the owner's context. */
+  run() {
+    for (const fn of this.#work.splice(0)) {
+      try {
+        fn();
+      } catch (e) {
+        console.error("pmcp: a request's queued operation failed:", e?.stack ?? String(e));
+      }
+    }
+  }
+}
