@@ -19,6 +19,11 @@ npm ci --prefix tests/e2e --no-audit --no-fund --loglevel=error
 echo "==> dotnet build ($configuration)"
 dotnet build Pmcp.slnx -c "$configuration" -nologo -v:q -clp:NoSummary
 
+# wrangler (the pinned one, from npm) is installed once up front, the way users get it, so that every test assembly
+# that drives it (workerd, fake Cloudflare API) finds it whatever order they run in.
+echo "==> dotnet pmcp tools install (into tests/e2e/.pmcp-tools)"
+PMCP_TOOLS_DIR="$PWD/tests/e2e/.pmcp-tools" dotnet "src/Pmcp.Cli/bin/$configuration/net10.0/dotnet-pmcp.dll" tools install
+
 echo "==> dotnet test"
 log="$(mktemp)"
 trap 'rm -f "$log"' EXIT

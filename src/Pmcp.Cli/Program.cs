@@ -11,6 +11,8 @@ var root = new RootCommand("""
       dotnet pmcp dev samples/HelloWorld --native     the same natively, on Kestrel
       dotnet pmcp deploy init samples/HelloWorld      write .pmcp/deploy.toml and the wrangler.toml made from it
       dotnet pmcp deploy build samples/HelloWorld     build its Cloudflare Worker bundle
+      dotnet pmcp deploy samples/HelloWorld           build it and deploy it with wrangler (--dry-run: check only)
+      dotnet pmcp deploy outputs samples/HelloWorld   its WorkerUrl and McpEndpoint
       dotnet pmcp connect --client vscode             the configuration of an MCP client for the local server
     """)
 {
@@ -18,6 +20,7 @@ var root = new RootCommand("""
     DevCommand.Create(),
     DeployCommand.Create(),
     ConnectCommand.Create(),
+    ToolsCommand.Create(),
 };
 
 try

@@ -19,6 +19,7 @@ public sealed class HelpTests
     [InlineData(new[] { "deploy", "secrets", "set" }, "dotnet pmcp deploy secrets set MCP_API_KEY --from-env MCP_API_KEY")]
     [InlineData(new[] { "deploy", "secrets", "list" }, "dotnet pmcp deploy secrets list --env production --format json")]
     [InlineData(new[] { "deploy", "secrets", "delete" }, "dotnet pmcp deploy secrets delete MCP_API_KEY --env staging --yes")]
+    [InlineData(new[] { "tools", "install" }, "PMCP_TOOLS_DIR=/opt/pmcp-tools dotnet pmcp tools install")]
     public async Task HelpSaysWhatTheCommandDoesWithExamples(string[] command, string example)
     {
         var (exitCode, stdout, stderr) = await Cli.RunAsync(RepoPaths.Root, [.. command, "--help"]);

@@ -23,6 +23,7 @@ public sealed class DeployRecordTests
 
     [Theory]
     [InlineData("mcp.example.com/*", "https://mcp.example.com")]
+    [InlineData("mcp.example.com/* (zone name: example.com)", "https://mcp.example.com")]
     [InlineData("mcp.example.com (custom domain)", "https://mcp.example.com")]
     [InlineData("*.example.com/*", null)]
     public void WithoutWorkersDevTheFirstRouteThatNamesAHostIsTheUrl(string route, string? url)
@@ -63,6 +64,7 @@ public sealed class DeployRecordTests
         Assert.Equal(new DeployTarget("staging", "my-server-stage"), DeployTarget.Resolve(project.Deploy.WranglerToml, "staging"));
         Assert.Equal(new DeployTarget("qa", "my-server-qa"), DeployTarget.Resolve(project.Deploy.WranglerToml, "qa"));
         Assert.Equal(["--env", "qa"], DeployTarget.Resolve(project.Deploy.WranglerToml, "qa").EnvArguments);
+        Assert.Equal(["--env="], DeployTarget.Resolve(project.Deploy.WranglerToml, null).EnvArguments);
     }
 
     [Fact]

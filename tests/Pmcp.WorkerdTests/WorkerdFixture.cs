@@ -139,4 +139,4 @@ public sealed class RunningWorker : IAsyncDisposable
 }
 
 [CollectionDefinition("workerd")]
-public sealed class WorkerdTestGroup : ICollectionFixture<WorkerdFixture>;
+public sealed class WorkerdTestGroup : ICollectionFixture<WorkerdFixture>, ICollectionFixture<FreshProject>;

@@ -23,15 +23,18 @@ internal sealed record DeployContext(ServerProject Project, DeployProject Deploy
         var deploy = new DeployProject(project.Directory, project.Name);
         if (deploy.SyncWrangler() is { } change)
         {
-            Console.WriteLine(change);
+            Console.Error.WriteLine(change); // stdout is kept for the command's own output (JSON with --format json)
         }
 
         return new DeployContext(project, deploy, DeployTarget.Resolve(deploy.WranglerToml, environment));
     }
 
+    /// <summary>wrangler, installed on first use; progress goes to stderr, so stdout holds only the command's result.</summary>
     public Task<Wrangler> WranglerAsync(CancellationToken cancellationToken) =>
-        AnsiConsole.Status().StartAsync("Preparing wrangler…", status =>
+        Progress.Status().StartAsync("Preparing wrangler…", status =>
             Wrangler.EnsureAsync(Deploy.WorkersDirectory, step => status.Status(Markup.Escape(step) + "…"), cancellationToken));
+
+    private static readonly IAnsiConsole Progress = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) });
 
     /// <summary>Reports a failed wrangler command (its output, and a fix when one is known); returns the exit code 1.</summary>
     public static int Failed(string what, WranglerRun run)

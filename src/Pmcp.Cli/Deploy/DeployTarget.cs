@@ -12,8 +12,11 @@ internal sealed record DeployTarget(string? Environment, string WorkerName)
     /// <summary>"the top-level Worker my-server" or "the staging Worker my-server-staging", for messages.</summary>
     public string Describe() => Environment is null ? $"the Worker {WorkerName}" : $"the {Environment} Worker {WorkerName}";
 
-    /// <summary>wrangler's <c>--env NAME</c>, or nothing for the top-level Worker.</summary>
-    public IReadOnlyList<string> EnvArguments => Environment is null ? [] : ["--env", Environment];
+    /// <summary>
+    /// wrangler's <c>--env NAME</c>; for the top-level Worker an explicit empty <c>--env=</c>, which is how wrangler is
+    /// told "no environment" when the file declares some (else it warns that none was chosen).
+    /// </summary>
+    public IReadOnlyList<string> EnvArguments => Environment is null ? ["--env="] : ["--env", Environment];
 
     public static DeployTarget Resolve(string wranglerToml, string? environment)
     {

@@ -30,12 +30,14 @@ internal static class WranglerResults
     }
 
     /// <summary>
-    /// An origin for a route or custom domain: <c>mcp.example.com/*</c> → <c>https://mcp.example.com</c>. None for a
-    /// pattern with a wildcard host (<c>*.example.com/*</c>), which names no one URL.
+    /// An origin for a route or custom domain as wrangler lists them (<c>mcp.example.com/* (zone name: example.com)</c>,
+    /// <c>mcp.example.com (custom domain)</c>) → <c>https://mcp.example.com</c>. None for a pattern with a wildcard host
+    /// (<c>*.example.com/*</c>), which names no one URL.
     /// </summary>
     private static string? RouteOrigin(string route)
     {
-        var host = route.Replace(" (custom domain)", "", StringComparison.Ordinal).Trim();
+        var note = route.IndexOf(" (", StringComparison.Ordinal);
+        var host = (note < 0 ? route : route[..note]).Trim();
         var slash = host.IndexOf('/', StringComparison.Ordinal);
         host = slash < 0 ? host : host[..slash];
         return host.Length == 0 || host.Contains('*', StringComparison.Ordinal) ? null : "https://" + host;

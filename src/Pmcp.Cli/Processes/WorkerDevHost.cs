@@ -32,7 +32,7 @@ internal sealed class WorkerDevHost(ServerProject project, string host, int port
             wrangler = await ToolsCache.EnsureWranglerAsync(step => status.Status(Markup.Escape(step) + "…"), cancellationToken);
         });
         SizeReport.Print(SizeReport.Measure(bundle.OutputDirectory));
-        if (!await D1Migrations.ApplyAsync(wrangler, bundle.WorkersDirectory, target.EnvArguments, cancellationToken))
+        if (!await D1Migrations.ApplyAsync(wrangler, bundle.WorkersDirectory, target.Environment is null ? [] : target.EnvArguments, cancellationToken))
         {
             return 1;
         }
@@ -41,7 +41,7 @@ internal sealed class WorkerDevHost(ServerProject project, string host, int port
         [
             "dev", "--local", "--ip", host, "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture),
             "--show-interactive-dev-session=false",
-            .. target.EnvArguments,
+            .. target.Environment is null ? [] : target.EnvArguments,
             "--var", $"PMCP_ALLOWED_HOSTS:{string.Join(',', LoopbackHosts(host))}",
         ];
         string? envFile = null;

@@ -1,0 +1,32 @@
+using System.CommandLine;
+using Pmcp.Cli.Tools;
+using Spectre.Console;
+
+namespace Pmcp.Cli.Commands;
+
+/// <summary><c>dotnet pmcp tools install</c>: installs the pinned wrangler ahead of time (CI images, offline work later).</summary>
+internal static class ToolsCommand
+{
+    public static Command Create()
+    {
+        var install = new Command("install", $"""
+            Install the pinned wrangler {PinnedTools.Wrangler} (with workerd {PinnedTools.Workerd}, and a Node {PinnedTools.Node}
+            when the machine's Node is older than wrangler needs) into the tools cache: ~/.pmcp/tools, or PMCP_TOOLS_DIR.
+            dev and deploy do this on first use; run it ahead of time to warm a CI image. Does nothing when installed.
+
+            Examples:
+              dotnet pmcp tools install
+              PMCP_TOOLS_DIR=/opt/pmcp-tools dotnet pmcp tools install
+            """);
+        install.SetAction(async (_, cancellationToken) =>
+        {
+            var (node, script) = await AnsiConsole.Status().StartAsync("Checking the tools cache…", status =>
+                ToolsCache.EnsureWranglerAsync(step => status.Status(Markup.Escape(step) + "…"), cancellationToken));
+            Console.WriteLine($"wrangler {PinnedTools.Wrangler}: {script}");
+            Console.WriteLine($"run with: {node}");
+            return 0;
+        });
+
+        return new Command("tools", "Manage the pinned tools dotnet pmcp runs (wrangler, workerd, Node).") { install };
+    }
+}
