@@ -128,7 +128,7 @@ public sealed partial class NotesServer : IMcpServerFactory
             ?? throw new ToolInputException($"Note {id} has no attachment '{fileName}'.");
         var uri = $"attachments://{id}/{fileName}";
         var contentType = file.HttpMetadata.ContentType ?? "application/octet-stream";
-        return new EmbeddedResourceContent(BlobResourceContents.FromBytes(uri, file.Body, contentType));
+        return new EmbeddedResourceContent(BlobResourceContents.FromBytes(uri, await file.ReadAllBytesAsync(cancellationToken), contentType));
     }
 
     [McpTool("get_note", ReadOnly = true), Description("A note with its tags and attachments")]

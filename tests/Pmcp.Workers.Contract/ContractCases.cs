@@ -54,6 +54,11 @@ public static class ContractCases
         ["r2.list_prefix"] = R2Cases.ListPrefix,
         ["r2.list_delimiter"] = R2Cases.ListDelimiter,
         ["r2.list_pages_with_cursor"] = R2Cases.ListPagesWithCursor,
+        ["r2.stream_large_in_chunks"] = R2Cases.StreamLargeInChunks,
+        ["r2.range_as_stream"] = R2Cases.RangeAsStream,
+        ["r2.put_stream_with_length"] = R2Cases.PutStreamWithLength,
+        ["r2.put_stream_wrong_length_throws"] = R2Cases.PutStreamWrongLengthThrows,
+        ["r2.body_read_once_and_after_dispose"] = R2Cases.BodyReadOnceAndAfterDispose,
 
         ["hyperdrive.connection_details"] = HyperdriveCases.ConnectionDetails,
         ["hyperdrive.query_into_records"] = HyperdriveCases.QueryIntoRecords,

@@ -37,7 +37,7 @@ internal static class R2Cases
         Check.True(put.Uploaded >= before - ClockSlack && put.Uploaded <= after + ClockSlack, $"PutAsync: uploaded should be between {before:O} and {after:O}, got {put.Uploaded:O}");
 
         var got = Check.NotNull(await bucket.GetAsync(key), "GetAsync of an object just put");
-        Check.Equal("héllo r2", got.Text(), "GetAsync: body");
+        Check.Equal("héllo r2", await got.ReadTextAsync(), "GetAsync: body");
         Check.Equal(9L, got.Size, "GetAsync: size");
         Check.Equal(put.ETag, got.ETag, "GetAsync: ETag is the one PutAsync returned");
         Check.Equal(http.ContentType, got.HttpMetadata.ContentType, "GetAsync: httpMetadata.contentType");
@@ -60,7 +60,7 @@ internal static class R2Cases
 
         Check.True(first.ETag != second.ETag, $"PutAsync of different content should give a different ETag; both are {first.ETag}");
         var got = Check.NotNull(await bucket.GetAsync(key), "GetAsync after overwriting");
-        Check.Equal("second", got.Text(), "GetAsync after overwriting: body");
+        Check.Equal("second", await got.ReadTextAsync(), "GetAsync after overwriting: body");
         Check.Equal(6L, got.Size, "GetAsync after overwriting: size");
         Check.Equal(0, got.CustomMetadata.Count, "GetAsync after overwriting without metadata: customMetadata replaced, not merged");
     }
@@ -103,14 +103,14 @@ internal static class R2Cases
         await bucket.PutAsync(key, Digits);
 
         var got = Check.NotNull(await bucket.GetAsync(key, new R2Range { Offset = 2, Length = 3 }), "GetAsync with Offset = 2, Length = 3");
-        Check.Equal("234", got.Text(), "GetAsync with Offset = 2, Length = 3: body");
+        Check.Equal("234", await got.ReadTextAsync(), "GetAsync with Offset = 2, Length = 3: body");
         Check.Equal(10L, got.Size, "GetAsync with a range: size is the whole object's");
 
         var rest = Check.NotNull(await bucket.GetAsync(key, new R2Range { Offset = 7 }), "GetAsync with Offset = 7 only");
-        Check.Equal("789", rest.Text(), "GetAsync with Offset = 7 only: body runs to the end");
+        Check.Equal("789", await rest.ReadTextAsync(), "GetAsync with Offset = 7 only: body runs to the end");
 
         var head = Check.NotNull(await bucket.GetAsync(key, new R2Range { Length = 4 }), "GetAsync with Length = 4 only");
-        Check.Equal("0123", head.Text(), "GetAsync with Length = 4 only: body starts at 0");
+        Check.Equal("0123", await head.ReadTextAsync(), "GetAsync with Length = 4 only: body starts at 0");
     }
 
     public static async Task RangeSuffix(Env env)
@@ -120,7 +120,7 @@ internal static class R2Cases
         await bucket.PutAsync(key, Digits);
 
         var got = Check.NotNull(await bucket.GetAsync(key, new R2Range { Suffix = 4 }), "GetAsync with Suffix = 4");
-        Check.Equal("6789", got.Text(), "GetAsync with Suffix = 4: the last 4 bytes");
+        Check.Equal("6789", await got.ReadTextAsync(), "GetAsync with Suffix = 4: the last 4 bytes");
         Check.Equal(10L, got.Size, "GetAsync with a suffix range: size is the whole object's");
     }
 
@@ -134,12 +134,12 @@ internal static class R2Cases
         await bucket.PutAsync(prefix + "binary", binary);
         await bucket.PutAsync(prefix + "large", large);
 
-        Check.Bytes(binary, (await bucket.GetAsync(prefix + "binary"))?.Body, "GetAsync of binary data");
+        Check.Bytes(binary, await Check.NotNull(await bucket.GetAsync(prefix + "binary"), "GetAsync of binary data").ReadAllBytesAsync(), "GetAsync of binary data");
         var got = Check.NotNull(await bucket.GetAsync(prefix + "large"), "GetAsync of a 1 MiB object");
         Check.Equal(1024L * 1024, got.Size, "GetAsync of a 1 MiB object: size");
-        Check.Bytes(large, got.Body, "GetAsync of a 1 MiB object: body");
+        Check.Bytes(large, await got.ReadAllBytesAsync(), "GetAsync of a 1 MiB object: body");
         var middle = Check.NotNull(await bucket.GetAsync(prefix + "large", new R2Range { Offset = 500_000, Length = 1000 }), "GetAsync of a range of a 1 MiB object");
-        Check.Bytes(large.AsMemory(500_000, 1000), middle.Body, "GetAsync of a range of a 1 MiB object: body");
+        Check.Bytes(large.AsMemory(500_000, 1000), await middle.ReadAllBytesAsync(), "GetAsync of a range of a 1 MiB object: body");
     }
 
     public static async Task Delete(Env env)
@@ -235,5 +235,151 @@ internal static class R2Cases
 
         Check.Sequence([10, 10, 5], pages, "ListAsync of 25 objects with Limit = 10: objects per page");
         Check.Sequence(expected, seen, "ListAsync across pages: every object once, in order");
+    }
+
+    public static async Task StreamLargeInChunks(Env env)
+    {
+        var bucket = Bucket(env);
+        var key = Unique.Prefix("r2.stream_large_in_chunks") + "big.bin";
+        const long Size = 12L * 1024 * 1024 + 7;
+        await bucket.PutAsync(key, new PatternStream(Size, seed: 11), Size);
+
+        await using var got = Check.NotNull(await bucket.GetAsync(key), "GetAsync of a 12 MiB object");
+        Check.Equal(Size, got.BodyLength, "GetAsync of a 12 MiB object: BodyLength");
+        Check.Equal(Size, got.Body.Length, "GetAsync of a 12 MiB object: Body.Length");
+        var reads = await SameAsPatternAsync(got.Body, new PatternStream(Size, seed: 11), 64 * 1024, "GetAsync of a 12 MiB object read in 64 KiB chunks");
+        Check.True(reads > 1, $"the body should arrive in several reads; it came in {reads}");
+        Check.Equal(0, await got.Body.ReadAsync(new byte[16]), "a read past the end of the body");
+    }
+
+    public static async Task RangeAsStream(Env env)
+    {
+        var bucket = Bucket(env);
+        var key = Unique.Prefix("r2.range_as_stream") + "data";
+        var data = ContractData.Random(1024 * 1024, seed: 5);
+        await bucket.PutAsync(key, data);
+
+        await using var middle = Check.NotNull(await bucket.GetAsync(key, new R2Range { Offset = 300_000, Length = 700_000 }), "GetAsync with Offset = 300000, Length = 700000");
+        Check.Equal(700_000L, middle.BodyLength, "a ranged body's BodyLength");
+        Check.Equal(1024L * 1024, middle.Size, "a ranged get's Size is the whole object's");
+        Check.Bytes(data.AsMemory(300_000, 700_000), await ReadInPiecesAsync(middle.Body, 10_000), "a ranged body read as a stream in 10000-byte reads");
+
+        await using var tail = Check.NotNull(await bucket.GetAsync(key, new R2Range { Suffix = 4096 }), "GetAsync with Suffix = 4096");
+        Check.Bytes(data.AsMemory(data.Length - 4096), await ReadInPiecesAsync(tail.Body, 1000), "a suffix body read as a stream");
+    }
+
+    public static async Task PutStreamWithLength(Env env)
+    {
+        var bucket = Bucket(env);
+        var prefix = Unique.Prefix("r2.put_stream_with_length");
+        const long Size = 3L * 1024 * 1024 + 1;
+
+        var put = await bucket.PutAsync(prefix + "streamed", new PatternStream(Size, seed: 3), Size, new R2PutOptions
+        {
+            HttpMetadata = new R2HttpMetadata { ContentType = "application/x-test" },
+            CustomMetadata = new Dictionary<string, string> { ["from"] = "stream" },
+        });
+        Check.Equal(Size, put.Size, "PutAsync from a stream: returned size");
+        var head = Check.NotNull(await bucket.HeadAsync(prefix + "streamed"), "HeadAsync after PutAsync from a stream");
+        Check.Equal(Size, head.Size, "HeadAsync after PutAsync from a stream: size");
+        Check.Equal(put.ETag, head.ETag, "HeadAsync after PutAsync from a stream: ETag");
+        Check.Equal("application/x-test", head.HttpMetadata.ContentType, "PutAsync from a stream: httpMetadata.contentType");
+        Check.Equal("stream", head.CustomMetadata.GetValueOrDefault("from"), "PutAsync from a stream: customMetadata");
+        await using (var got = Check.NotNull(await bucket.GetAsync(prefix + "streamed"), "GetAsync after PutAsync from a stream"))
+        {
+            await SameAsPatternAsync(got.Body, new PatternStream(Size, seed: 3), 100_000, "GetAsync after PutAsync from a stream");
+        }
+
+        // Without a length the stream is buffered first; the object is the same.
+        await bucket.PutAsync(prefix + "buffered", new MemoryStream(Digits), length: null);
+        Check.Equal("0123456789", await Check.NotNull(await bucket.GetAsync(prefix + "buffered"), "GetAsync after PutAsync from a stream without a length").ReadTextAsync(), "PutAsync from a stream without a length");
+
+        var empty = await bucket.PutAsync(prefix + "empty", new MemoryStream(), 0);
+        Check.Equal(0L, empty.Size, "PutAsync of an empty stream: size");
+        Check.Equal("", await Check.NotNull(await bucket.GetAsync(prefix + "empty"), "GetAsync of an empty object").ReadTextAsync(), "GetAsync of an empty object: body");
+    }
+
+    public static async Task PutStreamWrongLengthThrows(Env env)
+    {
+        var bucket = Bucket(env);
+        var prefix = Unique.Prefix("r2.put_stream_wrong_length_throws");
+        await bucket.PutAsync(prefix + "kept", "original");
+
+        await Check.ThrowsAsync(() => bucket.PutAsync(prefix + "long", new PatternStream(300_000, seed: 1), 200_000), "PutAsync of a stream longer than its length", "more than the 200000 bytes declared", "nothing was stored");
+        await Check.ThrowsAsync(() => bucket.PutAsync(prefix + "short", new PatternStream(100_000, seed: 1), 200_000), "PutAsync of a stream shorter than its length", "ended after 100000 of the 200000 bytes declared");
+        await Check.ThrowsAsync(() => bucket.PutAsync(prefix + "kept", new MemoryStream(Digits), 11), "PutAsync over an existing object with a short stream", "ended after 10 of the 11 bytes declared");
+
+        Check.Null(await bucket.HeadAsync(prefix + "long"), "HeadAsync after a put of a too-long stream");
+        Check.Null(await bucket.HeadAsync(prefix + "short"), "HeadAsync after a put of a too-short stream");
+        Check.Equal("original", await Check.NotNull(await bucket.GetAsync(prefix + "kept"), "GetAsync after a failed overwrite").ReadTextAsync(), "a failed put leaves the object as it was");
+        await Check.ThrowsAsync(() => bucket.PutAsync(prefix + "negative", new MemoryStream(), -1), "PutAsync with a negative length", "cannot be negative");
+    }
+
+    public static async Task BodyReadOnceAndAfterDispose(Env env)
+    {
+        var bucket = Bucket(env);
+        var key = Unique.Prefix("r2.body_read_once_and_after_dispose") + "digits";
+        await bucket.PutAsync(key, Digits);
+
+        var once = Check.NotNull(await bucket.GetAsync(key), "GetAsync");
+        Check.Equal("0123456789", await once.ReadTextAsync(), "ReadTextAsync");
+        await Check.ThrowsAsync(() => once.ReadTextAsync(), "ReadTextAsync a second time", "has already been read");
+
+        var partly = Check.NotNull(await bucket.GetAsync(key), "GetAsync");
+        var first = new byte[3];
+        Check.Equal(3, await partly.Body.ReadAsync(first), "a first read of 3 bytes");
+        Check.True(partly.BodyUsed, "BodyUsed after a read");
+        await Check.ThrowsAsync(() => partly.ReadAllBytesAsync(), "ReadAllBytesAsync after reading part of the body", "has already been read");
+        await partly.DisposeAsync();
+        try
+        {
+            _ = await partly.Body.ReadAsync(new byte[3]);
+            throw new ContractFailure("a read after DisposeAsync should fail, but it succeeded");
+        }
+        catch (ObjectDisposedException e)
+        {
+            Check.Contains("was disposed", e.Message, "a read after DisposeAsync: the ObjectDisposedException's message");
+        }
+
+        // Dispose before any read releases the body; the object is still there for the next get.
+        await (await bucket.GetAsync(key))!.DisposeAsync();
+        Check.Equal("0123456789", await Check.NotNull(await bucket.GetAsync(key), "GetAsync after disposing an unread body").ReadTextAsync(), "the body after an earlier one was disposed unread");
+    }
+
+    /// <summary>Reads <paramref name="body"/> in reads of at most <paramref name="chunk"/> bytes, comparing with the pattern; the number of reads.</summary>
+    private static async Task<int> SameAsPatternAsync(Stream body, PatternStream expected, int chunk, string what)
+    {
+        var buffer = new byte[chunk];
+        var want = new byte[chunk];
+        long at = 0;
+        var reads = 0;
+        int count;
+        while ((count = await body.ReadAsync(buffer)) > 0)
+        {
+            reads++;
+            expected.ReadExactly(want.AsSpan(0, count));
+            if (!buffer.AsSpan(0, count).SequenceEqual(want.AsSpan(0, count)))
+            {
+                throw new ContractFailure($"{what}: the bytes differ within {count} bytes from offset {at}.");
+            }
+
+            at += count;
+        }
+
+        Check.Equal(expected.Length, at, $"{what}: bytes read");
+        return reads;
+    }
+
+    private static async Task<byte[]> ReadInPiecesAsync(Stream body, int piece)
+    {
+        using var all = new MemoryStream();
+        var buffer = new byte[piece];
+        int count;
+        while ((count = await body.ReadAsync(buffer)) > 0)
+        {
+            all.Write(buffer, 0, count);
+        }
+
+        return all.ToArray();
     }
 }

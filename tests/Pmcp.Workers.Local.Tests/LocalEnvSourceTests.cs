@@ -189,7 +189,7 @@ public sealed class LocalEnvSourceTests : IDisposable
             var env = new Env(source);
             Assert.Equal("v", await env.Kv("CACHE").GetTextAsync("k"));
             Assert.Equal(1, (await env.D1("DB").Prepare("SELECT x FROM t").FirstValueAsync("x"))!.Value.GetInt64());
-            Assert.Equal("body", (await env.Bucket("STORAGE").GetAsync("a/b"))!.Text());
+            Assert.Equal("body", await (await env.Bucket("STORAGE").GetAsync("a/b"))!.ReadTextAsync());
         }
     }
 

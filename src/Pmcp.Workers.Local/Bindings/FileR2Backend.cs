@@ -49,38 +49,62 @@ public sealed class FileR2Backend : IR2Backend, IDisposable
             }
 
             var (offset, length) = Resolve(range, found.Object.Size, key);
-            var body = new byte[length];
-            using (var file = new FileStream(FilePath(found.File), FileMode.Open, FileAccess.Read, FileShare.Read | FileShare.Delete))
+            // Opened now, under the index's lock: a later put renames a new file over this one, and the open handle keeps
+            // reading the bytes that were current at the get, as R2 does.
+            var file = new FileStream(FilePath(found.File), new FileStreamOptions
             {
-                file.Position = offset;
-                file.ReadExactly(body);
-            }
-
+                Access = FileAccess.Read,
+                Share = FileShare.Read | FileShare.Delete,
+                Options = FileOptions.Asynchronous | FileOptions.SequentialScan,
+            });
+            file.Position = offset;
             var o = found.Object;
-            return new R2ObjectBody(o.Key, o.Size, o.ETag, o.Uploaded, body)
-            {
-                HttpMetadata = o.HttpMetadata,
-                CustomMetadata = o.CustomMetadata,
-                Range = range is null ? null : new R2Range { Offset = offset, Length = length },
-            };
+            return new R2ObjectBody(o with { Range = range is null ? null : new R2Range { Offset = offset, Length = length } }, length, new FileBodySource(file));
         }, cancellationToken);
 
     public Task<R2Object?> HeadAsync(string key, CancellationToken cancellationToken) =>
         _index.RunAsync(connection => Find(connection, key)?.Object, cancellationToken);
 
-    public async Task<R2Object> PutAsync(string key, ReadOnlyMemory<byte> value, R2PutOptions options, CancellationToken cancellationToken)
+    public Task<R2Object> PutAsync(string key, ReadOnlyMemory<byte> value, R2PutOptions options, CancellationToken cancellationToken) =>
+        StoreAsync(key, options, (file, token) => file.WriteAsync(value, token), cancellationToken);
+
+    /// <summary>Copies the body to the file as it is read, hashing on the way: memory stays at one buffer.</summary>
+    public Task<R2Object> PutAsync(string key, R2UploadReader body, R2PutOptions options, CancellationToken cancellationToken) =>
+        StoreAsync(key, options, async (file, token) =>
+        {
+            var buffer = new byte[81920];
+            int count;
+            while ((count = await body.ReadAsync(buffer, token).ConfigureAwait(false)) > 0)
+            {
+                await file.WriteAsync(buffer.AsMemory(0, count), token).ConfigureAwait(false);
+            }
+        }, cancellationToken);
+
+    private async Task<R2Object> StoreAsync(string key, R2PutOptions options, Func<Stream, CancellationToken, ValueTask> write, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(options);
         var file = LocalNames.Hash(key);
-#pragma warning disable CA5351 // R2 defines the ETag as the MD5 of the bytes; it is an identity, not a security measure.
-        var etag = Convert.ToHexStringLower(MD5.HashData(value.Span));
-#pragma warning restore CA5351
         // Written beside its final place, then renamed over it: a reader never sees half an object.
         var temporary = FilePath(file) + "." + Guid.NewGuid().ToString("N") + ".tmp";
         Directory.CreateDirectory(System.IO.Path.GetDirectoryName(temporary)!);
-        await File.WriteAllBytesAsync(temporary, value, cancellationToken).ConfigureAwait(false);
         try
         {
+            long size;
+            string etag;
+#pragma warning disable CA5351 // R2 defines the ETag as the MD5 of the bytes; it is an identity, not a security measure.
+            using (var md5 = IncrementalHash.CreateHash(HashAlgorithmName.MD5))
+#pragma warning restore CA5351
+            {
+                await using (var stream = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None, 81920, FileOptions.Asynchronous))
+                await using (var hashing = new HashingStream(stream, md5))
+                {
+                    await write(hashing, cancellationToken).ConfigureAwait(false);
+                    size = stream.Length;
+                }
+
+                etag = Convert.ToHexStringLower(md5.GetHashAndReset());
+            }
+
             return await _index.RunAsync(connection =>
             {
                 var uploaded = DateTimeOffset.FromUnixTimeMilliseconds(_time.GetUtcNow().ToUnixTimeMilliseconds());
@@ -93,7 +117,7 @@ public sealed class FileR2Backend : IR2Backend, IDisposable
                         http_metadata = excluded.http_metadata, custom_metadata = excluded.custom_metadata, file = excluded.file
                     """;
                 command.Parameters.AddWithValue("$key", key);
-                command.Parameters.AddWithValue("$size", value.Length);
+                command.Parameters.AddWithValue("$size", size);
                 command.Parameters.AddWithValue("$etag", etag);
                 command.Parameters.AddWithValue("$uploaded", uploaded.ToUnixTimeMilliseconds());
                 command.Parameters.AddWithValue("$http", options.HttpMetadata is { } http ? JsonSerializer.Serialize(http, LocalJsonContext.Default.R2HttpMetadata) : DBNull.Value);
@@ -102,7 +126,7 @@ public sealed class FileR2Backend : IR2Backend, IDisposable
                     : DBNull.Value);
                 command.Parameters.AddWithValue("$file", file);
                 command.ExecuteNonQuery();
-                return new R2Object(key, value.Length, etag, uploaded)
+                return new R2Object(key, size, etag, uploaded)
                 {
                     HttpMetadata = options.HttpMetadata ?? new R2HttpMetadata(),
                     CustomMetadata = options.CustomMetadata is { } given ? new Dictionary<string, string>(given) : new Dictionary<string, string>(),

@@ -58,7 +58,17 @@ public interface IR2Backend
 
     Task<R2Object> PutAsync(string key, ReadOnlyMemory<byte> value, R2PutOptions options, CancellationToken cancellationToken);
 
+    /// <summary>Uploads <see cref="R2UploadReader.Length"/> bytes read from <paramref name="body"/> as they come; the reader fails a body of another length.</summary>
+    Task<R2Object> PutAsync(string key, R2UploadReader body, R2PutOptions options, CancellationToken cancellationToken);
+
     Task DeleteAsync(IReadOnlyList<string> keys, CancellationToken cancellationToken);
 
     Task<R2Objects> ListAsync(R2ListOptions options, CancellationToken cancellationToken);
+}
+
+/// <summary>Where an <see cref="R2ObjectBody"/>'s bytes come from; <see cref="R2ObjectBody"/> stops at the body's length and disposes it once.</summary>
+public interface IR2BodySource : IAsyncDisposable
+{
+    /// <summary>Reads at least one byte (no more than the buffer holds), or 0 at the end.</summary>
+    ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken);
 }

@@ -10,7 +10,10 @@ public sealed class R2Bucket(string name, IR2Backend backend)
 
     public string Name { get; } = name;
 
-    /// <summary>The object and its body (or the requested range of it); null when there is no such key.</summary>
+    /// <summary>
+    /// The object and its body (or the requested range of it) as a stream read on demand; null when there is no such
+    /// key. Dispose the result when the body is not read to the end: inside workerd it holds the object's stream open.
+    /// </summary>
     public Task<R2ObjectBody?> GetAsync(string key, R2Range? range = null, CancellationToken cancellationToken = default)
     {
         if (range is { Offset: < 0 } or { Length: < 0 } or { Suffix: < 0 })
@@ -26,6 +29,32 @@ public sealed class R2Bucket(string name, IR2Backend backend)
 
     public Task<R2Object> PutAsync(string key, ReadOnlyMemory<byte> value, R2PutOptions? options = null, CancellationToken cancellationToken = default) =>
         backend.PutAsync(CheckKey(key), value, options ?? new R2PutOptions(), cancellationToken);
+
+    /// <summary>
+    /// Uploads the stream's bytes. With <paramref name="length"/>, the bytes go out as they are read (inside workerd a
+    /// <c>FixedLengthStream</c>, the only streamed body R2's put accepts), so an object larger than the Worker's memory can
+    /// be stored; the stream must yield exactly that many bytes, or the put fails and nothing is stored. Without it, the
+    /// whole stream is first read into memory, because R2 needs to know a streamed body's length up front.
+    /// </summary>
+    public async Task<R2Object> PutAsync(string key, Stream body, long? length, R2PutOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(body);
+        key = CheckKey(key);
+        options ??= new R2PutOptions();
+        if (length is null)
+        {
+            using var buffer = new MemoryStream();
+            await body.CopyToAsync(buffer, cancellationToken).ConfigureAwait(false);
+            return await backend.PutAsync(key, buffer.GetBuffer().AsMemory(0, (int)buffer.Length), options, cancellationToken).ConfigureAwait(false);
+        }
+
+        if (length < 0)
+        {
+            throw new WorkerException($"R2 put of '{key}': the length cannot be negative; got {length}.");
+        }
+
+        return await backend.PutAsync(key, new R2UploadReader(key, body, length.Value), options, cancellationToken).ConfigureAwait(false);
+    }
 
     public Task<R2Object> PutAsync(string key, string value, R2PutOptions? options = null, CancellationToken cancellationToken = default) =>
         PutAsync(key, Encoding.UTF8.GetBytes(value ?? throw new ArgumentNullException(nameof(value))), options, cancellationToken);
@@ -106,10 +135,5 @@ public record R2Object(string Key, long Size, string ETag, DateTimeOffset Upload
     public R2Range? Range { get; init; }
 }
 
-/// <summary>An object with its body.</summary>
-public sealed record R2ObjectBody(string Key, long Size, string ETag, DateTimeOffset Uploaded, byte[] Body) : R2Object(Key, Size, ETag, Uploaded)
-{
-    public string Text() => Encoding.UTF8.GetString(Body);
-}
 
 public sealed record R2Objects(IReadOnlyList<R2Object> Objects, IReadOnlyList<string> DelimitedPrefixes, bool Truncated, string? Cursor);

@@ -20,6 +20,16 @@ public sealed class Response(int status, ReadOnlyMemory<byte> body, Headers? hea
     public static Response Stream(IAsyncEnumerable<ReadOnlyMemory<byte>> chunks, string contentType, int status = 200) =>
         new(status, ReadOnlyMemory<byte>.Empty, new Headers().Set("Content-Type", contentType)) { BodyStream = chunks };
 
+    /// <summary>
+    /// A response whose body is read from <paramref name="body"/> chunk by chunk as it is sent, then disposed: an R2
+    /// object (<c>Response.Stream(file.Body, contentType)</c>) goes out without being held whole in .NET's memory.
+    /// </summary>
+    public static Response Stream(Stream body, string contentType, int status = 200)
+    {
+        ArgumentNullException.ThrowIfNull(body);
+        return Stream(Chunks(body), contentType, status);
+    }
+
     /// <summary>200 with a text body.</summary>
     public static Response Ok(string text) => Text(text);
 
@@ -36,6 +46,25 @@ public sealed class Response(int status, ReadOnlyMemory<byte> body, Headers? hea
     public static Response Empty(int status) => new(status, ReadOnlyMemory<byte>.Empty);
 
     public static Response Error(string message, int status) => Text(message, status);
+
+    private static async IAsyncEnumerable<ReadOnlyMemory<byte>> Chunks(Stream body)
+    {
+        await using (body.ConfigureAwait(false))
+        {
+            // One buffer, reused: each chunk is valid until the next is asked for, and the host copies it out before that.
+            var buffer = new byte[64 * 1024];
+            int count;
+            do
+            {
+                count = await body.ReadAsync(buffer).ConfigureAwait(false);
+                if (count > 0)
+                {
+                    yield return buffer.AsMemory(0, count);
+                }
+            }
+            while (count > 0);
+        }
+    }
 
     public Response WithHeader(string name, string value)
     {

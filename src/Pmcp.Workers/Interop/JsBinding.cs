@@ -17,6 +17,9 @@ internal sealed class JsBinding(int requestId, string name, string kind)
 {
     public string Name { get; } = name;
 
+    /// <summary>The request whose <c>env</c> holds the binding, for operations that run in its context (r2streams.mjs).</summary>
+    public int RequestId { get; } = requestId;
+
     /// <summary>Runs <paramref name="operation"/>; the result is a detached JSON value (Null when the operation returns nothing).</summary>
     public Task<JsonElement> CallAsync(string operation, Action<Utf8JsonWriter> writeArguments, CancellationToken cancellationToken) =>
         CallAsync(operation, Arguments(writeArguments), default, cancellationToken);
@@ -28,7 +31,7 @@ internal sealed class JsBinding(int requestId, string name, string kind)
         string json;
         try
         {
-            json = await JsHost.BindingCall(requestId, Name, operation, arguments, Segment(payload)).ConfigureAwait(false);
+            json = await JsHost.BindingCall(RequestId, Name, operation, arguments, Segment(payload)).ConfigureAwait(false);
         }
         catch (JSException e)
         {
@@ -58,7 +61,7 @@ internal sealed class JsBinding(int requestId, string name, string kind)
     }
 
     /// <summary>The bytes the host parked for this call's result.</summary>
-    public byte[] Take(JsonElement slot) => JsHost.BindingTake(requestId, slot.GetInt32());
+    public byte[] Take(JsonElement slot) => JsHost.BindingTake(RequestId, slot.GetInt32());
 
     private static ArraySegment<byte> Segment(ReadOnlyMemory<byte> bytes) =>
         bytes.IsEmpty ? ArraySegment<byte>.Empty : MemoryMarshal.TryGetArray(bytes, out var segment) ? segment : new ArraySegment<byte>(bytes.ToArray());

@@ -73,4 +73,35 @@ internal static partial class JsHost
 
     [JSImport("socketClose", Module)]
     public static partial string? SocketClose(int requestId, int operation, int socket);
+
+    // Streamed R2 bodies (host/r2streams.mjs) work like socket operations: submitted synchronously, completed through
+    // WorkerExports.SocketDone in the context of the request that owns the body or upload.
+
+    /// <summary>Gets an object; the outcome's value is the body's id (0: no such key), its metadata is taken with <see cref="R2Result"/>.</summary>
+    [JSImport("r2Get", Module)]
+    public static partial string? R2Get(int requestId, int operation, string binding, string argumentsJson);
+
+    /// <summary>The outcome's value is the slot of the body's next chunk (taken with <see cref="BindingTake"/>), or 0 at the end.</summary>
+    [JSImport("r2Read", Module)]
+    public static partial string? R2Read(int requestId, int operation, int body);
+
+    /// <summary>Starts a put of exactly <paramref name="length"/> bytes; the outcome's value is the upload's id.</summary>
+    [JSImport("r2PutStart", Module)]
+    public static partial string? R2PutStart(int requestId, int operation, string binding, string argumentsJson, double length);
+
+    /// <summary>Sends the next bytes of an upload (copied before this returns).</summary>
+    [JSImport("r2PutWrite", Module)]
+    public static partial string? R2PutWrite(int requestId, int operation, int upload, [JSMarshalAs<JSType.MemoryView>] ArraySegment<byte> bytes);
+
+    /// <summary>Completes the upload, or aborts it when <paramref name="error"/> is set; on success its object is taken with <see cref="R2Result"/>.</summary>
+    [JSImport("r2PutEnd", Module)]
+    public static partial string? R2PutEnd(int requestId, int operation, int upload, string? error);
+
+    /// <summary>Releases a body or upload before its end.</summary>
+    [JSImport("r2Close", Module)]
+    public static partial string? R2Close(int requestId, int operation, int id);
+
+    /// <summary>The metadata JSON an <see cref="R2Get"/> or <see cref="R2PutEnd"/> left, once.</summary>
+    [JSImport("r2Result", Module)]
+    public static partial string? R2Result(int requestId, int id);
 }

@@ -1,7 +1,8 @@
-// Workers bindings (KV, D1, R2, Hyperdrive's connection details) for .NET; Hyperdrive's queries go through sockets.mjs.
+// Workers bindings (KV, D1, R2, Hyperdrive's connection details) for .NET; Hyperdrive's queries go through sockets.mjs,
+// R2 gets and streamed puts through r2streams.mjs.
 //
 // One asynchronous call serves every operation: bindingCall(requestId, binding, operation, argumentsJson, payload)
-// resolves to a JSON string. .NET cannot receive Task<byte[]>, so binary results (KV values, R2 bodies) are parked in
+// resolves to a JSON string. .NET cannot receive Task<byte[]>, so binary results (KV values) are parked in
 // the request's slots and the JSON names the slot; .NET takes the bytes right away with the synchronous bindingTake.
 // Binary input (KV values, R2 bodies, D1 blobs) arrives as one payload view, copied before the first await because
 // it points into .NET memory that is only valid during the call.
@@ -39,7 +40,7 @@ export function bindingImports(requests) {
     bindingCall(requestId, name, operation, argumentsJson, payload) {
       let bytes;
       try {
-        bytes = payload.length > 0 ? payload.slice() : EMPTY;
+        bytes = payload.length > 0 ? copyView(payload) : (payload?.dispose?.(), EMPTY);
         const { request, binding } = bindingOf(requestId, name);
         const op = OPERATIONS[operation];
         if (!op) throw new Error(`pmcp: unknown binding operation '${operation}'`);
@@ -61,6 +62,18 @@ export function bindingImports(requests) {
 }
 
 const EMPTY = new Uint8Array(0);
+
+/**
+ * Copies the bytes of a view of .NET memory (a MemoryView argument) and disposes the view: the view pins its
+ * array with a GC handle until disposed, and a start-up image must not hold such handles (snapshot.mjs).
+ */
+export function copyView(view) {
+  try {
+    return view.slice();
+  } finally {
+    view.dispose?.();
+  }
+}
 
 /** Keeps bytes for .NET to take with bindingTake (slots start at 1, so 0 can mean "none"). */
 export function park(request, bytes) {
@@ -120,13 +133,6 @@ const OPERATIONS = {
   },
 
   // ---- R2 ----
-  async "r2.get"(bucket, { key, range }, _, park) {
-    const object = await bucket.get(key, range ? { range } : undefined);
-    if (object === null) return null;
-    // A failed precondition yields an object without a body; with no conditions asked for, there is always one.
-    const body = "body" in object ? new Uint8Array(await object.arrayBuffer()) : EMPTY;
-    return { ...r2Object(object), body: park(body) };
-  },
   async "r2.head"(bucket, { key }) {
     const object = await bucket.head(key);
     return object === null ? null : r2Object(object);
@@ -185,7 +191,8 @@ function d1Value(value) {
   return value;
 }
 
-function r2Object(object) {
+/** An R2 object's metadata as .NET reads it (JsR2Backend); also used by r2streams.mjs. */
+export function r2Object(object) {
   const http = object.httpMetadata ?? {};
   return {
     key: object.key,
@@ -205,7 +212,7 @@ function r2Object(object) {
   };
 }
 
-function toHttpMetadata(m) {
+export function toHttpMetadata(m) {
   const out = {};
   for (const name of ["contentType", "contentLanguage", "contentDisposition", "contentEncoding", "cacheControl"]) {
     if (m[name] != null) out[name] = m[name];

@@ -8,7 +8,7 @@
 // back to .NET would belong to whichever request happened to be running, and die with it. A read's bytes are
 // parked in the request's slots, like binary binding results (bindings.mjs), and taken with bindingTake.
 import { connect } from "cloudflare:sockets";
-import { park } from "./bindings.mjs";
+import { copyView, park } from "./bindings.mjs";
 
 /**
  * @param {Map<number, object>} requests the host's live requests: { inbox, sockets, slots, … } by request id.
@@ -58,7 +58,7 @@ export function socketImports(requests, complete) {
     },
 
     socketWrite(requestId, operation, id, bytes) {
-      const copy = bytes.slice(); // the view points into .NET memory, valid only during this call
+      const copy = copyView(bytes); // the view points into .NET memory, valid only during this call
       return submit(requestId, operation, async (request) => {
         await socketOf(request, id).writer.write(copy);
         return 0;

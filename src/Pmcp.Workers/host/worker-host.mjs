@@ -5,8 +5,9 @@
 // A warm-up request then runs the MCP request path once, so the first real request costs about what a warm one does.
 import { restoreProcess, startup } from "./prelude.mjs";
 import { awaitDotnet, rearmTimers, runStartup, pendingTimerCount } from "./timers.mjs";
-import { bindingImports } from "./bindings.mjs";
+import { bindingImports, copyView } from "./bindings.mjs";
 import { closeSockets, socketImports } from "./sockets.mjs";
+import { closeR2Streams, r2StreamImports } from "./r2streams.mjs";
 import { Inbox } from "./inbox.mjs";
 
 const JITERPRETER_OFF = [
@@ -32,10 +33,11 @@ export async function createWorker(assets) {
       return typeof value === "string" ? value : null;
     },
     respond(requestId, head, body) {
+      const bytes = copyView(body); // the view points into .NET memory, valid only during this call
       const pending = requests.get(requestId);
       if (pending) {
         pending.head = head;
-        pending.body = body.slice(); // the view points into .NET memory, valid only during this call
+        pending.body = bytes;
       }
     },
     done(requestId) {
@@ -52,7 +54,8 @@ export async function createWorker(assets) {
     },
     streamWrite(requestId, chunk) {
       // The client may have gone; a failed write must not fail .NET's loop, which ends on its own.
-      requests.get(requestId)?.writer?.write(chunk.slice()).catch(() => {});
+      const bytes = copyView(chunk);
+      requests.get(requestId)?.writer?.write(bytes).catch(() => {});
     },
     streamEnd(requestId, error) {
       const writer = requests.get(requestId)?.writer;
@@ -73,12 +76,14 @@ export async function createWorker(assets) {
     },
     ...bindingImports(requests),
     ...socketImports(requests, (operation, error, value) => entry.SocketDone(operation, error, value)),
+    ...r2StreamImports(requests, (operation, error, value) => entry.SocketDone(operation, error, value)),
   };
 
   function release(id, pending) {
     if (--pending.holds > 0) return;
     requests.delete(id);
     closeSockets(pending);
+    closeR2Streams(pending);
   }
 
   async function boot() {

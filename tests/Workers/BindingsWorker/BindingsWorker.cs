@@ -14,7 +14,11 @@ public sealed class BindingsWorker : IWorker
     private static readonly Router Routes = new Router()
         .Get("/health", (_, _) => Response.Ok("OK"))
         .Get("/contract", (_, _) => Response.Ok(string.Join('\n', ContractCases.All.Keys)))
-        .Post("/contract/:name", (_, route) => RunAsync(route.Param("name"), route.Env));
+        .Post("/contract/:name", (_, route) => RunAsync(route.Param("name"), route.Env))
+        .Post("/r2/keep", (_, route) => R2StreamProbes.KeepAsync(route.Env))
+        .Post("/r2/read-kept", (_, _) => R2StreamProbes.ReadKeptAsync())
+        .Post("/r2/memory/:mb", (_, route) => R2StreamProbes.MemoryAsync(route.Env, int.Parse(route.Param("mb"), System.Globalization.CultureInfo.InvariantCulture)))
+        .Get("/r2/download", (_, route) => R2StreamProbes.DownloadAsync(route.Env));
 
     public static Task<Response> FetchAsync(Request request, Env env, Context context) => Routes.RunAsync(request, env, context);
 

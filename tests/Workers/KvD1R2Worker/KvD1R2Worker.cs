@@ -62,7 +62,7 @@ public sealed class KvD1R2Worker : IWorker
             var d1 = await route.Env.D1("DB").Prepare("SELECT value FROM kept WHERE name = ?1").Bind(name).FirstValueAsync("value");
             var kv = await route.Env.Kv("CACHE").GetTextAsync("kept:" + name);
             var r2 = await route.Env.Bucket("STORAGE").GetAsync("kept/" + name);
-            return Response.Ok($"{d1?.GetString()}|{kv}|{r2?.Text()}");
+            return Response.Ok($"{d1?.GetString()}|{kv}|{(r2 is null ? null : await r2.ReadTextAsync())}");
         })
         .Get("/after/:key", (_, route) =>
         {
