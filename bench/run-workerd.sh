@@ -45,7 +45,11 @@ step() { # step DESCRIPTION COMMAND...: runs quietly, shows the output only on f
 
 if [[ $build == 1 ]]; then
   step "Installing the peer Worker's packages (npm ci in $peer)" npm ci --prefix "$peer" --no-audit --no-fund --loglevel=error
-  step "Building samples/HelloWorld to a Worker (dotnet pmcp deploy build)" dotnet run --project src/Pmcp.Cli -- deploy build samples/HelloWorld
+  # S: HelloWorld with its start-up image, kept in bench/workerd/.image; then A: the same without one.
+  step "Building samples/HelloWorld with a start-up image (PMCP_SNAPSHOT=on dotnet pmcp deploy build)" env PMCP_SNAPSHOT=on dotnet run --project src/Pmcp.Cli -- deploy build samples/HelloWorld
+  rm -rf bench/workerd/.image/HelloWorld && mkdir -p bench/workerd/.image/HelloWorld
+  cp -r samples/HelloWorld/.pmcp/workers bench/workerd/.image/HelloWorld/workers
+  step "Building samples/HelloWorld to a Worker (PMCP_SNAPSHOT=off dotnet pmcp deploy build)" env PMCP_SNAPSHOT=off dotnet run --project src/Pmcp.Cli -- deploy build samples/HelloWorld
   step "Building bench/workerd/PerRequestWorker to a Worker (dotnet pmcp deploy build)" dotnet run --project src/Pmcp.Cli -- deploy build bench/workerd/PerRequestWorker
 fi
 

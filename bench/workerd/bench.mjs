@@ -19,8 +19,16 @@ const WORKERS = [
     key: "A",
     name: "Pmcp HelloWorld",
     short: "ours",
-    project: path.join(root, "samples", "HelloWorld", ".pmcp", "workers"),
+    project: process.env.PMCP_BENCH_BOOT ?? path.join(root, "samples", "HelloWorld", ".pmcp", "workers"),
     notes: "samples/HelloWorld built by `dotnet pmcp deploy build`: .NET 10 browser-wasm, Mono interpreter, booted in global scope with a warm-up; the server is built once per isolate; answers application/json",
+  },
+  {
+    key: "S",
+    name: "Pmcp HelloWorld, start-up image",
+    short: "ours, image",
+    // run-workerd.sh builds samples/HelloWorld with PMCP_SNAPSHOT=on and keeps that bundle here; PMCP_BENCH_IMAGE overrides.
+    project: process.env.PMCP_BENCH_IMAGE ?? path.join(here, ".image", "HelloWorld", "workers"),
+    notes: "samples/HelloWorld built by `PMCP_SNAPSHOT=on dotnet pmcp deploy build`: the same bundle plus its start-up image (docs/workers-snapshot.md); the runtime's memory is restored instead of booted, then the same warm-up runs",
   },
   {
     key: "C",
@@ -52,8 +60,8 @@ const HELP = `usage: bench/run-workerd.sh [options]      (or: node bench/workerd
   --concurrency N   requests in flight under load (default 32)
   --warmup S        seconds of load before the measured load (default 2)
   --duration S      seconds of measured load (default 10)
-  --workers LIST    which workers, from A (Pmcp HelloWorld), C (per request), B (agents + SDK v1),
-                    D (agents + SDK v2); default A,C,B,D
+  --workers LIST    which workers, from A (Pmcp HelloWorld), S (the same with its start-up image),
+                    C (per request), B (agents + SDK v1), D (agents + SDK v2); default A,S,C,B,D
   --results DIR     where the report goes (default bench/results)
   --skip-build      (run-workerd.sh) reuse the last npm ci and Worker builds
   --help            this text`;
@@ -165,7 +173,7 @@ function describeEnvironment() {
 }
 
 function parseOptions(args) {
-  const parsed = { rounds: 5, calls: 1000, concurrency: 32, warmup: 2, duration: 10, workers: ["A", "C", "B", "D"], results: path.join(root, "bench", "results") };
+  const parsed = { rounds: 5, calls: 1000, concurrency: 32, warmup: 2, duration: 10, workers: ["A", "S", "C", "B", "D"], results: path.join(root, "bench", "results") };
   for (let i = 0; i < args.length; i++) {
     const arg = args[i];
     const value = () => {
@@ -192,7 +200,7 @@ function parseOptions(args) {
       case "--workers": {
         parsed.workers = value().toUpperCase().split(",").map((k) => k.trim()).filter(Boolean);
         const unknown = parsed.workers.filter((k) => !WORKERS.some((w) => w.key === k));
-        if (unknown.length > 0 || parsed.workers.length === 0) fail(`--workers takes a list of A, B, C, D (got ${unknown.join(", ") || "nothing"})`);
+        if (unknown.length > 0 || parsed.workers.length === 0) fail(`--workers takes a list of A, S, B, C, D (got ${unknown.join(", ") || "nothing"})`);
         break;
       }
       default:

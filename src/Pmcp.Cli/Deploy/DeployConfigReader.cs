@@ -12,7 +12,7 @@ namespace Pmcp.Cli.Deploy;
 /// </summary>
 internal static partial class DeployConfigReader
 {
-    private static readonly string[] RootKeys = ["target", "server", "cloudflare", "workers", "env"];
+    private static readonly string[] RootKeys = ["target", "server", "cloudflare", "workers", "build", "env"];
     private static readonly string[] WorkersKeys = ["name", "compatibility_date", "main", "workers_dev", "routes", "vars", .. BindingKind.All.Select(k => k.Section)];
     private static readonly string[] EnvKeys = ["name", "workers_dev", "routes", "vars", .. BindingKind.All.Select(k => k.Section)];
 
@@ -65,6 +65,24 @@ internal static partial class DeployConfigReader
         if (cloudflare is not null)
         {
             reader.OnlyKnown(cloudflare, "cloudflare", ["account_id", "zone_id"]);
+        }
+
+        var snapshot = "off";
+        var plan = "free";
+        if (reader.Table(root, "build", null) is { } build)
+        {
+            reader.OnlyKnown(build, "build", ["snapshot", "plan"]);
+            snapshot = build.TryGetValue("snapshot", out var value) ? value switch
+            {
+                bool on => on ? "on" : "off",
+                "auto" => "auto",
+                _ => throw reader.Error("[build] snapshot must be true, false (the default) or \"auto\" (on when the bundle with its start-up image fits [build] plan's size limit)."),
+            } : "off";
+            plan = reader.String(build, "plan", "build") ?? "free";
+            if (plan is not ("free" or "paid"))
+            {
+                throw reader.Error($"[build] plan \"{plan}\" is not a plan; write plan = \"free\" (3 MB gzip bundles) or plan = \"paid\" (10 MB).");
+            }
         }
 
         var compatibilityDate = reader.String(workers, "compatibility_date", "workers") ?? PinnedTools.DefaultCompatibilityDate;
@@ -122,6 +140,8 @@ internal static partial class DeployConfigReader
             Bindings = reader.Bindings(workers, "workers"),
             Routes = reader.Routes(workers, "workers"),
             Environments = environments,
+            Snapshot = snapshot,
+            Plan = plan,
         };
     }
 

@@ -7,6 +7,9 @@ namespace Pmcp.Cli.Deploy;
 /// </summary>
 internal static class LoaderSections
 {
+    /// <summary>The glob that makes the start-up image (<see cref="Workers.StartupImage"/>) a Data module.</summary>
+    public const string ImageGlob = "**/snapshot/*.bin";
+
     public static readonly KeyValuePair<string, string>[] Define = [new("import.meta.url", "\"file:///bundle/_framework/dotnet.js\"")];
 
     public static readonly KeyValuePair<string, string>[] Alias =
@@ -17,7 +20,7 @@ internal static class LoaderSections
 
     public const string Rules = """
         # dotnet.native.wasm is compiled by wrangler (workerd forbids compiling wasm at run time);
-        # the assemblies are plain data the runtime reads.
+        # the assemblies and the start-up image (snapshot/) are plain data the runtime reads.
         [[rules]]
         type = "CompiledWasm"
         globs = ["**/dotnet.native.wasm"]
@@ -25,7 +28,7 @@ internal static class LoaderSections
 
         [[rules]]
         type = "Data"
-        globs = ["**/_framework/*.wasm"]
+        globs = ["**/_framework/*.wasm", "**/snapshot/*.bin"]
         fallthrough = false
 
         [[rules]]

@@ -13,10 +13,20 @@ internal static class SizeReport
 
     public sealed record Entry(string File, long Raw, long Gzip);
 
-    public static List<Entry> Measure(string bundleDirectory) =>
-        [.. Directory.GetFiles(bundleDirectory, "*", SearchOption.AllDirectories)
+    /// <summary>The bundle's files, and what the build decided about its start-up image.</summary>
+    public sealed class Report : List<Entry>
+    {
+        public StartupImage.Status? Snapshot { get; init; }
+    }
+
+    public static Report Measure(string bundleDirectory)
+    {
+        var report = new Report { Snapshot = StartupImage.ReadStatus(bundleDirectory) };
+        report.AddRange(Directory.GetFiles(bundleDirectory, "*", SearchOption.AllDirectories)
             .Select(f => new Entry(Path.GetRelativePath(bundleDirectory, f).Replace('\\', '/'), new FileInfo(f).Length, GzipLength(f)))
-            .OrderByDescending(e => e.Gzip)];
+            .OrderByDescending(e => e.Gzip));
+        return report;
+    }
 
     public static void Print(IReadOnlyList<Entry> entries)
     {
@@ -37,6 +47,13 @@ internal static class SizeReport
             : gzip <= PaidLimitBytes ? "[yellow]over the Free plan's 3 MB gzip; fits the Paid plan's 10 MB[/]"
             : "[red]over the Paid plan's 10 MB gzip: Cloudflare will refuse it[/]";
         AnsiConsole.MarkupLine($"Total {Kb(gzip)} gzip: {plan}.");
+        if (entries is Report { Snapshot: { } snapshot })
+        {
+            AnsiConsole.MarkupLine(snapshot.On
+                ? $"Start-up image: [green]on[/] ({Kb(snapshot.ImageBytes)}, {Kb(snapshot.ImageGzipBytes)} gzip; {Markup.Escape(snapshot.Reason)}): the Worker restores booted .NET instead of booting it."
+                : $"Start-up image: off ({Markup.Escape(snapshot.Reason)}).");
+        }
+
         AnsiConsole.MarkupLine("[grey]Cloudflare checks wrangler's \"Total Upload\" figure, which compresses the bundle as one.[/]");
     }
 

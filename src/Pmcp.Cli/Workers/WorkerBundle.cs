@@ -42,7 +42,7 @@ internal sealed class WorkerBundle(ServerProject project)
         }
 
         step("Assembling the Worker bundle");
-        Assemble(publishDirectory);
+        await AssembleAsync(publishDirectory, step, cancellationToken);
         return entry;
     }
 
@@ -65,7 +65,7 @@ internal sealed class WorkerBundle(ServerProject project)
             : throw new CliException($"Cannot find {project.Name}'s built assembly (MSBuild said: {targetPath}).");
     }
 
-    private void Assemble(string publishDirectory)
+    private async Task AssembleAsync(string publishDirectory, Action<string> step, CancellationToken cancellationToken)
     {
         var framework = Path.Combine(publishDirectory, "wwwroot", "_framework");
         var host = Path.Combine(publishDirectory, "pmcp-host");
@@ -85,19 +85,76 @@ internal sealed class WorkerBundle(ServerProject project)
         }
 
         var outputHost = Directory.CreateDirectory(Path.Combine(staging, "pmcp")).FullName;
-        foreach (var file in Directory.GetFiles(host, "*.mjs"))
+        foreach (var file in Directory.GetFiles(host, "*.mjs").Where(f => Path.GetFileName(f) != Recorder))
         {
             File.Copy(file, Path.Combine(outputHost, Path.GetFileName(file)));
         }
 
         File.WriteAllText(Path.Combine(staging, "assets.gen.mjs"), AssetsModule(assemblies));
-        File.WriteAllText(Path.Combine(staging, "shim.mjs"), Shim);
+        File.WriteAllText(Path.Combine(staging, "shim.mjs"), Shim(withImage: false));
+        StartupImage.Status status;
+        try
+        {
+            status = await AddStartupImageAsync(staging, Path.Combine(host, Recorder), step, cancellationToken);
+        }
+        catch
+        {
+            Directory.Delete(staging, recursive: true);
+            throw;
+        }
+
         if (Directory.Exists(OutputDirectory))
         {
             Directory.Delete(OutputDirectory, recursive: true);
         }
 
         Directory.Move(staging, OutputDirectory);
+        StartupImage.WriteStatus(OutputDirectory, status);
+    }
+
+    /// <summary>The build step that records the start-up image (not part of the bundle).</summary>
+    private const string Recorder = "record.mjs";
+
+    /// <summary>Records the start-up image into the staged bundle when the setting asks for it and it fits.</summary>
+    private async Task<StartupImage.Status> AddStartupImageAsync(string staging, string recorder, Action<string> step, CancellationToken cancellationToken)
+    {
+        var (setting, limit, planName) = StartupImage.Setting(project.Directory);
+        if (setting == false)
+        {
+            return new StartupImage.Status(false, "turned off");
+        }
+
+        var wranglerToml = Path.Combine(WorkersDirectory, "wrangler.toml");
+        if (File.Exists(wranglerToml) && !File.ReadAllText(wranglerToml).Contains(Deploy.LoaderSections.ImageGlob, StringComparison.Ordinal))
+        {
+            var fix = $"add \"{Deploy.LoaderSections.ImageGlob}\" to the globs of its Data rule (next to \"**/_framework/*.wasm\"), or delete the file to have it written again";
+            return setting == true
+                ? throw new CliException($"{Deploy.DeployProject.Display(wranglerToml)} predates start-up images: {fix}.")
+                : new StartupImage.Status(false, $"{Deploy.DeployProject.Display(wranglerToml)} predates start-up images: {fix}");
+        }
+
+        long imageBytes;
+        try
+        {
+            (imageBytes, _) = await StartupImage.RecordAsync(staging, recorder, step, cancellationToken);
+        }
+        catch (CliException e) when (setting is null)
+        {
+            // "auto" never fails a build that would work without the image; snapshot = true does.
+            return new StartupImage.Status(false, "auto: " + e.Message.Split('\n')[0]);
+        }
+
+        var entries = SizeReport.Measure(staging);
+        var gzip = entries.Sum(e => e.Gzip);
+        var imageGzip = entries.Where(e => e.File.StartsWith(StartupImage.Folder + "/", StringComparison.Ordinal)).Sum(e => e.Gzip);
+        if (setting is null && gzip > limit)
+        {
+            Directory.Delete(Path.Combine(staging, StartupImage.Folder), recursive: true);
+            return new StartupImage.Status(false, $"auto: with its image ({imageGzip / 1048576.0:N1} MB gzip) the bundle would be {gzip / 1048576.0:N1} MB gzip, over the {planName}; set [build] plan = \"paid\" or snapshot = true to use it", imageBytes, imageGzip);
+        }
+
+        File.WriteAllText(Path.Combine(staging, "shim.mjs"), Shim(withImage: true));
+        return new StartupImage.Status(true, setting == true ? "asked for" : $"auto: fits the {planName}", imageBytes, imageGzip);
     }
 
     private static readonly string[] RuntimeFiles = ["dotnet.js", "dotnet.runtime.js", "dotnet.native.js", "dotnet.native.wasm"];
@@ -145,7 +202,7 @@ internal sealed class WorkerBundle(ServerProject project)
         return module.Append("};\n").ToString();
     }
 
-    private const string Shim = """
+    private static string Shim(bool withImage) => $$"""
         // Generated by dotnet pmcp: the Worker's entry (wrangler.toml: main = "build/worker/shim.mjs").
         // The prelude comes first: it must run before the .NET runtime's modules are evaluated.
         import "./pmcp/prelude.mjs";
@@ -155,8 +212,9 @@ internal sealed class WorkerBundle(ServerProject project)
         import nativeWasm from "./_framework/dotnet.native.wasm";
         import { assemblies } from "./assets.gen.mjs";
         import { createWorker } from "./pmcp/worker-host.mjs";
+        {{(withImage ? "import { image } from \"./snapshot/image.mjs\"; // the start-up image (docs/workers-snapshot.md)" : "const image = null; // no start-up image: [build] snapshot in .pmcp/deploy.toml")}}
 
-        export default await createWorker({ dotnet, runtime, native, nativeWasm, assemblies });
+        export default await createWorker({ dotnet, runtime, native, nativeWasm, assemblies, image });
 
         """;
 }

@@ -105,6 +105,13 @@ public static partial class WorkerExports
     [JSExport]
     public static Task WarmUpAsync() => EngineWarmUp.RunAsync();
 
+    /// <summary>
+    /// Called by the build (host/record.mjs) just before it takes the start-up image: what is still live across the
+    /// interop boundary, or null (see <see cref="ImagePreparation"/>).
+    /// </summary>
+    [JSExport]
+    public static string? PrepareImage() => ImagePreparation.Run();
+
     private static string SafePath(string url) => UrlText.Split(url).Path;
 
     /// <summary>"status\nname\nvalue\n…": header names and values cannot contain newlines.</summary>

@@ -3,12 +3,17 @@
 // Boot happens in global scope, while the Worker's module is evaluated: workerd allows top-level await, microtasks
 // and instantiating a precompiled wasm module there, and a request that arrives during startup simply waits.
 // A warm-up request then runs the MCP request path once, so the first real request costs about what a warm one does.
+//
+// With an image (snapshot.mjs: taken at build time from this bundle, booted once) the boot is replaced by a restore
+// of the booted runtime's memory; the warm-up still runs, because V8 compiles wasm lazily and the image cannot hold
+// that. An image taken from other inputs is not used: the Worker boots normally and says why in its log.
 import { restoreProcess, startup } from "./prelude.mjs";
 import { awaitDotnet, rearmTimers, runStartup, pendingTimerCount } from "./timers.mjs";
 import { bindingImports, copyView } from "./bindings.mjs";
 import { closeSockets, socketImports } from "./sockets.mjs";
 import { closeR2Streams, r2StreamImports } from "./r2streams.mjs";
 import { Inbox } from "./inbox.mjs";
+import { imageSupport } from "./snapshot.mjs";
 
 const JITERPRETER_OFF = [
   // The jiterpreter compiles wasm at run time; workerd forbids that during requests.
@@ -19,10 +24,14 @@ const JITERPRETER_OFF = [
 
 /**
  * @param {object} assets what the generated shim.mjs imports: dotnet (loader), runtime and native (the runtime's JS
- *   modules), nativeWasm (dotnet.native.wasm as a compiled WebAssembly.Module), assemblies ({ name: ArrayBuffer }).
+ *   modules), nativeWasm (dotnet.native.wasm as a compiled WebAssembly.Module), assemblies ({ name: ArrayBuffer }),
+ *   and image ({ meta, data }: the start-up image, snapshot.mjs) or null.
+ * @param {{ record?: boolean }} options record: boot normally and keep what captureImage() needs (record.mjs).
  */
-export async function createWorker(assets) {
+export async function createWorker(assets, options = {}) {
   const requests = new Map();
+  const images = imageSupport(assets.nativeWasm, assets.image ?? null, options.record === true);
+  let api = null;
   let nextRequestId = 1;
   let entry = null;
   let bootError = null;
@@ -86,18 +95,33 @@ export async function createWorker(assets) {
     closeR2Streams(pending);
   }
 
+  const runtimeOptions = { runtimeOptions: JITERPRETER_OFF, exitOnUnhandledError: false, environmentVariables: { TZ: "UTC" } };
+
   async function boot() {
-    const api = await assets.dotnet
-      .withModuleConfig({ onConfigLoaded: (config) => wireAssets(config, assets) })
+    api = await assets.dotnet
+      .withModuleConfig({
+        onConfigLoaded: (config) => {
+          images.decide(config, runtimeOptions);
+          wireAssets(config, assets, images.state.mode === "restore");
+        },
+      })
       // TZ=UTC: without a zone .NET asks Intl.DateTimeFormat() at startup, which costs ~25 ms in workerd.
-      .withConfig({ runtimeOptions: JITERPRETER_OFF, exitOnUnhandledError: false, environmentVariables: { TZ: "UTC" } })
+      .withConfig(runtimeOptions)
       .create();
     api.setModuleImports("pmcp-host", hostModule);
-    await api.runMain();
+    if (images.state.mode === "restore") {
+      // .NET's Main ran and its exports were bound before the image was taken; only their JS halves are missing.
+      images.replay(api);
+    } else {
+      if (images.state.rejected) console.warn(`pmcp: not using the start-up image: ${images.state.rejected}. Booting .NET instead (slower start); rebuild with dotnet pmcp deploy build.`);
+      if (options.record) images.recordExports(api);
+      await api.runMain();
+    }
     const exports = await api.getAssemblyExports("Pmcp.Workers.dll");
     entry = exports.Pmcp.Workers.Interop.WorkerExports;
     await entry.WarmUpAsync();
     await warmUp();
+    if (images.state.mode === "restore") console.log(`pmcp: started from the start-up image (memory restored in ${images.state.restoreMs} ms)`);
   }
 
   /** Runs the request path once (health, MCP initialize and tools/list): no user tool is called. */
@@ -173,7 +197,24 @@ export async function createWorker(assets) {
     },
     /** For tests and benchmarks: what startup did. */
     stats() {
-      return { randomDraws: startup.randomDraws, randomBytes: startup.randomBytes, pendingTimers: pendingTimerCount() };
+      return {
+        randomDraws: startup.randomDraws,
+        randomBytes: startup.randomBytes,
+        pendingTimers: pendingTimerCount(),
+        start: images.state.mode === "restore" ? "image" : "boot",
+        imageRejected: images.state.rejected,
+        restoreMs: images.state.restoreMs,
+      };
+    },
+    /**
+     * For record.mjs: the image of this booted, warmed-up runtime; throws when it is not quiescent. First lets .NET
+     * release what it no longer uses (WorkerExports.PrepareImage), running the work that schedules.
+     */
+    async captureImage() {
+      if (bootError) throw bootError;
+      const live = entry.PrepareImage();
+      for (let i = 0; i < 20 && pendingTimerCount() > 0; i++) await new Promise((resolve) => setTimeout(resolve, 5));
+      return images.capture(api, pendingTimerCount(), live);
     },
   };
 }
@@ -190,7 +231,7 @@ function toResponse(pending) {
 }
 
 /** Points the .NET loader at the bundled assets: nothing is downloaded and no wasm is compiled from bytes. */
-function wireAssets(config, assets) {
+function wireAssets(config, assets, restoring) {
   const resources = config.resources;
   for (const asset of resources.jsModuleRuntime) asset.moduleExports = assets.runtime;
   for (const asset of resources.jsModuleNative) asset.moduleExports = assets.native;
@@ -208,7 +249,8 @@ function wireAssets(config, assets) {
   for (const asset of [...(resources.coreAssembly ?? []), ...(resources.assembly ?? [])]) {
     const bytes = assets.assemblies[asset.name];
     if (!bytes) throw new Error(`pmcp: the bundle lacks ${asset.name}; rebuild with dotnet pmcp deploy build`);
-    asset.buffer = bytes;
+    // A restored runtime has every assembly in its memory already: hand the loader nothing to copy.
+    asset.buffer = restoring ? new ArrayBuffer(0) : bytes;
   }
   config.disableIntegrityCheck = true;
 }

@@ -1,0 +1,128 @@
+using System.Security.Cryptography;
+using System.Text.Json;
+using Pmcp.Cli.Deploy;
+using Pmcp.Cli.Processes;
+using Pmcp.Cli.Tools;
+
+namespace Pmcp.Cli.Workers;
+
+/// <summary>
+/// The start-up image of a Worker bundle (docs/workers-snapshot.md): the booted, warmed-up .NET runtime's memory,
+/// recorded by booting the bundle once in Node (pmcp-host/record.mjs) and restored by the JS host instead of booting.
+/// Setting: deploy.toml <c>[build] snapshot = true | false | "auto"</c> (default false until the image's shared hash
+/// seeds are re-seeded after restore, docs/security.md; auto: on when the bundle with the image fits
+/// <c>[build] plan</c>'s gzip limit); the <c>PMCP_SNAPSHOT</c> environment variable (on, off, auto) overrides it.
+/// </summary>
+internal static class StartupImage
+{
+    public const string Folder = "snapshot";
+
+    /// <summary>What the build decided, kept beside the bundle for the size report.</summary>
+    public sealed record Status(bool On, string Reason, long ImageBytes = 0, long ImageGzipBytes = 0);
+
+    public static string StatusPath(string bundleDirectory) => Path.Combine(bundleDirectory, "..", "snapshot.json");
+
+    public static Status? ReadStatus(string bundleDirectory)
+    {
+        var path = StatusPath(bundleDirectory);
+        try
+        {
+            return File.Exists(path) ? JsonSerializer.Deserialize(File.ReadAllText(path), StatusJsonContext.Default.Status) : null;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
+    public static void WriteStatus(string bundleDirectory, Status status) =>
+        File.WriteAllText(StatusPath(bundleDirectory), JsonSerializer.Serialize(status, StatusJsonContext.Default.Status));
+
+    /// <summary>The setting: true, false, or null for auto; and the gzip limit auto keeps to.</summary>
+    public static (bool? Setting, long Limit, string PlanName) Setting(string projectDirectory)
+    {
+        bool? setting = false;
+        var plan = "free";
+        var deployToml = Path.Combine(projectDirectory, ".pmcp", "deploy.toml");
+        if (File.Exists(deployToml))
+        {
+            var config = DeployConfigReader.Load(deployToml, DeployProject.Display(deployToml));
+            setting = config.Snapshot switch { "on" => true, "auto" => null, _ => false };
+            plan = config.Plan;
+        }
+
+        setting = Environment.GetEnvironmentVariable("PMCP_SNAPSHOT")?.ToLowerInvariant() switch
+        {
+            "on" or "1" or "true" => true,
+            "off" or "0" or "false" => false,
+            "auto" => null,
+            _ => setting,
+        };
+        return plan == "paid" ? (setting, SizeReport.PaidLimitBytes, "Paid plan's 10 MB") : (setting, SizeReport.FreeLimitBytes, "Free plan's 3 MB");
+    }
+
+    /// <summary>
+    /// Records the image into <paramref name="bundle"/> (a finished bundle whose shim boots) and returns true, or throws
+    /// a <see cref="CliException"/> saying why it could not (a runtime that is not quiescent after the warm-up).
+    /// </summary>
+    public static async Task<(long Bytes, string Summary)> RecordAsync(string bundle, string recorder, Action<string> step, CancellationToken cancellationToken)
+    {
+        CheckBootConfiguration(bundle);
+        var (node, _) = await ToolsCache.EnsureWranglerAsync(step, cancellationToken);
+        step("Recording the start-up image (booting the Worker once in Node)");
+        var run = await ChildProcess.RunAsync(node, [recorder, bundle], bundle, cancellationToken);
+        var summary = run.Output.Split('\n').Select(l => l.Trim()).LastOrDefault(l => l.StartsWith("{\"imageBytes\"", StringComparison.Ordinal));
+        if (run.ExitCode == 3)
+        {
+            throw new CliException(
+                "The start-up image cannot be recorded: " + LastLine(run.Output) + "\n" +
+                "Something started during start-up is still running after the warm-up, and a restored Worker would lose it. " +
+                "Move that work into a request (or await it during start-up), or turn the image off with [build] snapshot = false in .pmcp/deploy.toml.");
+        }
+
+        if (run.ExitCode != 0 || summary is null)
+        {
+            throw new CliException($"Recording the start-up image failed (exit code {run.ExitCode}):\n{run.Output.Trim()}\nTurn the image off with [build] snapshot = false in .pmcp/deploy.toml to build without it.");
+        }
+
+        return (new FileInfo(Path.Combine(bundle, Folder, "image.bin")).Length, summary);
+    }
+
+    private static string LastLine(string output) => output.Trim().Split('\n').Last().Trim();
+
+    /// <summary>
+    /// The host ties an image to its inputs through the SHA-256 of dotnet.native.wasm and of each assembly that
+    /// dotnet.js's boot configuration lists; so the bundled files must be the ones those hashes describe.
+    /// </summary>
+    private static void CheckBootConfiguration(string bundle)
+    {
+        var framework = Path.Combine(bundle, "_framework");
+        var text = File.ReadAllText(Path.Combine(framework, "dotnet.js"));
+        const string start = "/*json-start*/";
+        var from = text.IndexOf(start, StringComparison.Ordinal) + start.Length;
+        var to = text.IndexOf("/*json-end*/", StringComparison.Ordinal);
+        using var config = JsonDocument.Parse(text.AsSpan(from, to - from).ToString());
+        var resources = config.RootElement.GetProperty("resources");
+        foreach (var group in new[] { "wasmNative", "coreAssembly", "assembly" })
+        {
+            if (!resources.TryGetProperty(group, out var items))
+            {
+                continue;
+            }
+
+            foreach (var item in items.EnumerateArray())
+            {
+                var name = item.GetProperty("name").GetString()!;
+                var expected = item.TryGetProperty("hash", out var hash) ? hash.GetString() : null;
+                var actual = "sha256-" + Convert.ToBase64String(SHA256.HashData(File.ReadAllBytes(Path.Combine(framework, name))));
+                if (expected != actual)
+                {
+                    throw new CliException($"_framework/{name} does not match the hash dotnet.js lists for it ({expected}); the WebAssembly build is inconsistent. Run the build again.");
+                }
+            }
+        }
+    }
+}
+
+[System.Text.Json.Serialization.JsonSerializable(typeof(StartupImage.Status))]
+internal sealed partial class StatusJsonContext : System.Text.Json.Serialization.JsonSerializerContext;
