@@ -10,54 +10,30 @@ namespace Pmcp.Workers.Interop;
 [SupportedOSPlatform("browser")]
 internal sealed class JsR2Body(int requestId, int body, string key) : IR2BodySource
 {
-    private byte[] _chunk = [];
-    private int _offset;
-    private bool _ended;
+    private readonly ParkedChunks _reads = new(requestId);
 
-    public async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken)
+    public ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken) =>
+        _reads.ReadAsync(buffer, ReadNextAsync, cancellationToken);
+
+    private async Task<int> ReadNextAsync(CancellationToken cancellationToken)
     {
-        while (_offset == _chunk.Length)
+        try
         {
-            if (_ended)
-            {
-                return 0;
-            }
-
-            int slot;
-            try
-            {
-                slot = await JsSocketOperations.RunAsync(op => JsHost.R2Read(requestId, op, body), cancellationToken).ConfigureAwait(false);
-            }
-            catch (InvalidOperationException e)
-            {
-                throw new WorkerException($"The body of R2 object '{key}' cannot be read: {e.Message}", e);
-            }
-
-            if (slot == 0)
-            {
-                _ended = true;
-                return 0;
-            }
-
-            _chunk = JsHost.BindingTake(requestId, slot);
-            _offset = 0;
+            return await JsSocketOperations.RunAsync(op => JsHost.R2Read(requestId, op, body), cancellationToken).ConfigureAwait(false);
         }
-
-        var count = Math.Min(buffer.Length, _chunk.Length - _offset);
-        _chunk.AsSpan(_offset, count).CopyTo(buffer.Span);
-        _offset += count;
-        return count;
+        catch (InvalidOperationException e)
+        {
+            throw new WorkerException($"The body of R2 object '{key}' cannot be read: {e.Message}", e);
+        }
     }
 
     public async ValueTask DisposeAsync()
     {
-        _chunk = [];
-        if (_ended)
+        if (!_reads.End())
         {
             return;
         }
 
-        _ended = true;
         try
         {
             await JsSocketOperations.RunAsync(op => JsHost.R2Close(requestId, op, body), CancellationToken.None).ConfigureAwait(false);

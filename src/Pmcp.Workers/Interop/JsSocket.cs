@@ -11,35 +11,10 @@ namespace Pmcp.Workers.Interop;
 [SupportedOSPlatform("browser")]
 internal sealed class JsSocket(int requestId, int socket, string host, int port) : ISocketBackend
 {
-    private byte[] _chunk = [];
-    private int _offset;
-    private bool _ended;
+    private readonly ParkedChunks _reads = new(requestId);
 
-    public async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken)
-    {
-        while (_offset == _chunk.Length)
-        {
-            if (_ended)
-            {
-                return 0;
-            }
-
-            var slot = await RunAsync(op => JsHost.SocketRead(requestId, op, socket), cancellationToken).ConfigureAwait(false);
-            if (slot == 0)
-            {
-                _ended = true;
-                return 0;
-            }
-
-            _chunk = JsHost.BindingTake(requestId, slot);
-            _offset = 0;
-        }
-
-        var count = Math.Min(buffer.Length, _chunk.Length - _offset);
-        _chunk.AsSpan(_offset, count).CopyTo(buffer.Span);
-        _offset += count;
-        return count;
-    }
+    public ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken) =>
+        _reads.ReadAsync(buffer, token => RunAsync(op => JsHost.SocketRead(requestId, op, socket), token), cancellationToken);
 
     public async ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken)
     {

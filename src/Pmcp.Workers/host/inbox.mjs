@@ -33,3 +33,28 @@ export class Inbox {
     }
   }
 }
+
+/**
+ * The submit function of an operation family (sockets.mjs, r2streams.mjs): .NET submits synchronously and learns the
+ * outcome through complete(operation, error, value), called from the owning request's context. Returns null, or
+ * <ended> when the request is gone. <failure> words an error that has no message.
+ */
+export function submitter(requests, complete, ended, failure) {
+  return function submit(requestId, operation, work) {
+    const request = requests.get(requestId);
+    if (!request) return ended;
+    request.inbox.post(() => {
+      let running;
+      try {
+        running = Promise.resolve(work(request));
+      } catch (e) {
+        running = Promise.reject(e);
+      }
+      running.then(
+        (value) => complete(operation, null, value ?? 0),
+        (e) => complete(operation, String(e?.message ?? e) || failure, 0),
+      );
+    });
+    return null;
+  };
+}

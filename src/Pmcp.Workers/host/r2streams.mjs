@@ -7,29 +7,15 @@
 // path for all request-owned I/O. A read's chunk is parked in the request's slots and taken with bindingTake; the
 // object's metadata, as JSON, is taken once with r2Result.
 import { copyView, park, r2Object, toHttpMetadata } from "./bindings.mjs";
+import { submitter } from "./inbox.mjs";
 
 /**
  * @param {Map<number, object>} requests the host's live requests: { env, inbox, r2, slots, … } by request id.
  * @param {(operation: number, error: string | null, value: number) => void} complete reports to .NET.
  */
 export function r2StreamImports(requests, complete) {
-  function submit(requestId, operation, work) {
-    const request = requests.get(requestId);
-    if (!request) return "its request has ended (an R2 body can be read only within the request that got it)";
-    request.inbox.post(() => {
-      let running;
-      try {
-        running = Promise.resolve(work(request));
-      } catch (e) {
-        running = Promise.reject(e);
-      }
-      running.then(
-        (value) => complete(operation, null, value ?? 0),
-        (e) => complete(operation, String(e?.message ?? e) || "the R2 operation failed", 0),
-      );
-    });
-    return null;
-  }
+  const submit = submitter(requests, complete,
+    "its request has ended (an R2 body can be read only within the request that got it)", "the R2 operation failed");
 
   function bucketOf(request, name) {
     const bucket = request.env?.[name];

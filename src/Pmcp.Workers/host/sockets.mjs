@@ -9,29 +9,15 @@
 // parked in the request's slots, like binary binding results (bindings.mjs), and taken with bindingTake.
 import { connect } from "cloudflare:sockets";
 import { copyView, park } from "./bindings.mjs";
+import { submitter } from "./inbox.mjs";
 
 /**
  * @param {Map<number, object>} requests the host's live requests: { inbox, sockets, slots, … } by request id.
  * @param {(operation: number, error: string | null, value: number) => void} complete reports to .NET.
  */
 export function socketImports(requests, complete) {
-  function submit(requestId, operation, work) {
-    const request = requests.get(requestId);
-    if (!request) return "the request that owns this socket has ended (a socket lives within one request)";
-    request.inbox.post(() => {
-      let running;
-      try {
-        running = Promise.resolve(work(request));
-      } catch (e) {
-        running = Promise.reject(e);
-      }
-      running.then(
-        (value) => complete(operation, null, value ?? 0),
-        (e) => complete(operation, messageOf(e), 0),
-      );
-    });
-    return null;
-  }
+  const submit = submitter(requests, complete,
+    "the request that owns this socket has ended (a socket lives within one request)", "the connection failed");
 
   function socketOf(request, id) {
     const entry = request.sockets?.get(id);
@@ -90,9 +76,4 @@ export function closeSockets(request) {
   if (!request.sockets) return;
   for (const { socket } of request.sockets.values()) socket.close().catch(() => {});
   request.sockets.clear();
-}
-
-function messageOf(e) {
-  const text = e?.message ?? String(e);
-  return text.length > 0 ? text : "the connection failed";
 }
