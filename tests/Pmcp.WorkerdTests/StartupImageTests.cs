@@ -67,6 +67,43 @@ public sealed class StartupImageTests
         }
     }
 
+    [Fact]
+    public async Task TheOfficialConformanceSuitePassesAgainstARestoredWorker()
+    {
+        // A copy of samples/Conformance at the same depth (its project references are relative), built with its image.
+        var copy = Path.Combine(RepoPaths.Root, "samples", ".conformance-image");
+        if (Directory.Exists(copy))
+        {
+            Directory.Delete(copy, recursive: true);
+        }
+
+        Directory.CreateDirectory(copy);
+        foreach (var file in Directory.GetFiles(Path.Combine(RepoPaths.Root, "samples", "Conformance")))
+        {
+            File.Copy(file, Path.Combine(copy, Path.GetFileName(file)));
+        }
+
+        var results = Directory.CreateTempSubdirectory("pmcp-conformance-image-");
+        try
+        {
+            await using var worker = await RunningWorker.StartAsync(ImageOn, copy);
+            Assert.True(await worker.OutputContainsAsync("started from the start-up image", TimeSpan.FromSeconds(30)), worker.Output);
+
+            // The same baseline as the booted Worker's and the native host's: the same scenarios pass and the same fail.
+            var (exitCode, output) = await ConformanceSuite.RunServerSuiteAsync(worker.McpUrl, results.FullName);
+            Assert.True(exitCode == 0, $"conformance suite against the restored Worker exited {exitCode}:\n{output}");
+            var passed = Directory.GetFiles(results.FullName, "checks.json", SearchOption.AllDirectories)
+                .SelectMany(f => JsonNode.Parse(File.ReadAllText(f))!.AsArray())
+                .Count(c => c!["status"]!.GetValue<string>() == "SUCCESS");
+            Assert.True(passed >= 40, $"expected at least 40 passing checks, got {passed}:\n{output}");
+        }
+        finally
+        {
+            results.Delete(recursive: true);
+            Directory.Delete(copy, recursive: true);
+        }
+    }
+
     private static async Task<string> Run(string folder, params string[] arguments)
     {
         var (exitCode, stdout, stderr) = await TestProcess.RunAsync("dotnet", [CliProcess.CliAssembly, .. arguments], folder, TimeSpan.FromMinutes(6), ImageOn);
