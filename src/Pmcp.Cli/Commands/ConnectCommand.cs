@@ -49,7 +49,7 @@ internal static partial class ConnectCommand
         {
             var endpoint = Endpoint(EndpointText(parse.GetValue(project)!, parse.GetValue(url), parse.GetValue(deployed), parse.GetValue(env)));
             var keyVariable = parse.GetValue(apiKeyEnv);
-            if (keyVariable is not null && !EnvironmentVariableName().IsMatch(keyVariable))
+            if (keyVariable is not null && !Names.IsVariableName(keyVariable))
             {
                 // The value is not echoed: it may be the key itself, given by mistake.
                 throw new CliException("--api-key-env takes the name of an environment variable (letters, digits and '_'), such as --api-key-env MCP_API_KEY, not the key: the key itself never goes on a command line.");
@@ -119,19 +119,13 @@ internal static partial class ConnectCommand
             : location.Exists && location.GetFiles("*.csproj") is [var single] ? Path.GetFileNameWithoutExtension(single.Name)
             : location.Exists ? location.Name
             : throw new CliException($"no folder {location.FullName}. Give the server project's folder, or name the server with --name.");
-        var kebab = WordBoundary().Replace(projectName, "-").ToLowerInvariant();
+        var kebab = Names.DashWords(projectName).ToLowerInvariant();
         kebab = string.Join('-', NonNameCharacters().Split(kebab).Where(p => p.Length > 0));
         return kebab.Length > 0 && char.IsAsciiLetter(kebab[0]) ? kebab : "mcp-server";
     }
 
-    [GeneratedRegex("(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")]
-    private static partial Regex WordBoundary();
-
     [GeneratedRegex("[^a-z0-9_]+")]
     private static partial Regex NonNameCharacters();
-
-    [GeneratedRegex("^[A-Za-z_][A-Za-z0-9_]*$")]
-    private static partial Regex EnvironmentVariableName();
 
     [GeneratedRegex("^[A-Za-z][A-Za-z0-9_-]*$")]
     private static partial Regex ServerNamePattern();

@@ -89,13 +89,7 @@ internal static class DeployCommand
             onLine: line => Console.WriteLine("  " + line));
         if (!run.Succeeded)
         {
-            Console.Error.WriteLine($"error: wrangler deploy failed (exit code {run.ExitCode}); its output is above.");
-            if (WranglerResults.Hint(run.Output) is { } hint)
-            {
-                Console.Error.WriteLine(hint);
-            }
-
-            return 1;
+            return DeployContext.Failed("wrangler deploy", run, outputShown: true);
         }
 
         if (dryRun)

@@ -36,11 +36,18 @@ internal sealed record DeployContext(ServerProject Project, DeployProject Deploy
 
     private static readonly IAnsiConsole Progress = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) });
 
-    /// <summary>Reports a failed wrangler command (its output, and a fix when one is known); returns the exit code 1.</summary>
-    public static int Failed(string what, WranglerRun run)
+    /// <summary>
+    /// Reports a failed wrangler command (its output unless it was already shown, and a fix when one is known);
+    /// returns the exit code 1.
+    /// </summary>
+    public static int Failed(string what, WranglerRun run, bool outputShown = false)
     {
-        Console.Error.WriteLine(run.Output.TrimEnd());
-        Console.Error.WriteLine($"error: {what} failed (wrangler exit code {run.ExitCode}).");
+        if (!outputShown)
+        {
+            Console.Error.WriteLine(run.Output.TrimEnd());
+        }
+
+        Console.Error.WriteLine($"error: {what} failed (wrangler exit code {run.ExitCode}){(outputShown ? "; its output is above" : "")}.");
         if (WranglerResults.Hint(run.Output) is { } hint)
         {
             Console.Error.WriteLine(hint);

@@ -1,6 +1,5 @@
 using System.CommandLine;
 using System.Text.Json;
-using System.Text.RegularExpressions;
 using Spectre.Console;
 
 namespace Pmcp.Cli.Commands;
@@ -9,7 +8,7 @@ namespace Pmcp.Cli.Commands;
 /// <c>dotnet pmcp deploy secrets set|list|delete</c>: the Worker's secrets, through wrangler secret. A value comes from
 /// stdin, an environment variable or a hidden prompt; it is never printed and never on a command line.
 /// </summary>
-internal static partial class DeploySecretsCommand
+internal static class DeploySecretsCommand
 {
     public static Command Create()
     {
@@ -171,7 +170,7 @@ internal static partial class DeploySecretsCommand
         return command;
     }
 
-    private static string ValidName(string name) => SecretName().IsMatch(name)
+    private static string ValidName(string name) => Names.IsVariableName(name)
         ? name
         : throw new CliException($"'{name}' cannot name a secret: use letters, digits and '_', starting with a letter or '_', such as MCP_API_KEY.");
 
@@ -181,7 +180,7 @@ internal static partial class DeploySecretsCommand
         string? value;
         if (variable is not null)
         {
-            if (!SecretName().IsMatch(variable))
+            if (!Names.IsVariableName(variable))
             {
                 // Not echoed: it may be the value itself, given by mistake.
                 throw new CliException("--from-env takes the name of an environment variable (letters, digits and '_'), not the value: a secret never goes on a command line.");
@@ -228,9 +227,6 @@ internal static partial class DeploySecretsCommand
             .OfType<string>()
             .Order(StringComparer.Ordinal)];
     }
-
-    [GeneratedRegex("^[A-Za-z_][A-Za-z0-9_]*$")]
-    private static partial Regex SecretName();
 }
 
 [System.Text.Json.Serialization.JsonSerializable(typeof(IReadOnlyList<string>))]

@@ -23,7 +23,9 @@ internal sealed class WorkerDevHost(ServerProject project, string host, int port
             Console.WriteLine(change);
         }
 
+        // The top-level Worker is served with no --env at all, wrangler dev's own default.
         var target = DeployTarget.Resolve(deploy.WranglerToml, environment);
+        var envArguments = target.Environment is null ? [] : target.EnvArguments;
 
         (string Node, string Script) wrangler = default;
         await AnsiConsole.Status().StartAsync("Preparing…", async status =>
@@ -32,7 +34,7 @@ internal sealed class WorkerDevHost(ServerProject project, string host, int port
             wrangler = await ToolsCache.EnsureWranglerAsync(step => status.Status(Markup.Escape(step) + "…"), cancellationToken);
         });
         SizeReport.Print(SizeReport.Measure(bundle.OutputDirectory));
-        if (!await D1Migrations.ApplyAsync(wrangler, bundle.WorkersDirectory, target.Environment is null ? [] : target.EnvArguments, cancellationToken))
+        if (!await D1Migrations.ApplyAsync(wrangler, bundle.WorkersDirectory, envArguments, cancellationToken))
         {
             return 1;
         }
@@ -41,7 +43,7 @@ internal sealed class WorkerDevHost(ServerProject project, string host, int port
         [
             "dev", "--local", "--ip", host, "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture),
             "--show-interactive-dev-session=false",
-            .. target.Environment is null ? [] : target.EnvArguments,
+            .. envArguments,
             "--var", $"PMCP_ALLOWED_HOSTS:{string.Join(',', LoopbackHosts(host))}",
         ];
         string? envFile = null;

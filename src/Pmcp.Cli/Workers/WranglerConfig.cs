@@ -6,7 +6,7 @@ namespace Pmcp.Cli.Workers;
 /// The wrangler.toml a Worker bundle needs: its entry, a compatibility date the pinned workerd accepts, and the
 /// module rules for .NET's files (dotnet.native.wasm precompiled, assemblies as data).
 /// </summary>
-internal static partial class WranglerConfig
+internal static class WranglerConfig
 {
     /// <summary>Writes <c>wrangler.toml</c> when the project has none; an existing one is the user's and is kept.</summary>
     public static string EnsureExists(string workersDirectory, string workerName)
@@ -24,7 +24,7 @@ internal static partial class WranglerConfig
     /// <summary>Worker names are lower-case letters, digits and dashes: a project's name in kebab-case (MyServer → my-server).</summary>
     public static string WorkerName(string projectName)
     {
-        var words = WordBoundary().Replace(projectName, "-");
+        var words = Names.DashWords(projectName);
         var chars = words.Select(c => char.IsAsciiLetterOrDigit(c) ? char.ToLowerInvariant(c) : '-').ToArray();
         var name = string.Join('-', new string(chars).Split('-', StringSplitOptions.RemoveEmptyEntries));
         return name.Length == 0 ? "mcp-server" : name;
@@ -47,7 +47,4 @@ internal static partial class WranglerConfig
 
         {{Deploy.LoaderSections.Rules}}
         """;
-
-    [System.Text.RegularExpressions.GeneratedRegex("(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")]
-    private static partial System.Text.RegularExpressions.Regex WordBoundary();
 }
