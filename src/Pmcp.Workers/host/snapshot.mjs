@@ -67,6 +67,7 @@ export function imageSupport(nativeWasm, image, recording) {
 
   /** Called with the loader's configuration: keeps the image only if it was taken from these inputs. */
   function decide(config, options) {
+    if (!image && !recording) return; // a plain boot: nothing to compare, so no fingerprint to pay for at startup
     state.fingerprint = fingerprint(config, nativeWasm, options);
     if (!image) return;
     const meta = image.meta;
