@@ -65,6 +65,24 @@ public sealed class DeployConfigReaderTests
         "'.pmcp/deploy.toml': [workers.kv_namespaces] 2CACHE is not a valid binding name: use letters, digits and '_', not starting with a digit (your code calls it by this name).")]
     public void MistakesNameTheFileTheKeyAndTheFix(string toml, string message) => Assert.Equal(message, ErrorOf(toml));
 
+    [Theory]
+    [InlineData("", "auto", "free")]
+    [InlineData("[build]\nplan = \"paid\"\n", "auto", "paid")]
+    [InlineData("[build]\nsnapshot = true\n", "on", "free")]
+    [InlineData("[build]\nsnapshot = false\n", "off", "free")]
+    [InlineData("[build]\nsnapshot = \"auto\"\nplan = \"free\"\n", "auto", "free")]
+    public void TheStartUpImageIsAutoUnlessSet(string build, string snapshot, string plan)
+    {
+        var config = Parse("[workers]\nname = \"s\"\n" + build);
+        Assert.Equal(snapshot, config.Snapshot);
+        Assert.Equal(plan, config.Plan);
+    }
+
+    [Theory]
+    [InlineData("[build]\nsnapshot = \"yes\"\n", "'.pmcp/deploy.toml': [build] snapshot must be true, false or \"auto\" (the default: on when the bundle with its start-up image fits [build] plan's size limit).")]
+    [InlineData("[build]\nplan = \"pro\"\n", "'.pmcp/deploy.toml': [build] plan \"pro\" is not a plan; write plan = \"free\" (3 MB gzip bundles) or plan = \"paid\" (10 MB).")]
+    public void BadStartUpImageSettingsSayWhatToWrite(string build, string message) => Assert.Equal(message, ErrorOf("[workers]\nname = \"s\"\n" + build));
+
     [Fact]
     public void InvalidTomlNamesTheFile() => Assert.StartsWith("'.pmcp/deploy.toml' is not valid TOML:", ErrorOf("[workers\nname = 1"), StringComparison.Ordinal);
 }

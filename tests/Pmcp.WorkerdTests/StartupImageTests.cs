@@ -8,10 +8,11 @@ using static Pmcp.Testing.McpClientDriver;
 namespace Pmcp.WorkerdTests;
 
 /// <summary>
-/// The start-up image (issue 6, opt-in: <c>[build] snapshot = true</c> or <c>PMCP_SNAPSHOT=on</c>): a fresh project
-/// built with it starts from the image in workerd and answers like a booted one (the official client, requests
-/// arriving at startup, 2,000 at 32 concurrent); an image that does not match its bundle is not used (normal boot,
-/// a warning), never a crash.
+/// The start-up image (issue 6: <c>[build] snapshot</c> in deploy.toml, <c>PMCP_SNAPSHOT</c> for tests): a project built
+/// with it starts from the image in workerd and answers like a booted one (the official client and conformance suite,
+/// requests arriving at startup, 2,000 at 32 concurrent); an image that does not match its bundle is not used (normal
+/// boot, a warning), never a crash; isolates restored from one image draw their own random values; start-up that
+/// draws more than .NET's two hash seeds gets no image.
 /// </summary>
 [Collection("workerd")]
 public sealed class StartupImageTests
@@ -60,6 +61,24 @@ public sealed class StartupImageTests
                 Assert.DoesNotContain("started from the start-up image", Text(output), StringComparison.Ordinal);
                 await StopAsync(stale);
             }
+
+            // Start-up that draws a random value (here a Guid in the server's name) would give every restored isolate
+            // the same one: the image is refused, and "auto" builds without it.
+            var tools = Path.Combine(folder, "src", "ImageServer", "ImageServerTools.cs");
+            var code = await File.ReadAllTextAsync(tools);
+            const string name = "McpServer.CreateBuilder(\"ImageServer\", \"1.0.0\")";
+            Assert.Contains(name, code, StringComparison.Ordinal);
+            await File.WriteAllTextAsync(tools, code.Replace(name, "McpServer.CreateBuilder(\"ImageServer-\" + Guid.NewGuid().ToString(\"N\"), \"1.0.0\")", StringComparison.Ordinal));
+            var (exitCode, stdout, stderr) = await TestProcess.RunAsync("dotnet", [CliProcess.CliAssembly, "deploy", "build", "src/ImageServer"], folder, TimeSpan.FromMinutes(6), ImageOn);
+            Assert.True(exitCode != 0, "the image was recorded although start-up drew a Guid:\n" + stdout + stderr);
+            Assert.Contains("would share random values", stdout + stderr, StringComparison.Ordinal);
+            Assert.Contains("snapshot = false", stdout + stderr, StringComparison.Ordinal);
+
+            await Run(new Dictionary<string, string>(WorkerdFixture.Environment) { ["PMCP_SNAPSHOT"] = "auto" }, folder, "deploy", "build", "src/ImageServer");
+            Assert.False(File.Exists(Path.Combine(workers, "build", "worker", "snapshot", "image.bin")));
+            var status = JsonNode.Parse(await File.ReadAllTextAsync(Path.Combine(workers, "build", "snapshot.json")))!;
+            Assert.False(status["On"]!.GetValue<bool>());
+            Assert.Contains("would share random values", status["Reason"]!.GetValue<string>(), StringComparison.Ordinal);
         }
         finally
         {
@@ -104,9 +123,97 @@ public sealed class StartupImageTests
         }
     }
 
-    private static async Task<string> Run(string folder, params string[] arguments)
+    [Fact]
+    public async Task IsolatesRestoredFromOneImageDrawTheirOwnRandomValuesAndTheirOwnHashFloodingSeeds()
     {
-        var (exitCode, stdout, stderr) = await TestProcess.RunAsync("dotnet", [CliProcess.CliAssembly, .. arguments], folder, TimeSpan.FromMinutes(6), ImageOn);
+        // docs/security.md: the image holds .NET's two hash seeds, and nothing else random; what a request draws is its
+        // isolate's own, including the seed of the randomized comparer a flooded Dictionary<string, …> switches to.
+        var copy = Path.Combine(RepoPaths.Root, "tests", "Workers", ".routes-image");
+        if (Directory.Exists(copy))
+        {
+            Directory.Delete(copy, recursive: true);
+        }
+
+        Directory.CreateDirectory(copy);
+        foreach (var file in Directory.GetFiles(Path.Combine(RepoPaths.Root, "tests", "Workers", "RoutesWorker")))
+        {
+            File.Copy(file, Path.Combine(copy, Path.GetFileName(file)));
+        }
+
+        try
+        {
+            await Run(copy, "deploy", "build", ".");
+            var workers = Path.Combine(copy, ".pmcp", "workers");
+            var (portA, portB) = (WorkerdFixture.FreePort(), WorkerdFixture.FreePort());
+            using var a = StartWrangler(workers, portA, out var outputA);
+            using var b = StartWrangler(workers, portB, out var outputB);
+            using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(60) };
+            var (urlA, urlB) = ($"http://127.0.0.1:{portA}", $"http://127.0.0.1:{portB}");
+            await ListensAsync(urlA, a, outputA);
+            await ListensAsync(urlB, b, outputB);
+            Assert.Equal("OK", await http.GetStringAsync(urlA + "/health"));
+            Assert.Equal("OK", await http.GetStringAsync(urlB + "/health"));
+            Assert.Contains("started from the start-up image", Text(outputA), StringComparison.Ordinal);
+            Assert.Contains("started from the start-up image", Text(outputB), StringComparison.Ordinal);
+
+            // A Guid, new Random(), Random.Shared and RandomNumberGenerator: each isolate's own.
+            var drawsA = (await http.GetStringAsync(urlA + "/random")).Split(' ');
+            var drawsB = (await http.GetStringAsync(urlB + "/random")).Split(' ');
+            Assert.Equal(4, drawsA.Length);
+            for (var i = 0; i < drawsA.Length; i++)
+            {
+                Assert.NotEqual(drawsA[i], drawsB[i]);
+            }
+
+            // 200 keys with one non-randomized hash: the dictionary switches to a randomized comparer, seeded in this
+            // isolate, in this request; two isolates hash differently from then on.
+            var flood = new JsonObject();
+            foreach (var key in StringHashCollisions.Generate(200))
+            {
+                flood[key] = 1;
+            }
+
+            var plain = new JsonObject();
+            for (var i = 0; i < 200; i++)
+            {
+                plain["key" + i] = 1;
+            }
+
+            var floodedA = await PostAsync(http, urlA + "/flood", flood);
+            var floodedB = await PostAsync(http, urlB + "/flood", flood);
+            Assert.Equal("200", floodedA[0]);
+            Assert.Equal("System.Collections.Generic.RandomizedStringEqualityComparer+OrdinalComparer", floodedA[1]);
+            Assert.Equal(floodedA[1], floodedB[1]);
+            Assert.NotEqual(floodedA[2], floodedB[2]);
+            var plainA = await PostAsync(http, urlA + "/flood", plain);
+            Assert.Equal("System.Collections.Generic.NonRandomizedStringEqualityComparer+OrdinalComparer", plainA[1]);
+            Assert.Equal(plainA, await PostAsync(http, urlB + "/flood", plain));
+
+            // What the isolates do share, and the docs say so: string.GetHashCode()'s seed (and HashCode's).
+            Assert.Equal(await http.GetStringAsync(urlA + "/hash/probe"), await http.GetStringAsync(urlB + "/hash/probe"));
+            await StopAsync(a);
+            await StopAsync(b);
+        }
+        finally
+        {
+            Directory.Delete(copy, recursive: true);
+        }
+    }
+
+    private static async Task<string[]> PostAsync(HttpClient http, string url, JsonObject body)
+    {
+        using var content = new StringContent(body.ToJsonString(), Encoding.UTF8, "application/json");
+        using var response = await http.PostAsync(url, content);
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.True(response.IsSuccessStatusCode, $"{url}: {(int)response.StatusCode} {text}");
+        return text.Split(' ');
+    }
+
+    private static Task<string> Run(string folder, params string[] arguments) => Run(ImageOn, folder, arguments);
+
+    private static async Task<string> Run(IReadOnlyDictionary<string, string> environment, string folder, params string[] arguments)
+    {
+        var (exitCode, stdout, stderr) = await TestProcess.RunAsync("dotnet", [CliProcess.CliAssembly, .. arguments], folder, TimeSpan.FromMinutes(6), environment);
         Assert.True(exitCode == 0, $"dotnet pmcp {string.Join(' ', arguments)} failed ({exitCode}):\n{stdout}\n{stderr}");
         return stdout + stderr;
     }
@@ -114,7 +221,8 @@ public sealed class StartupImageTests
     /// <summary>wrangler dev on the built bundle as it is (dotnet pmcp dev would build it again).</summary>
     private static System.Diagnostics.Process StartWrangler(string workers, int port, out StringBuilder output)
     {
-        var process = Wrangler.Start(workers, "dev", "--local", "--ip", "127.0.0.1", "--port", port.ToString(CultureInfo.InvariantCulture), "--show-interactive-dev-session=false", "--var", "PMCP_ALLOWED_HOSTS:localhost,127.0.0.1");
+        // Its own inspector port, so that two can run at once.
+        var process = Wrangler.Start(workers, "dev", "--local", "--ip", "127.0.0.1", "--port", port.ToString(CultureInfo.InvariantCulture), "--inspector-port", WorkerdFixture.FreePort().ToString(CultureInfo.InvariantCulture), "--show-interactive-dev-session=false", "--var", "PMCP_ALLOWED_HOSTS:localhost,127.0.0.1");
         var lines = new StringBuilder();
         process.OutputDataReceived += (_, e) => { lock (lines) { lines.AppendLine(e.Data); } };
         process.ErrorDataReceived += (_, e) => { lock (lines) { lines.AppendLine(e.Data); } };
@@ -135,6 +243,14 @@ public sealed class StartupImageTests
     /// <summary>Waits for the port, then sends <paramref name="count"/> tools/call requests at once: every one must be answered.</summary>
     private static async Task AnswersAtOnceAsync(string endpoint, System.Diagnostics.Process process, StringBuilder output, int count)
     {
+        await ListensAsync(endpoint, process, output);
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(60) };
+        var answers = await Task.WhenAll(Enumerable.Range(0, count).Select(i => EchoAsync(http, endpoint, $"early {i}")));
+        Assert.All(answers, a => Assert.True(a.Ok, a.Detail + "\n" + Text(output)));
+    }
+
+    private static async Task ListensAsync(string endpoint, System.Diagnostics.Process process, StringBuilder output)
+    {
         var uri = new Uri(endpoint);
         var deadline = DateTime.UtcNow.AddMinutes(2);
         while (true)
@@ -152,10 +268,6 @@ public sealed class StartupImageTests
                 await Task.Delay(20);
             }
         }
-
-        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(60) };
-        var answers = await Task.WhenAll(Enumerable.Range(0, count).Select(i => EchoAsync(http, endpoint, $"early {i}")));
-        Assert.All(answers, a => Assert.True(a.Ok, a.Detail + "\n" + Text(output)));
     }
 
     private static async Task LoadAsync(string endpoint, int total, int concurrency)

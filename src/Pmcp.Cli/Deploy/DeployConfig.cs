@@ -37,10 +37,10 @@ internal sealed record DeployConfig
     public IReadOnlyList<DeployEnvironment> Environments { get; init; } = [];
 
     /// <summary>
-    /// <c>[build] snapshot</c>: the start-up image (docs/workers-snapshot.md): "on" (true), "off" (false, the default
-    /// while the image's shared hash seeds are unsettled; docs/security.md) or "auto" (on when it fits the plan).
+    /// <c>[build] snapshot</c>: the start-up image (docs/workers-snapshot.md): "on" (true), "off" (false) or "auto"
+    /// (the default: on when the bundle with it fits the plan).
     /// </summary>
-    public string Snapshot { get; init; } = "off";
+    public string Snapshot { get; init; } = "auto";
 
     /// <summary><c>[build] plan</c>: "free" (3 MB gzip) or "paid" (10 MB), the limit "auto" keeps the bundle within.</summary>
     public string Plan { get; init; } = "free";

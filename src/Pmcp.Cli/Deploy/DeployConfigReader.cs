@@ -67,7 +67,7 @@ internal static partial class DeployConfigReader
             reader.OnlyKnown(cloudflare, "cloudflare", ["account_id", "zone_id"]);
         }
 
-        var snapshot = "off";
+        var snapshot = "auto";
         var plan = "free";
         if (reader.Table(root, "build", null) is { } build)
         {
@@ -76,8 +76,8 @@ internal static partial class DeployConfigReader
             {
                 bool on => on ? "on" : "off",
                 "auto" => "auto",
-                _ => throw reader.Error("[build] snapshot must be true, false (the default) or \"auto\" (on when the bundle with its start-up image fits [build] plan's size limit)."),
-            } : "off";
+                _ => throw reader.Error("[build] snapshot must be true, false or \"auto\" (the default: on when the bundle with its start-up image fits [build] plan's size limit)."),
+            } : "auto";
             plan = reader.String(build, "plan", "build") ?? "free";
             if (plan is not ("free" or "paid"))
             {

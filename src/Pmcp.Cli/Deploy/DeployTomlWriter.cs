@@ -58,10 +58,10 @@ internal static class DeployTomlWriter
             AppendRoutes(text, "workers", config.Routes);
         }
 
-        if (config.Snapshot != "off" || config.Plan != "free")
+        if (config.Snapshot != "auto" || config.Plan != "free")
         {
             // Written only when set: the default file stays as it was (docs/workers-snapshot.md documents [build]).
-            text.Append("\n# Start-up image: true, false or \"auto\" (on when the bundle with it fits the plan's size limit)\n[build]\n");
+            text.Append("\n# Start-up image: true, false or \"auto\" (the default: on when the bundle with it fits the plan's size limit)\n[build]\n");
             text.Append(CultureInfo.InvariantCulture, $"snapshot = {config.Snapshot switch { "on" => "true", "auto" => "\"auto\"", _ => "false" }}\n");
             text.Append(TomlText.Line("plan", config.Plan));
         }

@@ -9,9 +9,9 @@ namespace Pmcp.Cli.Workers;
 /// <summary>
 /// The start-up image of a Worker bundle (docs/workers-snapshot.md): the booted, warmed-up .NET runtime's memory,
 /// recorded by booting the bundle once in Node (pmcp-host/record.mjs) and restored by the JS host instead of booting.
-/// Setting: deploy.toml <c>[build] snapshot = true | false | "auto"</c> (default false until the image's shared hash
-/// seeds are re-seeded after restore, docs/security.md; auto: on when the bundle with the image fits
-/// <c>[build] plan</c>'s gzip limit); the <c>PMCP_SNAPSHOT</c> environment variable (on, off, auto) overrides it.
+/// Setting: deploy.toml <c>[build] snapshot = true | false | "auto"</c> (the default, auto: on when the bundle with the
+/// image fits <c>[build] plan</c>'s gzip limit); the <c>PMCP_SNAPSHOT</c> environment variable (on, off, auto)
+/// overrides it.
 /// </summary>
 internal static class StartupImage
 {
@@ -41,7 +41,7 @@ internal static class StartupImage
     /// <summary>The setting: true, false, or null for auto; and the gzip limit auto keeps to.</summary>
     public static (bool? Setting, long Limit, string PlanName) Setting(string projectDirectory)
     {
-        bool? setting = false;
+        bool? setting = null;
         var plan = "free";
         var deployToml = Path.Combine(projectDirectory, ".pmcp", "deploy.toml");
         if (File.Exists(deployToml))
@@ -78,6 +78,14 @@ internal static class StartupImage
                 "The start-up image cannot be recorded: " + LastLine(run.Output) + "\n" +
                 "Something started during start-up is still running after the warm-up, and a restored Worker would lose it. " +
                 "Move that work into a request (or await it during start-up), or turn the image off with [build] snapshot = false in .pmcp/deploy.toml.");
+        }
+
+        if (run.ExitCode == 4)
+        {
+            throw new CliException(
+                "The start-up image would share random values: " + LastLine(run.Output) + ".\n" +
+                "Every Worker instance restored from the image would start with the same ones (a Guid, a Random or a key made while the Worker starts). " +
+                "Make them in a request (or lazily, on first use), or turn the image off with [build] snapshot = false in .pmcp/deploy.toml.");
         }
 
         if (run.ExitCode != 0 || summary is null)

@@ -3,7 +3,8 @@
 //   snapshot/image.bin  the non-zero pages of .NET's memory, then the copies of the binding signatures (wrangler: Data)
 //   snapshot/image.mjs  the image's description and `export const image = { meta, data }`
 // Usage: node record.mjs BUNDLE_DIR
-// Prints one JSON line describing the image; exit code 3 when the runtime was not quiescent, 1 on other failures.
+// Prints one JSON line describing the image; exit code 3 when the runtime was not quiescent, 4 when start-up drew
+// random values besides .NET's two hash seeds, 1 on other failures.
 //
 // Node rather than workerd: no server, port or config to set up, the image is read straight from memory, and it
 // takes about a second. The runtime runs as in workerd: prelude.mjs hides `process`, so .NET's loader takes the
@@ -57,6 +58,14 @@ try {
     fail(e?.notQuiescent ? 3 : 1, e?.notQuiescent ? e.message : `recording the start-up image failed: ${e?.stack ?? e}`);
   }
 
+  // Every isolate restored from the image shares whatever random values start-up drew. .NET's two hash seeds are
+  // accepted (docs/security.md): HashCode's (4 bytes) and the string hash's (8 bytes). Anything else drawn before the
+  // image (a Guid, a Random, a key) would be one value for every isolate: refuse the image rather than ship that.
+  const stats = worker.stats();
+  if (stats.randomDraws > 2 || stats.randomBytes > 12) {
+    fail(4, `start-up drew ${stats.randomDraws} random values (${stats.randomBytes} bytes), more than .NET's two hash seeds (2 values, 12 bytes)`);
+  }
+
   const out = path.join(bundle, "snapshot");
   fs.mkdirSync(out, { recursive: true });
   fs.writeFileSync(path.join(out, "image.bin"), image.data);
@@ -67,7 +76,6 @@ try {
     `export const image = { meta: ${JSON.stringify(image.meta)}, data };`,
     "",
   ].join("\n"));
-  const stats = worker.stats();
   proc.stdout.write(JSON.stringify({
     imageBytes: image.data.length,
     memoryBytes: image.meta.memoryBytes,

@@ -32,6 +32,8 @@ public sealed class RoutesWorker : IWorker
         .Get("/env/:name", (_, route) => route.Env.GetOrDefault(route.Param("name")) is { } value ? Response.Ok(value) : Response.Text("unset", 404))
         .Get("/var/:name", (_, route) => Response.Ok(route.Env.Var(route.Param("name"))))
         .Get("/hash/:text", (_, route) => Response.Ok(route.Param("text").GetHashCode().ToString(CultureInfo.InvariantCulture)))
+        .Get("/random", (_, _) => Response.Ok(RandomProbe.Draw()))
+        .Post("/flood", (request, _) => Response.Ok(RandomProbe.Flood(request.Text())))
         .Get("/after/:text", (_, route) =>
         {
             // Work that outlives the response: workerd keeps the isolate busy until it ends.
