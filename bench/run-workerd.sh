@@ -50,6 +50,11 @@ if [[ $build == 1 ]]; then
   rm -rf bench/workerd/.image/HelloWorld && mkdir -p bench/workerd/.image/HelloWorld
   cp -r samples/HelloWorld/.pmcp/workers bench/workerd/.image/HelloWorld/workers
   step "Building samples/HelloWorld to a Worker (PMCP_SNAPSHOT=off dotnet pmcp deploy build)" env PMCP_SNAPSHOT=off dotnet run --project src/Pmcp.Cli -- deploy build samples/HelloWorld
+  # M and N: the same for samples/Notes.
+  step "Building samples/Notes with a start-up image (PMCP_SNAPSHOT=on dotnet pmcp deploy build)" env PMCP_SNAPSHOT=on dotnet run --project src/Pmcp.Cli -- deploy build samples/Notes
+  rm -rf bench/workerd/.image/Notes && mkdir -p bench/workerd/.image/Notes
+  cp -r samples/Notes/.pmcp/workers bench/workerd/.image/Notes/workers
+  step "Building samples/Notes to a Worker (PMCP_SNAPSHOT=off dotnet pmcp deploy build)" env PMCP_SNAPSHOT=off dotnet run --project src/Pmcp.Cli -- deploy build samples/Notes
   step "Building bench/workerd/PerRequestWorker to a Worker (dotnet pmcp deploy build)" dotnet run --project src/Pmcp.Cli -- deploy build bench/workerd/PerRequestWorker
 fi
 

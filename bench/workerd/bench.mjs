@@ -6,7 +6,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { dryRun, writeWorkerdConfig } from "./lib/bundle.mjs";
+import { compileWorkerd, dryRun, writeWorkerdConfig } from "./lib/bundle.mjs";
 import { coldRun, measuredRun } from "./lib/measure.mjs";
 import { render } from "./lib/report.mjs";
 
@@ -29,6 +29,23 @@ const WORKERS = [
     // run-workerd.sh builds samples/HelloWorld with PMCP_SNAPSHOT=on and keeps that bundle here; PMCP_BENCH_IMAGE overrides.
     project: process.env.PMCP_BENCH_IMAGE ?? path.join(here, ".image", "HelloWorld", "workers"),
     notes: "samples/HelloWorld built by `PMCP_SNAPSHOT=on dotnet pmcp deploy build`: the same bundle plus its start-up image (docs/workers-snapshot.md); the runtime's memory is restored instead of booted, then the same warm-up runs",
+  },
+  {
+    key: "N",
+    name: "Pmcp Notes",
+    short: "notes",
+    startupOnly: true,
+    project: process.env.PMCP_BENCH_NOTES ?? path.join(root, "samples", "Notes", ".pmcp", "workers"),
+    notes: "samples/Notes (six tools over KV, D1 and R2) built by `PMCP_SNAPSHOT=off dotnet pmcp deploy build`, booted like A; startup and the first `initialize` only: its tools need the bindings, which raw workerd does not simulate",
+  },
+  {
+    key: "M",
+    name: "Pmcp Notes, start-up image",
+    short: "notes, image",
+    startupOnly: true,
+    // run-workerd.sh builds samples/Notes with PMCP_SNAPSHOT=on and keeps that bundle here; PMCP_BENCH_NOTES_IMAGE overrides.
+    project: process.env.PMCP_BENCH_NOTES_IMAGE ?? path.join(here, ".image", "Notes", "workers"),
+    notes: "samples/Notes built by `PMCP_SNAPSHOT=on dotnet pmcp deploy build`: N's bundle plus its start-up image; startup and the first `initialize` only",
   },
   {
     key: "C",
@@ -61,7 +78,8 @@ const HELP = `usage: bench/run-workerd.sh [options]      (or: node bench/workerd
   --warmup S        seconds of load before the measured load (default 2)
   --duration S      seconds of measured load (default 10)
   --workers LIST    which workers, from A (Pmcp HelloWorld), S (the same with its start-up image),
-                    C (per request), B (agents + SDK v1), D (agents + SDK v2); default A,S,C,B,D
+                    N (Pmcp Notes), M (Notes with its start-up image), C (per request),
+                    B (agents + SDK v1), D (agents + SDK v2); default A,S,N,M,C,B,D
   --results DIR     where the report goes (default bench/results)
   --skip-build      (run-workerd.sh) reuse the last npm ci and Worker builds
   --help            this text`;
@@ -89,6 +107,7 @@ for (const worker of workers) {
   const outDir = path.join(scratch, worker.key);
   worker.bundle = await dryRun({ node: tools.node, wrangler: tools.wrangler, projectDir: worker.project, outDir });
   worker.config = await writeWorkerdConfig({ outDir, toml: worker.bundle.toml });
+  worker.compiled = await compileWorkerd({ workerd: tools.workerd, config: worker.config });
   console.log(`  ${worker.key} ${worker.name}: ${worker.bundle.gzipKiB.toFixed(2)} KiB gzip (${worker.bundle.rawKiB.toFixed(2)} KiB raw)`);
 }
 
@@ -102,19 +121,24 @@ for (let round = 1; round <= options.rounds; round++) {
   const order = workers.map((_, i) => workers[(i + round - 1) % workers.length]);
   for (const worker of order) {
     const label = `${worker.key}${round}`;
-    const cold = await coldRun({ binary: tools.workerd, config: worker.config, label });
+    const cold = await coldRun({ binary: tools.workerd, config: worker.config, label, toolCall: !worker.startupOnly });
     const measured = await measuredRun({
       binary: tools.workerd,
       config: worker.config,
       label,
+      startupOnly: worker.startupOnly === true,
       calls: options.calls,
       concurrency: options.concurrency,
       warmupSeconds: options.warmup,
       durationSeconds: options.duration,
     });
+    // The same cold start from a compiled config (lib/bundle.mjs compileWorkerd says why).
+    const compiled = await coldRun({ binary: worker.compiled, config: null, label: `${label}c`, toolCall: !worker.startupOnly });
     const result = { round, worker, ...measured, listenMs: cold.listenMs, coldMs: cold.coldMs, coldCpuMs: cold.coldCpuMs };
     result.measuredListenMs = measured.listenMs;
-    result.failures = [...cold.failures, ...measured.failures];
+    result.compiledListenMs = compiled.listenMs;
+    result.compiledColdMs = compiled.coldMs;
+    result.failures = [...cold.failures, ...compiled.failures, ...measured.failures];
     rounds.push(result);
     console.log(progressLine(result));
     for (const failure of result.failures) console.log(`      FAILED: ${failure}`);
@@ -134,7 +158,7 @@ process.exitCode = rounds.some((r) => r.failures.length > 0) ? 1 : 0;
 function progressLine(r) {
   const f = (v, digits = 0) => (Number.isFinite(v) ? v.toFixed(digits) : "-");
   return (
-    `  round ${r.round} ${r.worker.key} ${r.worker.name.padEnd(36)} listen ${f(r.listenMs)} ms, cold ${f(r.coldMs)} ms, ` +
+    `  round ${r.round} ${r.worker.key} ${r.worker.name.padEnd(36)} listen ${f(r.listenMs)} ms, cold ${f(r.coldMs)} ms (compiled config ${f(r.compiledColdMs)} ms), ` +
     `startup CPU ${f(r.startupCpuMs)} ms, 1st init ${f(r.firstInitMs, 1)} ms/${f(r.firstInitSchedMs, 1)} ms CPU, ` +
     `1st call ${f(r.firstCallMs, 1)} ms, warm ${f(r.warmCpuPerCallMs, 2)} ms CPU/call p50 ${f(r.warmP50Ms, 2)} p99 ${f(r.warmP99Ms, 2)}, ` +
     `${f(r.rps)} req/s, RSS ${f(r.rssMiB, 1)} MiB`
@@ -173,7 +197,7 @@ function describeEnvironment() {
 }
 
 function parseOptions(args) {
-  const parsed = { rounds: 5, calls: 1000, concurrency: 32, warmup: 2, duration: 10, workers: ["A", "S", "C", "B", "D"], results: path.join(root, "bench", "results") };
+  const parsed = { rounds: 5, calls: 1000, concurrency: 32, warmup: 2, duration: 10, workers: ["A", "S", "N", "M", "C", "B", "D"], results: path.join(root, "bench", "results") };
   for (let i = 0; i < args.length; i++) {
     const arg = args[i];
     const value = () => {

@@ -74,6 +74,11 @@ public sealed class StartupImageTests
             Assert.Contains("would share random values", stdout + stderr, StringComparison.Ordinal);
             Assert.Contains("snapshot = false", stdout + stderr, StringComparison.Ordinal);
 
+            // On the Paid plan, so that "auto" records rather than judging by the last image's size.
+            await Run(folder, "deploy", "init", "src/ImageServer", "--target", "cloudflare-workers");
+            var deployToml = Path.Combine(folder, "src", "ImageServer", ".pmcp", "deploy.toml");
+            Assert.DoesNotContain("[build]", await File.ReadAllTextAsync(deployToml), StringComparison.Ordinal);
+            await File.AppendAllTextAsync(deployToml, "\n[build]\nplan = \"paid\"\n");
             await Run(new Dictionary<string, string>(WorkerdFixture.Environment) { ["PMCP_SNAPSHOT"] = "auto" }, folder, "deploy", "build", "src/ImageServer");
             Assert.False(File.Exists(Path.Combine(workers, "build", "worker", "snapshot", "image.bin")));
             var status = JsonNode.Parse(await File.ReadAllTextAsync(Path.Combine(workers, "build", "snapshot.json")))!;
@@ -143,16 +148,18 @@ public sealed class StartupImageTests
         try
         {
             await Run(copy, "deploy", "build", ".");
+            // Two wrangler dev processes, each in its own copy of the built Worker: in one folder they would share
+            // .wrangler/tmp and reload each other.
             var workers = Path.Combine(copy, ".pmcp", "workers");
+            var second = Path.Combine(copy, ".pmcp", "workers-b");
+            CopyDirectory(workers, second);
             var (portA, portB) = (WorkerdFixture.FreePort(), WorkerdFixture.FreePort());
             using var a = StartWrangler(workers, portA, out var outputA);
-            using var b = StartWrangler(workers, portB, out var outputB);
+            using var b = StartWrangler(second, portB, out var outputB);
             using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(60) };
             var (urlA, urlB) = ($"http://127.0.0.1:{portA}", $"http://127.0.0.1:{portB}");
-            await ListensAsync(urlA, a, outputA);
-            await ListensAsync(urlB, b, outputB);
-            Assert.Equal("OK", await http.GetStringAsync(urlA + "/health"));
-            Assert.Equal("OK", await http.GetStringAsync(urlB + "/health"));
+            await HealthyAsync(http, urlA, a, outputA);
+            await HealthyAsync(http, urlB, b, outputB);
             Assert.Contains("started from the start-up image", Text(outputA), StringComparison.Ordinal);
             Assert.Contains("started from the start-up image", Text(outputB), StringComparison.Ordinal);
 
@@ -197,6 +204,40 @@ public sealed class StartupImageTests
         finally
         {
             Directory.Delete(copy, recursive: true);
+        }
+    }
+
+    private static void CopyDirectory(string from, string to)
+    {
+        foreach (var file in Directory.GetFiles(from, "*", SearchOption.AllDirectories))
+        {
+            var target = Path.Combine(to, Path.GetRelativePath(from, file));
+            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+            File.Copy(file, target);
+        }
+    }
+
+    /// <summary>Waits until the Worker answers /health (wrangler dev may accept connections before it is ready).</summary>
+    private static async Task HealthyAsync(HttpClient http, string url, System.Diagnostics.Process process, StringBuilder output)
+    {
+        await ListensAsync(url, process, output);
+        var deadline = DateTime.UtcNow.AddMinutes(1);
+        while (true)
+        {
+            try
+            {
+                if (await http.GetStringAsync(url + "/health") == "OK")
+                {
+                    return;
+                }
+            }
+            catch (HttpRequestException) when (DateTime.UtcNow < deadline)
+            {
+            }
+
+            Assert.False(process.HasExited, "wrangler dev exited:\n" + Text(output));
+            Assert.True(DateTime.UtcNow < deadline, "the Worker did not answer /health within a minute:\n" + Text(output));
+            await Task.Delay(100);
         }
     }
 

@@ -90,6 +90,12 @@ public sealed class RunningWorker : IAsyncDisposable
     /// <summary>Everything dev, wrangler and the Worker's console printed so far.</summary>
     public string Output => Process.Output;
 
+    /// <summary>
+    /// Whether the Worker started from its start-up image rather than booting .NET: eng/test.sh runs these tests a
+    /// second time with <c>PMCP_SNAPSHOT=on</c>, and a few assertions differ by design (docs/security.md).
+    /// </summary>
+    public bool Restored => Output.Contains("pmcp: started from the start-up image", StringComparison.Ordinal);
+
     public static Task<RunningWorker> StartAsync(string project, params string[] extraArguments) =>
         StartAsync(WorkerdFixture.Environment, project, extraArguments);
 

@@ -5,8 +5,11 @@ import { McpClient } from "./mcp-client.mjs";
 import { percentile } from "./stats.mjs";
 import { Workerd, freePort } from "./workerd.mjs";
 
-/** Spawn → listening, and spawn → first `initialize` answered with the request sent as soon as the socket accepts. */
-export async function coldRun({ binary, config, label }) {
+/**
+ * Spawn → listening, and spawn → first `initialize` answered with the request sent as soon as the socket accepts; then
+ * a `tools/call` to check the Worker answers (toolCall false: a Worker whose tools need bindings raw workerd lacks).
+ */
+export async function coldRun({ binary, config, label, toolCall = true }) {
   const workerd = new Workerd({ binary, config, port: await freePort() });
   const client = new McpClient({ port: workerd.port, timeoutMs: 60_000 });
   const failures = [];
@@ -16,8 +19,10 @@ export async function coldRun({ binary, config, label }) {
     const coldMs = workerd.elapsed();
     const coldCpuMs = workerd.cpuMs();
     if (!init.ok) failures.push(`cold initialize: ${init.error}`);
-    const echo = await client.echo(`cold ${label}`);
-    if (!echo.ok) failures.push(`cold tools/call: ${echo.error}`);
+    if (toolCall) {
+      const echo = await client.echo(`cold ${label}`);
+      if (!echo.ok) failures.push(`cold tools/call: ${echo.error}`);
+    }
     return { listenMs, coldMs, coldCpuMs, failures };
   } catch (e) {
     return { failures: [...failures, String(e.message ?? e)] };
@@ -30,9 +35,9 @@ export async function coldRun({ binary, config, label }) {
 /**
  * Startup left to settle, then: the first `initialize` and the first `tools/call` (CPU sampled just before and after
  * each), `calls` sequential warm calls after a warm-up, load at `concurrency` for `duration` seconds after `warmup`
- * seconds, and memory at the end.
+ * seconds, and memory at the end. startupOnly: stop after the first `initialize`.
  */
-export async function measuredRun({ binary, config, label, calls, concurrency, warmupSeconds, durationSeconds }) {
+export async function measuredRun({ binary, config, label, startupOnly = false, calls, concurrency, warmupSeconds, durationSeconds }) {
   const workerd = new Workerd({ binary, config, port: await freePort() });
   const client = new McpClient({ port: workerd.port, timeoutMs: 60_000 });
   const load = new McpClient({ port: workerd.port, connections: concurrency, timeoutMs: 30_000 });
@@ -51,6 +56,7 @@ export async function measuredRun({ binary, config, label, calls, concurrency, w
     result.firstInitCpuMs = first.cpuMs;
     result.firstInitSchedMs = first.schedMs;
     if (!first.answer.ok) result.failures.push(`first initialize: ${first.answer.error}`);
+    if (startupOnly) return result;
 
     const call = await sampled(workerd, () => client.echo(message()));
     result.firstCallMs = call.answer.ms;

@@ -74,10 +74,14 @@ export class ProcessProbe {
 }
 
 export class Workerd extends ProcessProbe {
-  /** Spawns `workerd serve CONFIG` with its socket on 127.0.0.1:PORT; the clock starts just before the spawn. */
+  /**
+   * Spawns `workerd serve CONFIG` (or, config null, a binary made by `workerd compile`) with its socket on
+   * 127.0.0.1:PORT; the clock starts just before the spawn.
+   */
   constructor({ binary, config, port }) {
     const spawnedAt = performance.now();
-    const child = spawn(binary, ["serve", config, `--socket-addr=http=127.0.0.1:${port}`], { stdio: ["ignore", "pipe", "pipe"] });
+    const socket = `--socket-addr=http=127.0.0.1:${port}`;
+    const child = spawn(binary, config ? ["serve", config, socket] : [socket], { stdio: ["ignore", "pipe", "pipe"] });
     super(child.pid, spawnedAt);
     this.child = child;
     this.port = port;

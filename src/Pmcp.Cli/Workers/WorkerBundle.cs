@@ -133,6 +133,17 @@ internal sealed class WorkerBundle(ServerProject project)
                 : new StartupImage.Status(false, $"{Deploy.DeployProject.Display(wranglerToml)} predates start-up images: {fix}");
         }
 
+        // "auto" skips recording when the last build's image already made the bundle too large by a margin: dev
+        // rebuilds on every change, and recording costs a couple of seconds each time.
+        if (setting is null && StartupImage.ReadStatus(OutputDirectory) is { ImageGzipBytes: > 0 } last)
+        {
+            var estimate = SizeReport.Measure(staging).Sum(e => e.Gzip) + last.ImageGzipBytes;
+            if (estimate > limit * 11 / 10)
+            {
+                return new StartupImage.Status(false, $"auto: with its image (about {last.ImageGzipBytes / 1048576.0:N1} MB gzip at the last build) the bundle would be about {estimate / 1048576.0:N1} MB gzip, over the {planName}; set [build] plan = \"paid\" or snapshot = true to use it", last.ImageBytes, last.ImageGzipBytes);
+            }
+        }
+
         long imageBytes;
         try
         {

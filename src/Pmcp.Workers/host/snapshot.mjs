@@ -13,7 +13,7 @@
 // taken from; a mismatch boots normally.
 
 /** Bump when the image's layout or the host's replay protocol changes: older images then boot normally. */
-export const IMAGE_FORMAT = 1;
+export const IMAGE_FORMAT = 2;
 
 const PAGE = 4096;
 
@@ -50,8 +50,10 @@ function hash(text) {
  * @param {WebAssembly.Module} nativeWasm
  * @param {{ meta: object, data: ArrayBuffer } | null} image the image to restore, or null to boot
  * @param {boolean} recording boot normally and record the bindings, so that capture() can take an image
+ * @param {Record<string, ArrayBuffer>} assemblies the bundled assemblies: an image leaves out the copies .NET keeps
+ *   of them in its memory (they are the same bytes) and a restore writes them back from the bundle
  */
-export function imageSupport(nativeWasm, image, recording) {
+export function imageSupport(nativeWasm, image, recording, assemblies) {
   const state = {
     /** "boot" or "restore"; decided in onConfigLoaded, before the module is instantiated. */
     mode: image ? "restore" : "boot",
@@ -63,6 +65,10 @@ export function imageSupport(nativeWasm, image, recording) {
     csExports: [],
     fingerprint: null,
     restoreMs: 0,
+    /** Recording: linear memory as instantiated (the data segments), before the module's constructors ran. */
+    fresh: null,
+    /** Recording: [name, pointer, length] of each assembly .NET copied into its memory. */
+    loadedAssemblies: [],
   };
 
   /** Called with the loader's configuration: keeps the image only if it was taken from these inputs. */
@@ -111,6 +117,15 @@ export function imageSupport(nativeWasm, image, recording) {
 
     const instance = await realInstantiate.call(WebAssembly, module, imports);
     const real = (state.realExports = instance.exports);
+    if (recording) {
+      state.fresh = new Uint8Array(real.memory.buffer).slice(0, real.sbrk(0));
+      const exports = Object.assign({}, real);
+      exports.mono_wasm_add_assembly = (name, data, length) => {
+        state.loadedAssemblies.push([cString(real.memory, name), data, length]);
+        return real.mono_wasm_add_assembly(name, data, length);
+      };
+      return { exports };
+    }
     if (state.mode !== "restore") return instance;
 
     // Grown now, before emscripten makes its views of the memory.
@@ -119,16 +134,22 @@ export function imageSupport(nativeWasm, image, recording) {
     if (meta.memoryBytes > memory.buffer.byteLength) memory.grow((meta.memoryBytes - memory.buffer.byteLength) / 65536);
     const exports = Object.assign({}, real);
     exports.__wasm_call_ctors = () => {
+      // Pages the image left out because they held the data segments unchanged: as instantiated, before the
+      // constructors write to them.
+      const fresh = meta.freshBytes > 0 ? new Uint8Array(memory.buffer).slice(0, meta.freshBytes) : null;
       real.__wasm_call_ctors(); // sets the stack bounds (globals the module does not export) and C static state
       const started = performance.now();
       const heap = new Uint8Array(memory.buffer);
       heap.fill(0, 0, real.sbrk(0)); // above the fresh break the memory is zero already
+      for (const [first, count] of meta.freshPages) heap.set(fresh.subarray(first * PAGE, (first + count) * PAGE), first * PAGE);
       const data = new Uint8Array(image.data);
       let offset = 0;
       for (const [first, count] of meta.pages) {
         heap.set(data.subarray(offset, offset + count * PAGE), first * PAGE);
         offset += count * PAGE;
       }
+      // The assemblies .NET loaded, at the addresses it loaded them to: the fingerprint proves these are those bytes.
+      for (const [name, pointer, length] of meta.assemblies) heap.set(new Uint8Array(assemblies[name], 0, length), pointer);
       state.restoreMs = performance.now() - started;
     };
     exports.mono_wasm_load_runtime = () => {}; // mono is running in the image
@@ -194,7 +215,20 @@ export function imageSupport(nativeWasm, image, recording) {
         throw error;
       }
 
-      // Non-zero 4 KiB pages, as runs [firstPage, count], followed by the signature copies.
+      // Left out, because a restore has them anyway: the assemblies' bytes (the bundle holds them; each is checked to
+      // be unchanged) and pages that still hold exactly what instantiation put there (the data segments).
+      const assembliesLeftOut = [];
+      for (const [name, pointer, length] of state.loadedAssemblies) {
+        const bundled = assemblies[name];
+        if (!bundled || bundled.byteLength !== length || !equalBytes(memory.subarray(pointer, pointer + length), new Uint8Array(bundled))) continue;
+        memory.fill(0, pointer, pointer + length);
+        assembliesLeftOut.push([name, pointer, length]);
+      }
+      const fresh = state.fresh;
+      const freshPages = [];
+      const isFresh = (page) => (page + 1) * PAGE <= fresh.length && equalBytes(memory.subarray(page * PAGE, (page + 1) * PAGE), fresh.subarray(page * PAGE, (page + 1) * PAGE));
+
+      // The other non-zero 4 KiB pages, as runs [firstPage, count], followed by the signature copies.
       const words = new BigUint64Array(memory.buffer);
       const pages = [];
       const chunks = [];
@@ -205,9 +239,11 @@ export function imageSupport(nativeWasm, image, recording) {
           if (words[i] !== 0n) { used = true; break; }
         }
         if (!used) continue;
-        const last = pages[pages.length - 1];
-        if (last && last[0] + last[1] === page) last[1]++;
-        else pages.push([page, 1]);
+        if (isFresh(page)) {
+          addPage(freshPages, page);
+          continue;
+        }
+        addPage(pages, page);
         chunks.push(memory.subarray(page * PAGE, (page + 1) * PAGE));
         bytes += PAGE;
       }
@@ -234,10 +270,41 @@ export function imageSupport(nativeWasm, image, recording) {
         tableLength: real.__indirect_function_table.length,
         stackPointer,
         pages,
+        freshPages,
+        freshBytes: freshPages.length === 0 ? 0 : (freshPages[freshPages.length - 1][0] + freshPages[freshPages.length - 1][1]) * PAGE,
+        assemblies: assembliesLeftOut,
         jsImports,
         csExports,
       };
       return { meta, data };
     },
   };
+}
+
+/** Appends a page to runs of [firstPage, count]. */
+function addPage(runs, page) {
+  const last = runs[runs.length - 1];
+  if (last && last[0] + last[1] === page) last[1]++;
+  else runs.push([page, 1]);
+}
+
+function equalBytes(a, b) {
+  if (a.length !== b.length) return false;
+  const words = a.length % 4 === 0 && a.byteOffset % 4 === 0 && b.byteOffset % 4 === 0;
+  if (words) {
+    const x = new Uint32Array(a.buffer, a.byteOffset, a.length / 4);
+    const y = new Uint32Array(b.buffer, b.byteOffset, b.length / 4);
+    for (let i = 0; i < x.length; i++) if (x[i] !== y[i]) return false;
+    return true;
+  }
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/** A NUL-terminated UTF-8 string in linear memory. */
+function cString(memory, pointer) {
+  const heap = new Uint8Array(memory.buffer);
+  let end = pointer;
+  while (heap[end] !== 0) end++;
+  return new TextDecoder().decode(heap.subarray(pointer, end));
 }

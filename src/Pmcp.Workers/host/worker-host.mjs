@@ -30,7 +30,7 @@ const JITERPRETER_OFF = [
  */
 export async function createWorker(assets, options = {}) {
   const requests = new Map();
-  const images = imageSupport(assets.nativeWasm, assets.image ?? null, options.record === true);
+  const images = imageSupport(assets.nativeWasm, assets.image ?? null, options.record === true, assets.assemblies);
   let api = null;
   let nextRequestId = 1;
   let entry = null;
