@@ -48,11 +48,12 @@ public sealed class StartupImageTests
                 await StopAsync(restored);
             }
 
-            // Stale: an image whose fingerprint no longer matches its bundle is refused; the Worker boots and answers.
-            var meta = Path.Combine(workers, "build", "worker", "snapshot", "image.mjs");
-            var text = await File.ReadAllTextAsync(meta);
-            Assert.Contains("\"fingerprint\"", text, StringComparison.Ordinal);
-            await File.WriteAllTextAsync(meta, System.Text.RegularExpressions.Regex.Replace(text, "\"fingerprint\":\\s*\"[^\"]*\"", "\"fingerprint\": \"stale\""));
+            // Stale: an image taken with another JS host (its hash, written by the build, is part of the fingerprint)
+            // no longer matches its bundle; it is refused, and the Worker boots and answers.
+            var hostModule = Path.Combine(workers, "build", "worker", "host.gen.mjs");
+            var text = await File.ReadAllTextAsync(hostModule);
+            Assert.Matches("hostHash = \"[0-9a-f]{64}\"", text);
+            await File.WriteAllTextAsync(hostModule, System.Text.RegularExpressions.Regex.Replace(text, "hostHash = \"[0-9a-f]{64}\"", "hostHash = \"" + new string('0', 64) + "\""));
             port = WorkerdFixture.FreePort();
             using (var stale = StartWrangler(workers, port, out var output))
             {

@@ -46,8 +46,9 @@ try {
   const runtime = await import(url("_framework/dotnet.runtime.js"));
   const native = await import(url("_framework/dotnet.native.js"));
   const { createWorker } = await import(url("pmcp/worker-host.mjs"));
+  const { hostHash } = await import(url("host.gen.mjs"));
   const started = performance.now();
-  const worker = await createWorker({ dotnet, runtime, native, nativeWasm, assemblies, image: null }, { record: true });
+  const worker = await createWorker({ dotnet, runtime, native, nativeWasm, assemblies, hostHash, image: null }, { record: true });
   const bootMs = performance.now() - started;
   globalThis.process = proc;
 

@@ -20,11 +20,12 @@ const PAGE = 4096;
 /**
  * What an image depends on, as this isolate sees it: the boot configuration's SHA-256 of dotnet.native.wasm and
  * of every assembly (the build checks those against the bundled files), the shape of the compiled module, the
- * runtime's options and this host's format. Equal fingerprints mean the image was taken from these inputs.
+ * runtime's options, this host's format and the SHA-256 of the host's files (host.gen.mjs, written by the build
+ * that bundled them). Equal fingerprints mean the image was taken from these inputs.
  */
-export function fingerprint(config, nativeWasm, options) {
+export function fingerprint(config, nativeWasm, options, hostHash) {
   const resources = config.resources ?? {};
-  const parts = [`pmcp-image/${IMAGE_FORMAT}`, config.mainAssemblyName, resources.hash ?? ""];
+  const parts = [`pmcp-image/${IMAGE_FORMAT}`, `host:${hostHash ?? ""}`, config.mainAssemblyName, resources.hash ?? ""];
   for (const group of ["wasmNative", "coreAssembly", "assembly"]) {
     for (const asset of resources[group] ?? []) parts.push(`${group}:${asset.name}:${asset.hash ?? ""}`);
   }
@@ -47,13 +48,12 @@ function hash(text) {
 
 /**
  * Installs the hook on WebAssembly.instantiate for dotnet.native.wasm and tracks what an image needs.
- * @param {WebAssembly.Module} nativeWasm
- * @param {{ meta: object, data: ArrayBuffer } | null} image the image to restore, or null to boot
+ * @param {object} assets what the shim bundles (worker-host.mjs): nativeWasm, image ({ meta, data } or null to boot),
+ *   assemblies (an image leaves out the copies .NET keeps of them in its memory, the same bytes, and a restore writes
+ *   them back from the bundle) and hostHash (host.gen.mjs)
  * @param {boolean} recording boot normally and record the bindings, so that capture() can take an image
- * @param {Record<string, ArrayBuffer>} assemblies the bundled assemblies: an image leaves out the copies .NET keeps
- *   of them in its memory (they are the same bytes) and a restore writes them back from the bundle
  */
-export function imageSupport(nativeWasm, image, recording, assemblies) {
+export function imageSupport({ nativeWasm, image = null, assemblies, hostHash }, recording) {
   const state = {
     /** "boot" or "restore"; decided in onConfigLoaded, before the module is instantiated. */
     mode: image ? "restore" : "boot",
@@ -74,7 +74,7 @@ export function imageSupport(nativeWasm, image, recording, assemblies) {
   /** Called with the loader's configuration: keeps the image only if it was taken from these inputs. */
   function decide(config, options) {
     if (!image && !recording) return; // a plain boot: nothing to compare, so no fingerprint to pay for at startup
-    state.fingerprint = fingerprint(config, nativeWasm, options);
+    state.fingerprint = fingerprint(config, nativeWasm, options, hostHash);
     if (!image) return;
     const meta = image.meta;
     if (meta?.format !== IMAGE_FORMAT) state.rejected = `its format is ${meta?.format}, this host reads ${IMAGE_FORMAT}`;

@@ -25,12 +25,13 @@ const JITERPRETER_OFF = [
 /**
  * @param {object} assets what the generated shim.mjs imports: dotnet (loader), runtime and native (the runtime's JS
  *   modules), nativeWasm (dotnet.native.wasm as a compiled WebAssembly.Module), assemblies ({ name: ArrayBuffer }),
- *   and image ({ meta, data }: the start-up image, snapshot.mjs) or null.
+ *   hostHash (host.gen.mjs: the SHA-256 of these host files) and image ({ meta, data }: the start-up image,
+ *   snapshot.mjs) or null.
  * @param {{ record?: boolean }} options record: boot normally and keep what captureImage() needs (record.mjs).
  */
 export async function createWorker(assets, options = {}) {
   const requests = new Map();
-  const images = imageSupport(assets.nativeWasm, assets.image ?? null, options.record === true, assets.assemblies);
+  const images = imageSupport(assets, options.record === true);
   let api = null;
   let nextRequestId = 1;
   let entry = null;
