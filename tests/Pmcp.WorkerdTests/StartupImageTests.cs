@@ -37,7 +37,7 @@ public sealed class StartupImageTests
             using (var restored = StartWrangler(workers, port, out var output))
             {
                 var endpoint = $"http://127.0.0.1:{port}/mcp";
-                await AnswersAtOnceAsync(endpoint, restored, output, 16);
+                await AnswersAtOnceAsync(endpoint, restored.Process, output, 16);
                 Assert.Contains("started from the start-up image", Text(output), StringComparison.Ordinal);
                 Assert.DoesNotContain("not using the start-up image", Text(output), StringComparison.Ordinal);
 
@@ -57,7 +57,7 @@ public sealed class StartupImageTests
             port = WorkerdFixture.FreePort();
             using (var stale = StartWrangler(workers, port, out var output))
             {
-                await AnswersAtOnceAsync($"http://127.0.0.1:{port}/mcp", stale, output, 4);
+                await AnswersAtOnceAsync($"http://127.0.0.1:{port}/mcp", stale.Process, output, 4);
                 Assert.Contains("not using the start-up image", Text(output), StringComparison.Ordinal);
                 Assert.DoesNotContain("started from the start-up image", Text(output), StringComparison.Ordinal);
                 await StopAsync(stale);
@@ -159,8 +159,8 @@ public sealed class StartupImageTests
             using var b = StartWrangler(second, portB, out var outputB);
             using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(60) };
             var (urlA, urlB) = ($"http://127.0.0.1:{portA}", $"http://127.0.0.1:{portB}");
-            await HealthyAsync(http, urlA, a, outputA);
-            await HealthyAsync(http, urlB, b, outputB);
+            await HealthyAsync(http, urlA, a.Process, outputA);
+            await HealthyAsync(http, urlB, b.Process, outputB);
             Assert.Contains("started from the start-up image", Text(outputA), StringComparison.Ordinal);
             Assert.Contains("started from the start-up image", Text(outputB), StringComparison.Ordinal);
 
@@ -260,8 +260,29 @@ public sealed class StartupImageTests
         return stdout + stderr;
     }
 
+    /// <summary>wrangler dev, stopped (with its workerd) when disposed, also when a test fails half-way.</summary>
+    private sealed class WranglerDev(System.Diagnostics.Process process) : IDisposable
+    {
+        public System.Diagnostics.Process Process { get; } = process;
+
+        public void Dispose()
+        {
+            try
+            {
+                Process.Kill(entireProcessTree: true);
+                Process.WaitForExit(10_000);
+            }
+            catch (InvalidOperationException)
+            {
+                // it had exited already
+            }
+
+            Process.Dispose();
+        }
+    }
+
     /// <summary>wrangler dev on the built bundle as it is (dotnet pmcp dev would build it again).</summary>
-    private static System.Diagnostics.Process StartWrangler(string workers, int port, out StringBuilder output)
+    private static WranglerDev StartWrangler(string workers, int port, out StringBuilder output)
     {
         // Its own inspector port, so that two can run at once.
         var process = Wrangler.Start(workers, "dev", "--local", "--ip", "127.0.0.1", "--port", port.ToString(CultureInfo.InvariantCulture), "--inspector-port", WorkerdFixture.FreePort().ToString(CultureInfo.InvariantCulture), "--show-interactive-dev-session=false", "--var", "PMCP_ALLOWED_HOSTS:localhost,127.0.0.1");
@@ -271,7 +292,7 @@ public sealed class StartupImageTests
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         output = lines;
-        return process;
+        return new WranglerDev(process);
     }
 
     private static string Text(StringBuilder output)
@@ -357,9 +378,9 @@ public sealed class StartupImageTests
         }
     }
 
-    private static async Task StopAsync(System.Diagnostics.Process process)
+    private static async Task StopAsync(WranglerDev wrangler)
     {
-        process.Kill(entireProcessTree: true);
-        await process.WaitForExitAsync();
+        wrangler.Process.Kill(entireProcessTree: true);
+        await wrangler.Process.WaitForExitAsync();
     }
 }

@@ -122,7 +122,8 @@ export async function createWorker(assets, options = {}) {
     entry = exports.Pmcp.Workers.Interop.WorkerExports;
     await entry.WarmUpAsync();
     await warmUp();
-    if (images.state.mode === "restore") console.log(`pmcp: started from the start-up image (memory restored in ${images.state.restoreMs} ms)`);
+    // No duration: workerd's clocks do not advance while the global scope runs (stats() has it where they do).
+    if (images.state.mode === "restore") console.log(`pmcp: started from the start-up image (${(assets.image.data.byteLength / 1048576).toFixed(1)} MB restored)`);
   }
 
   /** Runs the request path once (health, MCP initialize and tools/list): no user tool is called. */
