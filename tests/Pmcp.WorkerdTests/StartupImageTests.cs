@@ -48,6 +48,17 @@ public sealed class StartupImageTests
                 await StopAsync(restored);
             }
 
+            // Deployed: wrangler uploads the image as a Data module, byte for byte (against the fake Cloudflare API).
+            await using (var cloudflare = await Pmcp.FakeCloudflare.FakeCloudflareApi.StartAsync())
+            using (var deployed = DeployProject.CopyOf(Path.Combine(folder, "src", "ImageServer"), cloudflare.AccountId))
+            {
+                await deployed.RunAsync(cloudflare, "deploy", ".", "--no-build");
+                var script = Assert.IsType<Pmcp.FakeCloudflare.WorkerScript>(cloudflare.Script("my-server"));
+                var uploaded = Assert.Single(script.Modules, m => m.Name.EndsWith("image.bin", StringComparison.Ordinal));
+                Assert.Equal("application/octet-stream", uploaded.ContentType);
+                Assert.Equal(await File.ReadAllBytesAsync(Path.Combine(workers, "build", "worker", "snapshot", "image.bin")), uploaded.Content);
+            }
+
             // Stale: an image taken with another JS host (its hash, written by the build, is part of the fingerprint)
             // no longer matches its bundle; it is refused, and the Worker boots and answers.
             var hostModule = Path.Combine(workers, "build", "worker", "host.gen.mjs");
