@@ -38,7 +38,9 @@ public sealed partial class DeployConfigDryRunTests(WorkerdFixture workers)
             Assert.Contains("regenerated", syncOutput, StringComparison.Ordinal);
 
             var workersDirectory = Path.Combine(project.FullName, ".pmcp", "workers");
-            CopyDirectory(Path.Combine(RepoPaths.Root, "samples", "HelloWorld", ".pmcp", "workers", "build"), Path.Combine(workersDirectory, "build"));
+            var bundle = Path.Combine(RepoPaths.Root, "samples", "HelloWorld", ".pmcp", "workers", "build");
+            Assert.True(Directory.Exists(bundle), $"no bundle at {bundle}; the workerd fixture builds it");
+            Folders.Copy(bundle, Path.Combine(workersDirectory, "build"));
             string[] arguments = environment is null
                 ? ["deploy", "--dry-run", "--outdir", outdir.FullName]
                 : ["deploy", "--dry-run", "--outdir", outdir.FullName, "--env", environment];
@@ -57,17 +59,6 @@ public sealed partial class DeployConfigDryRunTests(WorkerdFixture workers)
         {
             project.Delete(recursive: true);
             outdir.Delete(recursive: true);
-        }
-    }
-
-    private static void CopyDirectory(string from, string to)
-    {
-        Assert.True(Directory.Exists(from), $"no bundle at {from}; the workerd fixture builds it");
-        foreach (var file in Directory.GetFiles(from, "*", SearchOption.AllDirectories))
-        {
-            var target = Path.Combine(to, Path.GetRelativePath(from, file));
-            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
-            File.Copy(file, target);
         }
     }
 

@@ -23,7 +23,7 @@ internal sealed class DeployProject : IDisposable
         var directory = System.IO.Directory.CreateTempSubdirectory("pmcp-deploy-").FullName;
         var csproj = System.IO.Directory.GetFiles(projectDirectory, "*.csproj").Single();
         File.Copy(csproj, Path.Combine(directory, Path.GetFileName(csproj)));
-        CopyFolder(Path.Combine(projectDirectory, ".pmcp", "workers", "build"), Path.Combine(directory, ".pmcp", "workers", "build"));
+        Folders.Copy(Path.Combine(projectDirectory, ".pmcp", "workers", "build"), Path.Combine(directory, ".pmcp", "workers", "build"));
         File.WriteAllText(Path.Combine(directory, ".pmcp", "deploy.toml"), $$"""
             [target]
             target_type = "cloudflare-workers"
@@ -106,15 +106,5 @@ internal sealed class DeployProject : IDisposable
         }
 
         return TestProcess.RunAsync("dotnet", [CliProcess.CliAssembly, .. arguments], Directory, TimeSpan.FromMinutes(3), environment, standardInput);
-    }
-
-    private static void CopyFolder(string from, string to)
-    {
-        foreach (var file in System.IO.Directory.EnumerateFiles(from, "*", SearchOption.AllDirectories))
-        {
-            var target = Path.Combine(to, Path.GetRelativePath(from, file));
-            System.IO.Directory.CreateDirectory(Path.GetDirectoryName(target)!);
-            File.Copy(file, target);
-        }
     }
 }

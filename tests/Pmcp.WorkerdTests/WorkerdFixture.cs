@@ -46,6 +46,18 @@ public sealed class WorkerdFixture : IAsyncLifetime
         }
 
         Bindings = await RunningWorker.StartAsync(environment, "tests/Workers/BindingsWorker");
+
+        // eng/test.sh's second pass: the tests hold only if every Worker really started from its image.
+        if (System.Environment.GetEnvironmentVariable("PMCP_SNAPSHOT") == "on")
+        {
+            foreach (var worker in new[] { HelloWorld, Conformance, Routes, Bindings })
+            {
+                if (!await worker.OutputContainsAsync("pmcp: started from the start-up image", TimeSpan.FromSeconds(30)))
+                {
+                    throw new InvalidOperationException("PMCP_SNAPSHOT=on, but a Worker did not start from its start-up image:\n" + worker.Output);
+                }
+            }
+        }
     }
 
     public async Task DisposeAsync()
