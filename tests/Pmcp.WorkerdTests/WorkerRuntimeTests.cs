@@ -132,6 +132,53 @@ public sealed class WorkerRuntimeTests(WorkerdFixture workers) : IDisposable
         Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
     }
 
+    [Fact]
+    public async Task AStreamedBodyWaitsForASlowClientAndArrivesWhole()
+    {
+        // 128 MiB in 64 KiB chunks. The client reads 1 MiB, then stops for two seconds: a Worker without backpressure
+        // would make (and hold) every chunk meanwhile; one with it stops once the socket and workerd's buffers are full.
+        const int chunks = 2048;
+        const int chunkBytes = 65536;
+        var token = Guid.NewGuid().ToString("N");
+        using var response = await _http.GetAsync($"{workers.Routes.BaseAddress}/stream/{token}/{chunks}", HttpCompletionOption.ResponseHeadersRead);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        await using var body = await response.Content.ReadAsStreamAsync();
+        var buffer = new byte[chunkBytes];
+        long read = 0;
+        while (read < 1 << 20)
+        {
+            read += await ReadCheckedAsync(body, buffer, read);
+        }
+
+        await Task.Delay(TimeSpan.FromSeconds(2));
+        var madeWhilePaused = int.Parse(await _http.GetStringAsync($"{workers.Routes.BaseAddress}/streamed/{token}"), System.Globalization.CultureInfo.InvariantCulture);
+
+        Assert.InRange(madeWhilePaused, (int)(read / chunkBytes), (int)(read / chunkBytes) + 512);
+        int got;
+        while ((got = await ReadCheckedAsync(body, buffer, read)) > 0)
+        {
+            read += got;
+        }
+
+        Assert.Equal((long)chunks * chunkBytes, read);
+        Assert.Equal(chunks.ToString(System.Globalization.CultureInfo.InvariantCulture), await _http.GetStringAsync($"{workers.Routes.BaseAddress}/streamed/{token}"));
+    }
+
+    /// <summary>Reads once and checks every byte: the byte at offset p of the body is (byte)(p / 64 KiB).</summary>
+    private static async Task<int> ReadCheckedAsync(Stream body, byte[] buffer, long offset)
+    {
+        var got = await body.ReadAsync(buffer);
+        for (var i = 0; i < got; i++)
+        {
+            if (buffer[i] != (byte)((offset + i) >> 16))
+            {
+                Assert.Fail($"byte {offset + i} of the streamed body is {buffer[i]}, not {(byte)((offset + i) >> 16)}");
+            }
+        }
+
+        return got;
+    }
+
     private async Task AssertHealthyAsync()
     {
         using var response = await PostMcpAsync(workers.Routes.McpUrl, """{"jsonrpc":"2.0","id":9,"method":"tools/list"}""");

@@ -16,7 +16,10 @@ public sealed class Response(int status, ReadOnlyMemory<byte> body, Headers? hea
     /// <summary>When set, the body is streamed chunk by chunk as it is produced (server-sent events) instead of <see cref="Body"/>.</summary>
     public IAsyncEnumerable<ReadOnlyMemory<byte>>? BodyStream { get; init; }
 
-    /// <summary>A streamed response, such as <c>text/event-stream</c>.</summary>
+    /// <summary>
+    /// A streamed response, such as <c>text/event-stream</c>. Chunks are taken at the pace the client reads: once
+    /// 1 MB waits for it, the next chunk is asked for only when it catches up, and none after it has gone.
+    /// </summary>
     public static Response Stream(IAsyncEnumerable<ReadOnlyMemory<byte>> chunks, string contentType, int status = 200) =>
         new(status, ReadOnlyMemory<byte>.Empty, new Headers().Set("Content-Type", contentType)) { BodyStream = chunks };
 

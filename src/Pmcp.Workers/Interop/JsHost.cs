@@ -21,8 +21,13 @@ internal static partial class JsHost
     [JSImport("streamStart", Module)]
     public static partial void StreamStart(int requestId, string head);
 
+    /// <summary>Queues a chunk (copied before this returns); true when the client is behind or gone.</summary>
     [JSImport("streamWrite", Module)]
-    public static partial void StreamWrite(int requestId, [JSMarshalAs<JSType.MemoryView>] ArraySegment<byte> chunk);
+    public static partial bool StreamWrite(int requestId, [JSMarshalAs<JSType.MemoryView>] ArraySegment<byte> chunk);
+
+    /// <summary>Waits for the client to take what was written: 0 when it has, 1 when it has gone (through SocketDone).</summary>
+    [JSImport("streamDrain", Module)]
+    public static partial string? StreamDrain(int requestId, int operation);
 
     [JSImport("streamEnd", Module)]
     public static partial void StreamEnd(int requestId, string? error);

@@ -81,7 +81,13 @@ public static partial class WorkerExports
         {
             await foreach (var chunk in chunks.ConfigureAwait(false))
             {
-                JsHost.StreamWrite(requestId, Segment(chunk));
+                // Backpressure: when the client is behind, make the next chunk only once it has caught up; when it
+                // has gone, stop making chunks nobody will read.
+                if (JsHost.StreamWrite(requestId, Segment(chunk))
+                    && await JsSocketOperations.RunAsync(operation => JsHost.StreamDrain(requestId, operation), CancellationToken.None).ConfigureAwait(false) != 0)
+                {
+                    break;
+                }
             }
 
             JsHost.StreamEnd(requestId, null);

@@ -12,8 +12,11 @@ import { awaitDotnet, rearmTimers, runStartup, pendingTimerCount } from "./timer
 import { bindingImports, copyView } from "./bindings.mjs";
 import { closeSockets, socketImports } from "./sockets.mjs";
 import { closeR2Streams, r2StreamImports } from "./r2streams.mjs";
-import { Inbox } from "./inbox.mjs";
+import { Inbox, submitter } from "./inbox.mjs";
 import { imageSupport } from "./snapshot.mjs";
+
+/** How much of a streamed body may wait in the isolate for a slow client before .NET stops making more. */
+const STREAM_BUFFER_BYTES = 1 << 20;
 
 const JITERPRETER_OFF = [
   // The jiterpreter compiles wasm at run time; workerd forbids that during requests.
@@ -56,16 +59,36 @@ export async function createWorker(assets, options = {}) {
     streamStart(requestId, head) {
       const pending = requests.get(requestId);
       if (!pending) return;
-      const { readable, writable } = new TransformStream();
+      // Up to STREAM_BUFFER_BYTES wait in the isolate for a slow client; past that .NET waits (streamWrite).
+      const { readable, writable } = new TransformStream(undefined, new ByteLengthQueuingStrategy({ highWaterMark: STREAM_BUFFER_BYTES }));
       pending.head = head;
       pending.body = readable;
       pending.writer = writable.getWriter();
       pending.headReady();
     },
+    /**
+     * Queues a chunk of the body. Returns true when the client is behind (the stream's queue is full) or gone: .NET
+     * then waits with streamDrain before it makes the next chunk, so a slow reader never makes the isolate hold the
+     * whole body.
+     */
     streamWrite(requestId, chunk) {
-      // The client may have gone; a failed write must not fail .NET's loop, which ends on its own.
       const bytes = copyView(chunk);
-      requests.get(requestId)?.writer?.write(bytes).catch(() => {});
+      const writer = requests.get(requestId)?.writer;
+      if (!writer) return false;
+      // A failed write (the client went away) must not fail .NET's loop: streamDrain tells it to stop.
+      writer.write(bytes).catch(() => {});
+      return writer.desiredSize === null || writer.desiredSize <= 0;
+    },
+    /** Completes with 0 once the client has taken enough to write again, or 1 when it has gone. */
+    streamDrain(requestId, operation) {
+      return submitStream(requestId, operation, async (request) => {
+        try {
+          await request.writer.ready;
+          return 0;
+        } catch {
+          return 1;
+        }
+      });
     },
     streamEnd(requestId, error) {
       const writer = requests.get(requestId)?.writer;
@@ -88,6 +111,9 @@ export async function createWorker(assets, options = {}) {
     ...socketImports(requests, (operation, error, value) => entry.SocketDone(operation, error, value)),
     ...r2StreamImports(requests, (operation, error, value) => entry.SocketDone(operation, error, value)),
   };
+
+  const submitStream = submitter(requests, (operation, error, value) => entry.SocketDone(operation, error, value),
+    "the request has ended", "the response stream failed");
 
   function release(id, pending) {
     if (--pending.holds > 0) return;

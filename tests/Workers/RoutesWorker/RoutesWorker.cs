@@ -7,7 +7,7 @@ using Pmcp.Workers.Routing;
 
 namespace RoutesWorker;
 
-/// <summary>Routes that exercise the Workers runtime: MCP, failures, timers, the environment and logging.</summary>
+/// <summary>Routes that exercise the Workers runtime: MCP, failures, timers, the environment, logging and streamed bodies.</summary>
 public sealed class RoutesWorker : IWorker
 {
     private static readonly McpServer Server = McpServer.CreateBuilder("routes-worker", "1.0.0")
@@ -34,6 +34,8 @@ public sealed class RoutesWorker : IWorker
         .Get("/hash/:text", (_, route) => Response.Ok(route.Param("text").GetHashCode().ToString(CultureInfo.InvariantCulture)))
         .Get("/random", (_, _) => Response.Ok(RandomProbe.Draw()))
         .Post("/flood", (request, _) => Response.Ok(RandomProbe.Flood(request.Text())))
+        .Get("/stream/:token/:chunks", (_, route) => StreamProbe.Body(route.Param("token"), int.Parse(route.Param("chunks"), CultureInfo.InvariantCulture)))
+        .Get("/streamed/:token", (_, route) => Response.Ok(StreamProbe.Count(route.Param("token"))))
         .Get("/after/:text", (_, route) =>
         {
             // Work that outlives the response: workerd keeps the isolate busy until it ends.
