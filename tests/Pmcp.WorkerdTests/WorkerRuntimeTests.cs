@@ -164,6 +164,31 @@ public sealed class WorkerRuntimeTests(WorkerdFixture workers) : IDisposable
         Assert.Equal(chunks.ToString(System.Globalization.CultureInfo.InvariantCulture), await _http.GetStringAsync($"{workers.Routes.BaseAddress}/streamed/{token}"));
     }
 
+    [Fact]
+    public async Task AStreamedBodyStopsBeingMadeWhenTheClientLeaves()
+    {
+        const int chunks = 4096; // 256 MiB, far more than the buffers between the Worker and the client hold
+        var token = Guid.NewGuid().ToString("N");
+        var url = $"{workers.Routes.BaseAddress}/stream/{token}/{chunks}";
+        using (var response = await _http.GetAsync(url, HttpCompletionOption.ResponseHeadersRead))
+        {
+            await using var body = await response.Content.ReadAsStreamAsync();
+            var buffer = new byte[65536];
+            for (long read = 0; read < 1 << 20;)
+            {
+                read += await ReadCheckedAsync(body, buffer, read);
+            }
+        } // disposed unread: the connection is closed
+
+        await Task.Delay(TimeSpan.FromSeconds(2));
+        var made = await _http.GetStringAsync($"{workers.Routes.BaseAddress}/streamed/{token}");
+        await Task.Delay(TimeSpan.FromSeconds(1));
+
+        Assert.Equal(made, await _http.GetStringAsync($"{workers.Routes.BaseAddress}/streamed/{token}"));
+        Assert.InRange(int.Parse(made, System.Globalization.CultureInfo.InvariantCulture), 16, 512);
+        await AssertHealthyAsync();
+    }
+
     /// <summary>Reads once and checks every byte: the byte at offset p of the body is (byte)(p / 64 KiB).</summary>
     private static async Task<int> ReadCheckedAsync(Stream body, byte[] buffer, long offset)
     {
