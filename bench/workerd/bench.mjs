@@ -9,6 +9,7 @@ import { fileURLToPath } from "node:url";
 import { compileWorkerd, dryRun, writeWorkerdConfig } from "./lib/bundle.mjs";
 import { coldRun, measuredRun } from "./lib/measure.mjs";
 import { render } from "./lib/report.mjs";
+import { fail, scratchFolder } from "./lib/script.mjs";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, "..", "..");
@@ -95,9 +96,7 @@ for (const [name, file] of Object.entries(tools)) {
   if (!fs.existsSync(file)) fail(`${name} is missing; run bench/run-workerd.sh, which installs it (npm ci in bench/workerd/agents-worker)`);
 }
 
-const scratch = fs.mkdtempSync(path.join(os.tmpdir(), "pmcp-bench-workerd-"));
-process.on("exit", () => fs.rmSync(scratch, { recursive: true, force: true }));
-for (const signal of ["SIGINT", "SIGTERM"]) process.on(signal, () => process.exit(130));
+const scratch = scratchFolder("pmcp-bench-workerd-");
 
 console.log("Bundling each worker with `wrangler deploy --dry-run --outdir`...");
 for (const worker of workers) {
@@ -232,9 +231,4 @@ function parseOptions(args) {
     }
   }
   return parsed;
-}
-
-function fail(message) {
-  console.error(`error: ${message}`);
-  process.exit(2);
 }

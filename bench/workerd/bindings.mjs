@@ -11,6 +11,7 @@ import { bundleModules, dryRun } from "./lib/bundle.mjs";
 import { BREAKDOWN_ROUTES, ROUTES, bindingsRun } from "./lib/bindings-measure.mjs";
 import { render } from "./lib/bindings-report.mjs";
 import { loadMiniflare } from "./lib/miniflare.mjs";
+import { fail, scratchFolder } from "./lib/script.mjs";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, "..", "..");
@@ -64,9 +65,7 @@ for (const [name, file] of Object.entries(tools)) {
 }
 const miniflare = await loadMiniflare(nodeModules);
 
-const scratch = fs.mkdtempSync(path.join(os.tmpdir(), "pmcp-bench-bindings-"));
-process.on("exit", () => fs.rmSync(scratch, { recursive: true, force: true }));
-for (const signal of ["SIGINT", "SIGTERM"]) process.on(signal, () => process.exit(130));
+const scratch = scratchFolder("pmcp-bench-bindings-");
 
 console.log("Bundling each Worker with `wrangler deploy --dry-run --outdir`...");
 for (const worker of workers) {
@@ -195,9 +194,4 @@ function parseOptions(args) {
     }
   }
   return parsed;
-}
-
-function fail(message) {
-  console.error(`error: ${message}`);
-  process.exit(2);
 }

@@ -21,6 +21,7 @@ import { bundleModules, compileWorkerd, dryRun, writeWorkerdConfig } from "./lib
 import { McpClient } from "./lib/mcp-client.mjs";
 import { median } from "./lib/stats.mjs";
 import { Workerd, freePort } from "./lib/workerd.mjs";
+import { fail, scratchFolder } from "./lib/script.mjs";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, "..", "..");
@@ -43,9 +44,7 @@ for (const [name, file] of Object.entries(tools)) {
 const imageProject = path.join(here, ".image", "HelloWorld", "workers");
 if (!fs.existsSync(path.join(imageProject, "wrangler.toml"))) fail("no start-up image build of HelloWorld; run bench/run-workerd.sh, which builds it");
 
-const scratch = fs.mkdtempSync(path.join(os.tmpdir(), "pmcp-bench-floor-"));
-process.on("exit", () => fs.rmSync(scratch, { recursive: true, force: true }));
-for (const signal of ["SIGINT", "SIGTERM"]) process.on(signal, () => process.exit(130));
+const scratch = scratchFolder("pmcp-bench-floor-");
 
 console.log("Bundling S and D with `wrangler deploy --dry-run`, and the floors F and R from S's modules...");
 const s = await bundle("S", imageProject);
@@ -176,9 +175,4 @@ function commit() {
   } catch {
     return "an unknown commit";
   }
-}
-
-function fail(message) {
-  console.error(`error: ${message}`);
-  process.exit(2);
 }

@@ -39,6 +39,9 @@ export async function createWorker(assets, options = {}) {
   let nextRequestId = 1;
   let entry = null;
   let bootError = null;
+  // How an operation .NET started (a socket's, an R2 stream's, a streamed body's drain) reports its outcome.
+  const completeOperation = (operation, error, value) => entry.SocketDone(operation, error, value);
+  const submitStream = submitter(requests, completeOperation, "the request has ended", "the response stream failed");
 
   const hostModule = {
     envGet(requestId, name) {
@@ -108,12 +111,9 @@ export async function createWorker(assets, options = {}) {
       else console.log(message);
     },
     ...bindingImports(requests),
-    ...socketImports(requests, (operation, error, value) => entry.SocketDone(operation, error, value)),
-    ...r2StreamImports(requests, (operation, error, value) => entry.SocketDone(operation, error, value)),
+    ...socketImports(requests, completeOperation),
+    ...r2StreamImports(requests, completeOperation),
   };
-
-  const submitStream = submitter(requests, (operation, error, value) => entry.SocketDone(operation, error, value),
-    "the request has ended", "the response stream failed");
 
   function release(id, pending) {
     if (--pending.holds > 0) return;
