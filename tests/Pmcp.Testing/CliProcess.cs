@@ -53,6 +53,10 @@ public sealed partial class CliProcess : IAsyncDisposable
     public static CliProcess StartIn(string workingDirectory, IReadOnlyDictionary<string, string> environment, params string[] arguments) =>
         new(TestProcess.Start("dotnet", [CliAssembly, .. arguments], workingDirectory, environment));
 
+    /// <summary>Starts an installed <c>dotnet-pmcp</c> (a tool's executable), not the one built in this checkout.</summary>
+    public static CliProcess StartInstalled(string executable, string workingDirectory, IReadOnlyDictionary<string, string> environment, params string[] arguments) =>
+        new(TestProcess.Start(executable, arguments, workingDirectory, environment));
+
     /// <summary>Runs the CLI to completion.</summary>
     public static Task<(int ExitCode, string Output)> RunAsync(TimeSpan timeout, params string[] arguments) =>
         RunAsync(new Dictionary<string, string>(), timeout, arguments);

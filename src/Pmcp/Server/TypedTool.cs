@@ -7,7 +7,7 @@ namespace Pmcp.Server;
 
 /// <summary>
 /// Turns a handler over C# types into a <see cref="ToolRegistration"/>: the input schema comes from
-/// <typeparamref name="TIn"/>, arguments are validated before the handler runs, and the result becomes
+/// the handler's input type, arguments are validated before the handler runs, and the result becomes
 /// text (<c>string</c>), content (<see cref="ContentBlock"/>s), a raw <see cref="CallToolResult"/>,
 /// or structured content with an output schema (any other type).
 /// </summary>
