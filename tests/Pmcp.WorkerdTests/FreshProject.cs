@@ -3,7 +3,7 @@ using Pmcp.Testing;
 namespace Pmcp.WorkerdTests;
 
 /// <summary>
-/// The README walkthrough's first steps, run once in a fresh folder outside the checkout: <c>new my-server</c>,
+/// The first steps of docs/deploying.md's walkthrough, run once in a fresh folder outside the checkout: <c>new my-server</c>,
 /// <c>deploy init</c> and <c>deploy build</c>. The walkthrough test checks what they printed and goes on from there;
 /// the deploy tests reuse the bundle they built.
 /// </summary>

@@ -5,7 +5,7 @@ using static Pmcp.Testing.McpClientDriver;
 namespace Pmcp.WorkerdTests;
 
 /// <summary>
-/// The README's walkthrough, command for command, in a fresh folder outside the checkout: new, deploy init,
+/// The walkthrough of docs/deploying.md, command for command, in a fresh folder outside the checkout: new, deploy init,
 /// deploy build (the fixture), deploy --dry-run, then dev in workerd answering the official TypeScript MCP client.
 /// </summary>
 [Collection("workerd")]
