@@ -1,4 +1,5 @@
 using System.Text;
+using System.Text.Json;
 
 namespace Pmcp.Http;
 
@@ -133,5 +134,36 @@ internal static class HttpRules
         }
 
         return value.All(c => c is >= ' ' and <= '~' or '\t') ? value : null;
+    }
+
+    /// <summary>
+    /// Whether a valid JSON text escapes a lone UTF-16 surrogate (<c>"\ud800"</c>) in a string or property name. Such a
+    /// string has no .NET value: reading it (an id, a method, a <c>_meta</c> field) would throw deep inside the
+    /// request's handling instead of answering a parse error.
+    /// </summary>
+    public static bool EscapesLoneSurrogate(ReadOnlySpan<byte> json)
+    {
+        if (json.IndexOf("\\u"u8) < 0)
+        {
+            return false;
+        }
+
+        var reader = new Utf8JsonReader(json, new JsonReaderOptions { MaxDepth = 64 });
+        while (reader.Read())
+        {
+            if (reader.TokenType is JsonTokenType.String or JsonTokenType.PropertyName && reader.ValueIsEscaped)
+            {
+                try
+                {
+                    _ = reader.GetString();
+                }
+                catch (InvalidOperationException)
+                {
+                    return true;
+                }
+            }
+        }
+
+        return false;
     }
 }

@@ -95,6 +95,12 @@ public sealed class StreamableHttpHandler(McpServer server, StreamableHttpOption
             return Refuse(400, McpErrorCodes.ParseError, $"Parse error: {FirstLine(e.Message)}", cors);
         }
 
+        if (HttpRules.EscapesLoneSurrogate(request.Body.Span))
+        {
+            document.Dispose();
+            return Refuse(400, McpErrorCodes.ParseError, "Parse error: a string escapes a lone UTF-16 surrogate (like \\ud800), which is not text", cors);
+        }
+
         var exchange = new Exchange(this, request, accept, cors);
         try
         {
@@ -288,9 +294,17 @@ public sealed class StreamableHttpHandler(McpServer server, StreamableHttpOption
                 return Refuse(400, McpErrorCodes.InvalidRequest, "Invalid request: JSON-RPC batches exist only in protocol version 2025-03-26", cors);
             }
 
-            if (root.GetArrayLength() == 0)
+            var count = root.GetArrayLength();
+            if (count == 0)
             {
                 return Refuse(400, McpErrorCodes.InvalidRequest, "Invalid request: an empty batch", cors);
+            }
+
+            // Every item is answered, and an answer can be far larger than its request (tools/list): a bound on the
+            // items bounds the work and the answer one cheap request can ask for.
+            if (count > handler.Options.MaxBatchItems)
+            {
+                return Refuse(400, McpErrorCodes.InvalidRequest, $"Invalid request: a batch of {count} messages; the limit is {handler.Options.MaxBatchItems}", cors);
             }
 
             var replies = new List<byte[]>();
@@ -331,19 +345,18 @@ public sealed class StreamableHttpHandler(McpServer server, StreamableHttpOption
                 return Accepted();
             }
 
-            var body = new List<byte>(replies.Sum(r => r.Length + 1) + 2) { (byte)'[' };
+            // One buffer of the answer's exact size: the replies are already JSON.
+            var body = new byte[replies.Sum(r => r.Length + 1) + 1];
+            var at = 0;
             for (var i = 0; i < replies.Count; i++)
             {
-                if (i > 0)
-                {
-                    body.Add((byte)',');
-                }
-
-                body.AddRange(replies[i]);
+                body[at++] = (byte)(i == 0 ? '[' : ',');
+                replies[i].CopyTo(body, at);
+                at += replies[i].Length;
             }
 
-            body.Add((byte)']');
-            return McpHttpResponse.Json(200, [.. body], cors);
+            body[at] = (byte)']';
+            return McpHttpResponse.Json(200, body, cors);
         }
 
         /// <summary>

@@ -13,6 +13,12 @@ public sealed class StreamableHttpOptions
     public int MaxRequestBodyBytes { get; set; } = 4 * 1024 * 1024;
 
     /// <summary>
+    /// The most messages one JSON-RPC batch (protocol 2025-03-26) may carry; a larger batch is refused whole with 400
+    /// and -32600. Each item is answered, and an answer may be many times its request.
+    /// </summary>
+    public int MaxBatchItems { get; set; } = 100;
+
+    /// <summary>
     /// Host names (without port) a request may name in its <c>Host</c> header; empty allows any. Hosts serving on
     /// loopback set <see cref="LoopbackHosts"/> to defeat DNS rebinding. Origins whose host is listed are allowed too.
     /// </summary>

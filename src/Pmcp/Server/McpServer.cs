@@ -151,9 +151,17 @@ public sealed partial class McpServer
         return w => JsonSerializer.Serialize(w, result, PmcpJsonContext.Default.CallToolResult);
     }
 
+    /// <summary>The longest URI <c>resources/read</c> accepts: Cloudflare's own limit on a URL (16 KB).</summary>
+    public const int MaxResourceUriLength = 16 * 1024;
+
     private async ValueTask<Action<Utf8JsonWriter>> ReadResourceAsync(JsonElement @params, McpRequestContext context)
     {
         var uri = Params.RequiredString(@params, "uri");
+        if (uri.Length > MaxResourceUriLength)
+        {
+            throw McpException.InvalidParams($"The resource URI is {uri.Length} characters long; the limit is {MaxResourceUriLength}.");
+        }
+
         ReadResourceResult result;
         if (_resourcesByUri.TryGetValue(uri, out var resource))
         {

@@ -82,7 +82,7 @@ internal sealed class UriTemplate
             queryString = uri[(q + 1)..];
         }
 
-        if (!Match(path, 0, 0, variables))
+        if (!Match(path, variables))
         {
             return false;
         }
@@ -103,37 +103,81 @@ internal sealed class UriTemplate
         return true;
     }
 
-    private bool Match(string uri, int position, int partIndex, Dictionary<string, string> variables)
+    /// <summary>
+    /// Matches the path part. Each variable takes the longest run that lets the rest match (simple variables stop at
+    /// '/', '?' and '#'), decided in linear time: a backtracking matcher is quadratic or worse in the URI's length
+    /// (a URI of dots against <c>{name}.{ext}</c>), which a client controls.
+    /// </summary>
+    private bool Match(string uri, Dictionary<string, string> variables)
     {
-        if (partIndex == _parts.Count)
+        var length = uri.Length;
+
+        // stop[p]: the first '/', '?' or '#' at or after p, where a simple variable's run must end.
+        var stop = new int[length + 1];
+        stop[length] = length;
+        for (var p = length - 1; p >= 0; p--)
         {
-            return position == uri.Length;
+            stop[p] = uri[p] is '/' or '?' or '#' ? p : stop[p + 1];
         }
 
-        var part = _parts[partIndex];
+        // lastFit[i][x]: the largest position y <= x from which parts i.. match the rest of the URI, or -1. Filled from
+        // the last part back, so each variable's greedy choice is one lookup.
+        var lastFit = new int[_parts.Count + 1][];
+        lastFit[_parts.Count] = new int[length + 1];
+        Array.Fill(lastFit[_parts.Count], -1);
+        lastFit[_parts.Count][length] = length;
+        for (var i = _parts.Count - 1; i >= 0; i--)
+        {
+            var next = lastFit[i + 1];
+            var fits = new int[length + 1];
+            for (var p = 0; p <= length; p++)
+            {
+                fits[p] = Fits(uri, p, _parts[i], next, stop) ? p : (p > 0 ? fits[p - 1] : -1);
+            }
+
+            lastFit[i] = fits;
+        }
+
+        if (lastFit[0][0] != 0)
+        {
+            return false;
+        }
+
+        var position = 0;
+        for (var i = 0; i < _parts.Count; i++)
+        {
+            var part = _parts[i];
+            if (part.Literal is { } literal)
+            {
+                position += literal.Length;
+                continue;
+            }
+
+            var end = lastFit[i + 1][part.Reserved ? length : stop[position]];
+            variables[part.Variable!] = Http.UrlText.Unescape(uri[position..end]);
+            position = end;
+        }
+
+        return true;
+    }
+
+    /// <summary>Whether <paramref name="part"/> can start at <paramref name="position"/> with the parts after it matching.</summary>
+    private static bool Fits(string uri, int position, Part part, int[] next, int[] stop)
+    {
         if (part.Literal is { } literal)
         {
             return position + literal.Length <= uri.Length
                 && string.CompareOrdinal(uri, position, literal, 0, literal.Length) == 0
-                && Match(uri, position + literal.Length, partIndex + 1, variables);
+                && next[position + literal.Length] == position + literal.Length;
         }
 
-        // A variable takes the longest run that lets the rest match; simple variables stop at '/', '?' and '#'.
-        var limit = position;
-        while (limit < uri.Length && (part.Reserved || uri[limit] is not ('/' or '?' or '#')))
+        // A variable is never empty: it needs a fitting end after its start, within its run.
+        if (position == uri.Length)
         {
-            limit++;
+            return false;
         }
 
-        for (var end = limit; end > position; end--)
-        {
-            if (Match(uri, end, partIndex + 1, variables))
-            {
-                variables[part.Variable!] = Http.UrlText.Unescape(uri[position..end]);
-                return true;
-            }
-        }
-
-        return false;
+        var end = next[part.Reserved ? uri.Length : stop[position]];
+        return end > position;
     }
 }
