@@ -1,4 +1,5 @@
 using System.Text;
+using System.Text.Json;
 using Pmcp.Http;
 using Pmcp.Protocol;
 using Pmcp.Server;
@@ -119,6 +120,55 @@ public sealed class HostileInputTests
         var headers = new Headers().Append("Content-Type", "text/plain; charset=utf-8").Append("X-Note", "café, \"quoted\"\t tabbed");
 
         Assert.Equal("café, \"quoted\"\t tabbed", headers["x-note"]);
+    }
+
+    [Fact]
+    public async Task ASlowEventStreamReaderKeepsTheNewestNotificationsAndEveryRequestWithinABound()
+    {
+        var queue = new EventQueue();
+        using var empty = JsonDocument.Parse("{}");
+        using var progress = JsonDocument.Parse("""{"progress":1}""");
+        queue.Enqueue(JsonRpcWriter.Notification("notifications/progress", progress.RootElement));
+        queue.Enqueue(JsonRpcWriter.Request("to-client-1", "sampling/createMessage", empty.RootElement));
+        for (var i = 0; i < 5000; i++)
+        {
+            using var numbered = JsonDocument.Parse($$"""{"progress":{{i}}}""");
+            queue.Enqueue(JsonRpcWriter.Notification("notifications/progress", numbered.RootElement));
+        }
+
+        queue.Complete();
+        var read = new List<JsonElement>();
+        await foreach (var message in queue.ReadAllAsync())
+        {
+            using var document = JsonDocument.Parse(message);
+            read.Add(document.RootElement.Clone());
+        }
+
+        Assert.Equal(EventQueue.MaxWaitingNotifications + 1, read.Count);
+        Assert.Equal("to-client-1", read[0].GetProperty("id").GetString());
+        Assert.Equal(4999, read[^1].GetProperty("params").GetProperty("progress").GetInt32());
+        Assert.Equal(5001 - EventQueue.MaxWaitingNotifications, queue.Dropped);
+    }
+
+    [Fact]
+    public async Task LargeNotificationsAreBoundedByBytesToo()
+    {
+        var queue = new EventQueue();
+        using var big = JsonDocument.Parse($$"""{"level":"info","data":"{{new string('x', 100_000)}}"}""");
+        for (var i = 0; i < 100; i++)
+        {
+            queue.Enqueue(JsonRpcWriter.Notification("notifications/message", big.RootElement));
+        }
+
+        queue.Complete();
+        var bytes = 0L;
+        await foreach (var message in queue.ReadAllAsync())
+        {
+            bytes += message.Length;
+        }
+
+        Assert.InRange(bytes, 1, EventQueue.MaxWaitingBytes);
+        Assert.True(queue.Dropped > 80);
     }
 
     private static string Batch(int count)

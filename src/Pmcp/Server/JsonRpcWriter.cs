@@ -60,6 +60,9 @@ internal static class JsonRpcWriter
         return buffer.WrittenSpan.ToArray();
     }
 
+    /// <summary>Whether a message this writer made is a notification (no id): <see cref="Notification"/>'s shape.</summary>
+    public static bool IsNotification(ReadOnlySpan<byte> message) => message.StartsWith("{\"jsonrpc\":\"2.0\",\"method\":"u8);
+
     public static byte[] Notification(string method, JsonElement @params)
     {
         var buffer = new ArrayBufferWriter<byte>(160);
