@@ -44,6 +44,12 @@ public sealed class McpEndpoint
         // The settings rarely change (a Worker's env is fixed per deployment; the warm-up runs without one), so the
         // handler is rebuilt only when they do.
         var settings = (env.GetOrDefault("MCP_API_KEY"), env.GetOrDefault("PMCP_ALLOWED_HOSTS"), env.GetOrDefault("PMCP_ALLOWED_ORIGINS"));
+        if (settings.Item1 is { } key && string.IsNullOrWhiteSpace(key))
+        {
+            // A key that is configured but empty is a mistake, never "no auth": refuse MCP requests until it is fixed.
+            return RefuseForEmptyKey(request, routed);
+        }
+
         if (_handler is null || settings != _settings)
         {
             _handler = new StreamableHttpHandler(_server, OptionsFrom(settings, routed));
@@ -61,9 +67,20 @@ public sealed class McpEndpoint
         return ToResponse(response);
     }
 
+    private static Response RefuseForEmptyKey(Request request, bool routed)
+    {
+        if (!routed && request.Path != new StreamableHttpOptions().McpPath)
+        {
+            return request.Path == "/health" && request.Method is "GET" or "HEAD" ? Response.Ok("OK") : Response.Text("Not Found", 404);
+        }
+
+        Log.Error("pmcp: the secret MCP_API_KEY is set but empty, so every MCP request is refused. Set a key with: dotnet pmcp deploy secrets set MCP_API_KEY (locally: MCP_API_KEY=<key> in .dev.vars), or delete the secret to serve without one.");
+        return Response.Text("Internal Server Error: the Worker's MCP_API_KEY is empty; see its logs.", 500);
+    }
+
     private static StreamableHttpOptions OptionsFrom((string? ApiKey, string? Hosts, string? Origins) settings, bool routed)
     {
-        var options = new StreamableHttpOptions { ApiKey = settings.ApiKey is { Length: > 0 } key ? key : null };
+        var options = new StreamableHttpOptions { ApiKey = settings.ApiKey };
         if (routed)
         {
             options.HealthPath = null;

@@ -171,6 +171,27 @@ public sealed class HostileInputTests
         Assert.True(queue.Dropped > 80);
     }
 
+    [Theory]
+    [InlineData("")]
+    [InlineData("   ")]
+    public void AnEmptyApiKeyIsNotAKey(string key) =>
+        Assert.Throws<ArgumentException>(() => new StreamableHttpOptions { ApiKey = key });
+
+    [Fact]
+    public async Task AWorkerWhoseMcpApiKeyIsEmptyRefusesMcpRequestsAndStillAnswersHealth()
+    {
+        var worker = Pmcp.Workers.McpEndpoint.Worker(TestServer.Builder().Build());
+        var env = new Pmcp.Workers.Env(new Pmcp.Workers.DictionaryEnvSource(new Dictionary<string, string> { ["MCP_API_KEY"] = "" }));
+        var headers = new Headers().Append("Content-Type", "application/json").Append("Accept", Http.JsonAndSse).Append("Host", "localhost");
+
+        var mcp = await worker(new Request("POST", "http://localhost/mcp", headers, Encoding.UTF8.GetBytes(Http.Request(1, "ping"))), env, new Pmcp.Workers.Context());
+        var health = await worker(new Request("GET", "http://localhost/health", new Headers(), default), env, new Pmcp.Workers.Context());
+
+        Assert.Equal(500, mcp.Status);
+        Assert.Contains("MCP_API_KEY is empty", Encoding.UTF8.GetString(mcp.Body.Span), StringComparison.Ordinal);
+        Assert.Equal(200, health.Status);
+    }
+
     private static string Batch(int count)
     {
         var body = new StringBuilder("[");

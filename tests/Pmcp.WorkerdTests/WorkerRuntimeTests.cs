@@ -211,6 +211,51 @@ public sealed class WorkerRuntimeTests(WorkerdFixture workers) : IDisposable
         Assert.Contains("\"slow\"", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task ABodyOverTheLimitIsRefusedBeforeTheIsolateReadsIt()
+    {
+        // Declared: 20 MiB with a foreign Host (which .NET would refuse with 403, but only after reading the body).
+        using var declared = new HttpRequestMessage(HttpMethod.Post, workers.HelloWorld.McpUrl) { Content = new ByteArrayContent(new byte[20 * 1024 * 1024]) };
+        declared.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+        declared.Headers.Host = "attacker.example";
+        using var declaredResponse = await _http.SendAsync(declared);
+
+        // Chunked: no length up front, 6 MiB sent; the host stops reading past 4 MiB.
+        using var chunked = new HttpRequestMessage(HttpMethod.Post, workers.HelloWorld.McpUrl) { Content = new UnsizedContent(6 * 1024 * 1024) };
+        chunked.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+        using var chunkedResponse = await _http.SendAsync(chunked);
+
+        foreach (var response in new[] { declaredResponse, chunkedResponse })
+        {
+            Assert.Equal(413, (int)response.StatusCode);
+            var error = JsonNode.Parse(await response.Content.ReadAsStringAsync())!["error"]!;
+            Assert.Equal(-32600, error["code"]!.GetValue<int>());
+            Assert.Contains("the limit is 4194304 bytes", error["message"]!.GetValue<string>(), StringComparison.Ordinal);
+        }
+
+        using var after = await PostMcpAsync(workers.HelloWorld.McpUrl, "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"ping\"}");
+        Assert.Equal(200, (int)after.StatusCode);
+    }
+
+    /// <summary>A body whose length is not known up front, so it is sent chunked.</summary>
+    private sealed class UnsizedContent(int length) : HttpContent
+    {
+        protected override async Task SerializeToStreamAsync(Stream stream, System.Net.TransportContext? context)
+        {
+            var chunk = new byte[64 * 1024];
+            for (var sent = 0; sent < length; sent += chunk.Length)
+            {
+                await stream.WriteAsync(chunk);
+            }
+        }
+
+        protected override bool TryComputeLength(out long length)
+        {
+            length = 0;
+            return false;
+        }
+    }
+
     private Task<HttpResponseMessage> PostMcpAsync(string url, string body)
     {
         var request = new HttpRequestMessage(HttpMethod.Post, url) { Content = new StringContent(body, Encoding.UTF8) };

@@ -33,7 +33,16 @@ public static class NativeHostProgram
                 case "--env": wranglerEnvironment = args[i + 1]; break;
                 case "--host": options.Host = args[i + 1]; break;
                 case "--port": options.Port = int.Parse(args[i + 1], CultureInfo.InvariantCulture); break;
-                case "--api-key-env": options.Http.ApiKey = Environment.GetEnvironmentVariable(args[i + 1]); break;
+                case "--api-key-env":
+                    // A key that was asked for but is missing or empty is an error, never "no auth".
+                    if (Environment.GetEnvironmentVariable(args[i + 1]) is not { } key || string.IsNullOrWhiteSpace(key))
+                    {
+                        Console.Error.WriteLine($"error: --api-key-env names {args[i + 1]}, which is unset or empty; the host does not start without the key it was asked to require. Set it first, e.g. export {args[i + 1]}=<key>.");
+                        return 2;
+                    }
+
+                    options.Http.ApiKey = key;
+                    break;
                 case "--allow-origin": options.Http.AllowedOrigins.Add(args[i + 1]); break;
                 default: Console.Error.WriteLine($"error: unknown argument {args[i]}"); return 2;
             }

@@ -18,6 +18,16 @@ import { imageSupport } from "./snapshot.mjs";
 /** How much of a streamed body may wait in the isolate for a slow client before .NET stops making more. */
 const STREAM_BUFFER_BYTES = 1 << 20;
 
+/**
+ * The largest request body the host reads into the isolate, unless the var PMCP_MAX_BODY_BYTES says otherwise: the MCP
+ * endpoint's own limit. An isolate has 128 MB and wasm memory never shrinks, so a body is refused before it is read
+ * when its Content-Length is over the limit, and while it is read when it grows past it.
+ */
+const DEFAULT_MAX_BODY_BYTES = 4 * 1024 * 1024;
+
+/** The most request-body bytes the isolate holds at once, over all requests: past it a request waits its turn as a 503. */
+const MAX_BODY_BYTES_IN_FLIGHT = 24 * 1024 * 1024;
+
 const JITERPRETER_OFF = [
   // The jiterpreter compiles wasm at run time; workerd forbids that during requests.
   "--no-jiterpreter-traces-enabled",
@@ -165,11 +175,27 @@ export async function createWorker(assets, options = {}) {
     }
   }
 
+  let bodyBytesInFlight = 0;
+
   async function handle(request, env, ctx) {
     const headers = [];
     for (const [name, value] of request.headers) headers.push(name, value);
-    const body = request.method === "GET" || request.method === "HEAD" ? new Uint8Array(0) : new Uint8Array(await request.arrayBuffer());
-    return toResponse(await invoke(request.method, request.url, headers, body, env, ctx));
+    if (request.method === "GET" || request.method === "HEAD" || request.body === null) {
+      return toResponse(await invoke(request.method, request.url, headers, EMPTY_BODY, env, ctx));
+    }
+    const limit = bodyLimit(env);
+    const declared = Number(request.headers.get("content-length") ?? NaN);
+    if (declared > limit) return tooLarge(limit);
+    const reserved = Number.isFinite(declared) ? declared : limit;
+    if (bodyBytesInFlight + reserved > MAX_BODY_BYTES_IN_FLIGHT && bodyBytesInFlight > 0) return busy();
+    bodyBytesInFlight += reserved;
+    try {
+      const body = await readBody(request.body, limit);
+      if (body === null) return tooLarge(limit);
+      return toResponse(await invoke(request.method, request.url, headers, body, env, ctx));
+    } finally {
+      bodyBytesInFlight -= reserved;
+    }
   }
 
   /**
@@ -245,6 +271,49 @@ export async function createWorker(assets, options = {}) {
       return images.capture(api, pendingTimerCount(), live);
     },
   };
+}
+
+const EMPTY_BODY = new Uint8Array(0);
+
+function bodyLimit(env) {
+  const configured = Number(env?.PMCP_MAX_BODY_BYTES);
+  return Number.isInteger(configured) && configured > 0 ? configured : DEFAULT_MAX_BODY_BYTES;
+}
+
+/** Reads a request body into one array, or returns null as soon as it grows past limit (the rest is never read). */
+async function readBody(stream, limit) {
+  const reader = stream.getReader();
+  const chunks = [];
+  let length = 0;
+  for (;;) {
+    const { value, done } = await reader.read();
+    if (done) break;
+    length += value.byteLength;
+    if (length > limit) {
+      reader.cancel().catch(() => {});
+      return null;
+    }
+    chunks.push(value);
+  }
+  const only = chunks.length === 1 ? chunks[0] : null;
+  if (only && only.byteOffset === 0 && only.byteLength === only.buffer.byteLength) return only;
+  const body = new Uint8Array(length);
+  let at = 0;
+  for (const chunk of chunks) {
+    body.set(chunk, at);
+    at += chunk.byteLength;
+  }
+  return body;
+}
+
+/** The answer .NET's endpoint gives a body over its limit (a JSON-RPC error), given before the body reaches .NET. */
+function tooLarge(limit) {
+  const message = `Payload Too Large: the limit is ${limit} bytes (the Worker's var PMCP_MAX_BODY_BYTES)`;
+  return Response.json({ jsonrpc: "2.0", id: null, error: { code: -32600, message } }, { status: 413 });
+}
+
+function busy() {
+  return new Response("Service Unavailable: the Worker is reading other large request bodies; retry shortly.", { status: 503, headers: { "retry-after": "1" } });
 }
 
 function toResponse(pending) {

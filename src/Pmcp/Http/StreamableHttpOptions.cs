@@ -30,8 +30,15 @@ public sealed class StreamableHttpOptions
     /// </summary>
     public IList<string> AllowedOrigins { get; } = [];
 
-    /// <summary>When set, requests must carry <c>Authorization: Bearer &lt;key&gt;</c>.</summary>
-    public string? ApiKey { get; set; }
+    /// <summary>When set, requests must carry <c>Authorization: Bearer &lt;key&gt;</c>; null serves without a key.</summary>
+    /// <exception cref="ArgumentException">An empty or blank key: it would lock out every client, or be mistaken for "no key".</exception>
+    public string? ApiKey
+    {
+        get;
+        set => field = value is null || !string.IsNullOrWhiteSpace(value)
+            ? value
+            : throw new ArgumentException("An empty API key is not a key: set a real one, or leave ApiKey null to serve without one.", nameof(value));
+    }
 
     public static IReadOnlyList<string> LoopbackHosts { get; } = ["localhost", "127.0.0.1", "[::1]", "::1"];
 }
