@@ -61,7 +61,7 @@ internal static class NewCommand
                 ($"cd {relative}", ""),
                 ("dotnet test", "build and run the tests"),
                 ($"dotnet pmcp dev {project}", "serve it on http://127.0.0.1:8787/mcp (--native: on Kestrel)"),
-                ($"dotnet pmcp connect {project}", "configure Claude Desktop, VS Code, Cursor or the MCP Inspector"),
+                ($"dotnet pmcp connect {project}", "configure Claude Code, Claude Desktop, ChatGPT, VS Code, Cursor or the MCP Inspector"),
                 ($"dotnet pmcp deploy init {project} --target cloudflare-workers", "set up its deployment"),
             ];
             var width = next.Max(n => n.Command.Length) + 2;
