@@ -14,6 +14,8 @@ var root = new RootCommand("""
       dotnet pmcp deploy build samples/HelloWorld     build its Cloudflare Worker bundle
       dotnet pmcp deploy samples/HelloWorld           build it and deploy it with wrangler (--dry-run: check only)
       dotnet pmcp deploy outputs samples/HelloWorld   its WorkerUrl and McpEndpoint
+      dotnet pmcp login                               log in to Cloudflare in your browser (the pinned wrangler's login)
+      dotnet pmcp whoami                              who deploy deploys as, and to which accounts
       dotnet pmcp connect --client vscode             the configuration of an MCP client for the local server
     """)
 {
@@ -21,6 +23,8 @@ var root = new RootCommand("""
     DevCommand.Create(),
     DeployCommand.Create(),
     ConnectCommand.Create(),
+    LoginCommand.Create(),
+    WhoamiCommand.Create(),
     ToolsCommand.Create(),
 };
 
