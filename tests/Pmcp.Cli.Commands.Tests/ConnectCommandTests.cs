@@ -41,6 +41,78 @@ public sealed class ConnectCommandTests
     }
 
     [Fact]
+    public async Task ClaudeDesktopSaysRemoteServersAreConnectorsBesideTheBridge()
+    {
+        var (_, stderr) = await ConnectAsync("samples/HelloWorld", "--client", "claude-desktop", "--url", Deployed);
+
+        Assert.Contains("Settings > Connectors > Add custom connector", stderr, StringComparison.Ordinal);
+        Assert.Contains(Deployed, stderr, StringComparison.Ordinal);
+        Assert.Contains("mcp-remote", stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("only stdio", stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ClaudeCodeIsItsMcpAddCommand()
+    {
+        var (stdout, stderr) = await ConnectAsync("samples/HelloWorld", "--client", "claude-code");
+
+        Assert.Equal("claude mcp add --transport http hello-world http://127.0.0.1:8787/mcp", stdout.Trim());
+        Assert.Contains("--scope", stderr, StringComparison.Ordinal);
+    }
+
+    /// <summary>
+    /// The printed command holds only a reference to the key; a shell running it hands claude the key itself, as one
+    /// header argument (a stand-in <c>claude</c> on PATH prints the arguments it got).
+    /// </summary>
+    [Fact]
+    public async Task ClaudeCodeWithAKeyPassesAHeaderTheShellFillsIn()
+    {
+        var (stdout, _) = await ConnectAsync("samples/HelloWorld", "--client", "claude-code", "--url", Deployed + "?tenant=a&x=1", "--api-key-env", "MCP_API_KEY");
+
+        var command = stdout.Trim();
+        Assert.Equal($"claude mcp add --transport http hello-world '{Deployed}?tenant=a&x=1' --header \"Authorization: Bearer ${{MCP_API_KEY}}\"", command);
+        using var temp = new TempFolder();
+        var claude = temp["claude"];
+        await File.WriteAllTextAsync(claude, "#!/bin/sh\nfor argument in \"$@\"; do printf '%s\\n' \"$argument\"; done\n");
+        if (!OperatingSystem.IsWindows())
+        {
+            File.SetUnixFileMode(claude, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        }
+
+        var run = await TestProcess.RunAsync("sh", ["-c", command], temp.Path, TimeSpan.FromMinutes(1),
+            new Dictionary<string, string> { ["PATH"] = temp.Path + ":" + Environment.GetEnvironmentVariable("PATH"), ["MCP_API_KEY"] = Secret });
+        Assert.True(run.ExitCode == 0, run.StdOut + run.StdErr);
+        Assert.Equal(["mcp", "add", "--transport", "http", "hello-world", Deployed + "?tenant=a&x=1", "--header", "Authorization: Bearer " + Secret],
+            run.StdOut.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+    }
+
+    [Fact]
+    public async Task ChatGptGetsTheValuesOfAConnectorForAPublicHttpsServer()
+    {
+        var (stdout, stderr) = await ConnectAsync("samples/HelloWorld", "--client", "chatgpt", "--url", Deployed);
+
+        Assert.Equal(["Name: hello-world", $"MCP Server URL: {Deployed}", "Authentication: No authentication"],
+            stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+        Assert.Contains("Developer mode", stderr, StringComparison.Ordinal);
+        Assert.Contains("OAuth or not at all", stderr, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(new[] { "--client", "chatgpt" }, "cannot reach http://127.0.0.1:8787/mcp")]
+    [InlineData(new[] { "--client", "chatgpt", "--url", "http://mcp.example.com/mcp" }, "only to remote servers over HTTPS")]
+    [InlineData(new[] { "--client", "chatgpt", "--url", Deployed, "--api-key-env", "MCP_API_KEY" }, "cannot send an API key")]
+    public async Task ChatGptSaysWhatItCannotUseAndWhatToDo(string[] arguments, string message)
+    {
+        var (exitCode, stdout, stderr) = await Cli.RunAsync(RepoPaths.Root, WithSecret, ["connect", "samples/HelloWorld", .. arguments]);
+
+        Assert.Equal(1, exitCode);
+        Assert.Empty(stdout);
+        Assert.Contains(message, stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain(Secret, stderr, StringComparison.Ordinal);
+        Assert.True(stderr.Contains("--deployed --client chatgpt", StringComparison.Ordinal) || stderr.Contains("without MCP_API_KEY", StringComparison.Ordinal), stderr);
+    }
+
+    [Fact]
     public async Task ClaudeDesktopWithAKeyPassesAHeaderThatReferencesTheEnvBlock()
     {
         var config = await JsonAsync("samples/HelloWorld", "--client", "claude-desktop", "--url", Deployed, "--api-key-env", "MCP_API_KEY");
@@ -126,7 +198,9 @@ public sealed class ConnectCommandTests
         Assert.StartsWith("Server hello-world at http://127.0.0.1:8787/mcp", stdout, StringComparison.Ordinal);
         foreach (var (heading, where) in new[]
         {
+            ("== Claude Code (--client claude-code)", "claude mcp add --transport http hello-world"),
             ("== Claude Desktop (--client claude-desktop)", "claude_desktop_config.json"),
+            ("== ChatGPT (--client chatgpt)", "cannot reach http://127.0.0.1:8787/mcp"),
             ("== VS Code (--client vscode)", ".vscode/mcp.json"),
             ("== Cursor (--client cursor)", "~/.cursor/mcp.json"),
             ("== MCP Inspector (--client inspector)", "npx @modelcontextprotocol/inspector"),

@@ -20,6 +20,8 @@ public sealed class HelpTests
     [InlineData(new[] { "deploy", "secrets", "list" }, "dotnet pmcp deploy secrets list --env production --format json")]
     [InlineData(new[] { "deploy", "secrets", "delete" }, "dotnet pmcp deploy secrets delete MCP_API_KEY --env staging --yes")]
     [InlineData(new[] { "tools", "install" }, "PMCP_TOOLS_DIR=/opt/pmcp-tools dotnet pmcp tools install")]
+    [InlineData(new[] { "login" }, "dotnet pmcp login --no-browser")]
+    [InlineData(new[] { "whoami" }, "dotnet pmcp whoami --json")]
     public async Task HelpSaysWhatTheCommandDoesWithExamples(string[] command, string example)
     {
         var (exitCode, stdout, stderr) = await Cli.RunAsync(RepoPaths.Root, [.. command, "--help"]);

@@ -5,14 +5,16 @@ namespace Pmcp.Cli.Commands.Tests;
 [Collection(SerialBuilds.Name)]
 public sealed class NewCommandTests
 {
+    /// <summary>A one-word name in lowercase, as <c>dotnet pmcp new demo</c> is typed: the folder keeps it, the code is PascalCase.</summary>
     [Fact]
     public async Task CreatesASolutionWhoseTestsPassRightAway()
     {
         using var temp = new TempFolder();
 
-        var (exitCode, stdout, stderr) = await Cli.RunAsync(temp.Path, "new", "Weather");
+        var (exitCode, stdout, stderr) = await Cli.RunAsync(temp.Path, "new", "weather");
 
         Assert.True(exitCode == 0, stdout + stderr);
+        Assert.Contains("cd weather", stdout, StringComparison.Ordinal);
         Assert.Contains("dotnet pmcp dev src/Weather", stdout, StringComparison.Ordinal);
         foreach (var file in new[]
         {
@@ -21,16 +23,20 @@ public sealed class NewCommandTests
             "tests/Weather.Tests/Weather.Tests.csproj", "tests/Weather.Tests/ToolsTests.cs", "tests/Weather.Tests/McpClient.cs",
         })
         {
-            Assert.True(File.Exists(temp[Path.Combine("Weather", file)]), $"missing {file}");
+            Assert.True(File.Exists(temp[Path.Combine("weather", file)]), $"missing {file}");
         }
 
         // From this checkout the server references its sources, with the source generator as an analyzer.
-        var project = await File.ReadAllTextAsync(temp["Weather/src/Weather/Weather.csproj"]);
+        var project = await File.ReadAllTextAsync(temp["weather/src/Weather/Weather.csproj"]);
         Assert.Contains($"""<ProjectReference Include="{Path.Combine(RepoPaths.Root, "src", "Pmcp", "Pmcp.csproj")}" />""", project, StringComparison.Ordinal);
         Assert.Contains("""Pmcp.Generators.csproj" OutputItemType="Analyzer" ReferenceOutputAssembly="false" />""", project, StringComparison.Ordinal);
-        Assert.DoesNotContain("PmcpServer", await File.ReadAllTextAsync(temp["Weather/src/Weather/WeatherTools.cs"]), StringComparison.Ordinal);
+        var tools = await File.ReadAllTextAsync(temp["weather/src/Weather/WeatherTools.cs"]);
+        Assert.DoesNotContain("PmcpServer", tools, StringComparison.Ordinal);
+        Assert.Contains("namespace Weather;", tools, StringComparison.Ordinal);
+        Assert.Contains("class WeatherTools", tools, StringComparison.Ordinal);
+        Assert.Contains("class WeatherJsonContext", await File.ReadAllTextAsync(temp["weather/src/Weather/WeatherJsonContext.cs"]), StringComparison.Ordinal);
 
-        var test = await TestProcess.RunAsync("dotnet", ["test"], temp["Weather"], TimeSpan.FromMinutes(5));
+        var test = await TestProcess.RunAsync("dotnet", ["test"], temp["weather"], TimeSpan.FromMinutes(5));
         Assert.True(test.ExitCode == 0, test.StdOut + test.StdErr);
         Assert.Contains("Passed!", test.StdOut, StringComparison.Ordinal);
         Assert.Contains("Total:     4", test.StdOut, StringComparison.Ordinal);
@@ -52,7 +58,6 @@ public sealed class NewCommandTests
     [InlineData("my server", "is not a C# identifier", "dotnet pmcp new MyServer")]
     [InlineData("-my-server", "is not a C# identifier", "dotnet pmcp new MyServer")]
     [InlineData("2fast", "is not a C# identifier", "dotnet pmcp new Mcp2fast")]
-    [InlineData("class", "is a C# keyword", "dotnet pmcp new Class")]
     [InlineData("Pmcp", "would hide the Pmcp namespace", "dotnet pmcp new PmcpServer")]
     [InlineData("", "the name is empty", "dotnet pmcp new MyServer")]
     public async Task ANameThatIsNotAnIdentifierIsAClearError(string name, string problem, string fix)
@@ -68,18 +73,27 @@ public sealed class NewCommandTests
         Assert.Empty(Directory.EnumerateFileSystemEntries(temp.Path));
     }
 
-    [Fact]
-    public async Task AKebabCaseNameNamesTheFolderAndItsPascalCaseTheCode()
+    [Theory]
+    [InlineData("my-server", "MyServer")]
+    [InlineData("my-2fast", "My2Fast")]
+    [InlineData("demo", "Demo")]
+    [InlineData("myServer", "MyServer")]
+    [InlineData("MyServer", "MyServer")]
+    [InlineData("class", "Class")] // a keyword only in lowercase, and the code never uses the lowercase form
+    public async Task TheNameNamesTheFolderAndItsPascalCaseTheCode(string name, string code)
     {
         using var temp = new TempFolder();
 
-        var (exitCode, stdout, stderr) = await Cli.RunAsync(temp.Path, "new", "my-server");
+        var (exitCode, stdout, stderr) = await Cli.RunAsync(temp.Path, "new", name);
 
         Assert.True(exitCode == 0, stdout + stderr);
-        Assert.True(File.Exists(temp["my-server/MyServer.slnx"]));
-        Assert.True(File.Exists(temp["my-server/src/MyServer/MyServer.csproj"]));
-        Assert.Contains("namespace MyServer;", await File.ReadAllTextAsync(temp["my-server/src/MyServer/MyServerTools.cs"]), StringComparison.Ordinal);
-        Assert.Contains("cd my-server", stdout, StringComparison.Ordinal);
+        Assert.True(File.Exists(temp[$"{name}/{code}.slnx"]), $"missing {name}/{code}.slnx");
+        Assert.True(File.Exists(temp[$"{name}/src/{code}/{code}.csproj"]));
+        Assert.True(File.Exists(temp[$"{name}/tests/{code}.Tests/{code}.Tests.csproj"]));
+        var tools = await File.ReadAllTextAsync(temp[$"{name}/src/{code}/{code}Tools.cs"]);
+        Assert.Contains($"namespace {code};", tools, StringComparison.Ordinal);
+        Assert.Contains($"class {code}Tools", tools, StringComparison.Ordinal);
+        Assert.Contains($"cd {name}", stdout, StringComparison.Ordinal);
     }
 
     [Fact]

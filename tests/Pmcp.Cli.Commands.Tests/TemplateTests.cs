@@ -14,20 +14,27 @@ public sealed class TemplateTests
 {
     private static string TemplateFolder => Path.Combine(RepoPaths.Root, "templates", "pmcp-server");
 
-    [Fact]
-    public async Task DotnetNewGivesTheSameFilesAsDotnetPmcpNewWithThePackageInsteadOfTheSources()
+    /// <summary>The name as typed, and the PascalCase form both give the code (template.json's ServerName, ProjectName).</summary>
+    [Theory]
+    [InlineData("Weather", "Weather")]
+    [InlineData("weather", "Weather")]
+    [InlineData("my-server", "MyServer")]
+    [InlineData("my-2fast", "My2Fast")]
+    public async Task DotnetNewGivesTheSameFilesAsDotnetPmcpNewWithThePackageInsteadOfTheSources(string name, string code)
     {
         using var temp = new TempFolder();
-        await DotnetNewAsync(temp, "Weather", "from-template");
-        var cli = await Cli.RunAsync(temp.Path, "new", "Weather", "--output", "from-cli");
+        await DotnetNewAsync(temp, name, "from-template");
+        var cli = await Cli.RunAsync(temp.Path, "new", name, "--output", "from-cli");
         Assert.True(cli.ExitCode == 0, cli.StdOut + cli.StdErr);
 
         var fromTemplate = Files(temp["from-template"]);
         var fromCli = Files(temp["from-cli"]);
         Assert.Equal(fromTemplate.Keys.Order(), fromCli.Keys.Order());
+        Assert.Contains($"src/{code}/{code}Tools.cs", fromTemplate.Keys);
+        Assert.Contains($"namespace {code};", fromTemplate[$"src/{code}/{code}Tools.cs"], StringComparison.Ordinal);
         foreach (var (path, text) in fromTemplate)
         {
-            if (path == "src/Weather/Weather.csproj")
+            if (path == $"src/{code}/{code}.csproj")
             {
                 Assert.Contains("""<PackageReference Include="Pmcp" />""", text, StringComparison.Ordinal);
                 Assert.DoesNotContain("ProjectReference", text, StringComparison.Ordinal);

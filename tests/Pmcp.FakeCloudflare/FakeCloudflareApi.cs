@@ -14,7 +14,7 @@ namespace Pmcp.FakeCloudflare;
 
 /// <summary>
 /// A fake of the Cloudflare API (v4) on a free 127.0.0.1 port, serving exactly what wrangler 4.164.0 calls for
-/// deploy (also per environment), routes and custom domains, secrets, tail, deployments/versions, delete and whoami,
+/// deploy (also per environment), routes and custom domains, secrets, tail, deployments/versions, delete, whoami and login,
 /// with Cloudflare's envelopes and error codes. It records what wrangler did for tests to assert on; anything it
 /// does not model gets a 404 envelope and shows up in <see cref="UnhandledRequests"/>.
 /// </summary>
@@ -107,6 +107,18 @@ public sealed class FakeCloudflareApi : IAsyncDisposable
     /// </summary>
     public IReadOnlyDictionary<string, string> WranglerEnvironment { get; }
 
+    /// <summary>
+    /// What <c>wrangler login</c> needs to sign in at this fake instead of dash.cloudflare.com: its authorize and token
+    /// URLs (wrangler's <c>WRANGLER_AUTH_URL</c> and <c>WRANGLER_TOKEN_URL</c>). The access token it gets is
+    /// <see cref="ApiToken"/>. Use it without <c>CLOUDFLARE_API_TOKEN</c>: with a token set, wrangler refuses to log in.
+    /// </summary>
+    public IReadOnlyDictionary<string, string> OAuthEnvironment => new Dictionary<string, string>
+    {
+        ["WRANGLER_AUTH_DOMAIN"] = new Uri(Origin).Authority,
+        ["WRANGLER_AUTH_URL"] = Origin + "/oauth2/auth",
+        ["WRANGLER_TOKEN_URL"] = Origin + "/oauth2/token",
+    };
+
     /// <summary>Every Worker ever created, deleted ones included, oldest first.</summary>
     public IReadOnlyList<WorkerScript> Scripts => _account.AllScripts;
 
@@ -198,6 +210,7 @@ public sealed class FakeCloudflareApi : IAsyncDisposable
         TailEndpoints.MapSocket(app, account);
         StorageEndpoints.Map(accounts, account);
         UserEndpoints.Map(api, account);
+        OAuthEndpoints.Map(app, account);
 
         app.MapFallback("{*path}", (HttpContext context) =>
         {

@@ -8,20 +8,33 @@ namespace Pmcp.IntegrationTests;
 /// <summary><c>dotnet pmcp dev --native</c> as a user runs it: build, serve, answer the official client, stop on Ctrl+C.</summary>
 public sealed class DevCommandTests
 {
-    [Fact]
-    public async Task DevServesTheSampleUntilInterrupted()
+    /// <summary>
+    /// Ctrl+C in a terminal (SIGINT) and a script's or CI's kill (SIGTERM) both stop dev and the native host it started,
+    /// whether or not the tests themselves run from a background job (which would leave SIGINT ignored).
+    /// </summary>
+    [Theory]
+    [InlineData("SIGINT")]
+    [InlineData("SIGTERM")]
+    public async Task DevServesTheSampleUntilStopped(string signal)
     {
         var port = FreePort();
-        await using var cli = CliProcess.Start("dev", "samples/HelloWorld", "--native", "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        string[] arguments = ["dev", "samples/HelloWorld", "--native", "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture)];
+        await using var cli = signal == "SIGINT"
+            ? CliProcess.StartAsTerminalJob(RepoPaths.Root, new Dictionary<string, string>(), arguments)
+            : CliProcess.Start(arguments);
 
         var endpoint = await cli.EndpointAsync(TimeSpan.FromMinutes(3));
         Assert.Equal($"http://127.0.0.1:{port}/mcp", endpoint);
 
         var run = await RunAsync(endpoint, [Op("callTool", new { name = "echo", arguments = new { message = "from dev" } })]);
         Assert.Equal("from dev", run.Result(0)["content"]![0]!["text"]!.GetValue<string>());
+        var started = ProcessTree.Descendants(cli.Id);
 
-        Assert.Equal(0, await cli.InterruptAsync(TimeSpan.FromSeconds(30)));
+        var exitCode = signal == "SIGINT" ? await cli.InterruptAsync(TimeSpan.FromSeconds(30)) : await cli.StopAsync(TimeSpan.FromSeconds(30));
+
+        Assert.True(exitCode == 0, cli.Output);
         Assert.Contains("Stopped.", cli.Output, StringComparison.Ordinal);
+        Assert.Empty(await ProcessTree.StillRunningAfterAsync(started, TimeSpan.FromSeconds(5)));
         using var probe = new TcpClient();
         await Assert.ThrowsAnyAsync<SocketException>(() => probe.ConnectAsync(IPAddress.Loopback, port));
     }

@@ -22,6 +22,10 @@ public sealed partial class CliProcess : IAsyncDisposable
         process.Exited += (_, _) => _endpoint.TrySetException(new InvalidOperationException($"dotnet pmcp exited with {process.ExitCode}:\n{Output}"));
     }
 
+    /// <summary>The CLI's process id.</summary>
+    public int Id => _process.Id;
+
+
     public string Output
     {
         get
@@ -57,6 +61,17 @@ public sealed partial class CliProcess : IAsyncDisposable
     public static CliProcess StartInstalled(string executable, string workingDirectory, IReadOnlyDictionary<string, string> environment, params string[] arguments) =>
         new(TestProcess.Start(executable, arguments, workingDirectory, environment));
 
+    /// <summary>
+    /// Starts the CLI as a terminal's foreground job runs, with SIGINT at its default disposition, so that
+    /// <see cref="InterruptAsync"/> is Ctrl+C however the tests were started: from a non-interactive shell's background
+    /// job (<c>dotnet test … &amp;</c>) every process inherits SIGINT ignored, and .NET cannot undo that. coreutils'
+    /// <c>env --default-signal</c> resets it before it runs dotnet (Linux; elsewhere the CLI starts as it is).
+    /// </summary>
+    public static CliProcess StartAsTerminalJob(string workingDirectory, IReadOnlyDictionary<string, string> environment, params string[] arguments) =>
+        OperatingSystem.IsLinux()
+            ? new(TestProcess.Start("env", ["--default-signal=INT", "dotnet", CliAssembly, .. arguments], workingDirectory, environment))
+            : StartIn(workingDirectory, environment, arguments);
+
     /// <summary>Runs the CLI to completion.</summary>
     public static Task<(int ExitCode, string Output)> RunAsync(TimeSpan timeout, params string[] arguments) =>
         RunAsync(new Dictionary<string, string>(), timeout, arguments);
@@ -73,12 +88,45 @@ public sealed partial class CliProcess : IAsyncDisposable
     /// <summary>Waits for the line that announces the MCP endpoint and returns its URL.</summary>
     public Task<string> EndpointAsync(TimeSpan timeout) => _endpoint.Task.WaitAsync(timeout);
 
-    /// <summary>Sends SIGINT, as Ctrl+C in a terminal does, and waits for the exit code.</summary>
-    public async Task<int> InterruptAsync(TimeSpan timeout)
+    /// <summary>
+    /// Sends SIGINT, as Ctrl+C in a terminal does, and waits for the exit code. Start the CLI with
+    /// <see cref="StartAsTerminalJob"/>, or a test run from a background job sends a signal the CLI ignores.
+    /// </summary>
+    public Task<int> InterruptAsync(TimeSpan timeout) => SignalAsync(2, timeout);
+
+    /// <summary>Sends SIGTERM, as scripts, CI systems and service managers stop a program, and waits for the exit code.</summary>
+    public Task<int> StopAsync(TimeSpan timeout) => SignalAsync(15, timeout);
+
+    /// <summary>Waits for the CLI to finish on its own and returns its exit code, with all its output collected.</summary>
+    public async Task<int> WaitForExitAsync(TimeSpan timeout)
     {
-        Assert.Equal(0, Kill(_process.Id, 2));
         using var cts = new CancellationTokenSource(timeout);
-        await _process.WaitForExitAsync(cts.Token);
+        try
+        {
+            await _process.WaitForExitAsync(cts.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            throw new TimeoutException($"dotnet pmcp did not finish within {timeout}. Output:\n{Output}");
+        }
+
+        _process.WaitForExit();
+        return _process.ExitCode;
+    }
+
+    private async Task<int> SignalAsync(int signal, TimeSpan timeout)
+    {
+        Assert.Equal(0, Kill(_process.Id, signal));
+        using var cts = new CancellationTokenSource(timeout);
+        try
+        {
+            await _process.WaitForExitAsync(cts.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            throw new TimeoutException($"dotnet pmcp did not exit within {timeout} of signal {signal}. Output:\n{Output}");
+        }
+
         _process.WaitForExit();
         return _process.ExitCode;
     }

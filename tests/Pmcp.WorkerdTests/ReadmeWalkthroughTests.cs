@@ -27,13 +27,17 @@ public sealed class ReadmeWalkthroughTests(FreshProject project)
         Assert.False(File.Exists(Path.Combine(project.ProjectDirectory, ".pmcp", "deploy-outputs.json")), "a dry run records no deployment");
 
         var port = WorkerdFixture.FreePort().ToString(CultureInfo.InvariantCulture);
-        await using var dev = CliProcess.StartIn(project.Folder, WorkerdFixture.Environment, "dev", "src/MyServer", "--port", port);
+        await using var dev = CliProcess.StartAsTerminalJob(project.Folder, WorkerdFixture.Environment, "dev", "src/MyServer", "--port", port);
         var endpoint = await dev.EndpointAsync(TimeSpan.FromMinutes(4));
         Assert.Equal($"http://127.0.0.1:{port}/mcp", endpoint);
 
         var run = await RunAsync(endpoint, [Op("listTools"), Op("callTool", new { name = "echo", arguments = new { message = "walkthrough" } })]);
         Assert.Contains(run.Result(0)["tools"]!.AsArray(), tool => tool!["name"]!.GetValue<string>() == "echo");
         Assert.Equal("walkthrough", run.Result(1)["content"]![0]!["text"]!.GetValue<string>());
+        // Ctrl+C, as the README says, stops dev, wrangler and workerd.
+        var started = ProcessTree.Descendants(dev.Id);
+        Assert.True(!OperatingSystem.IsLinux() || started.Any(child => child.Name == "workerd"), string.Join(", ", started));
         Assert.Equal(0, await dev.InterruptAsync(TimeSpan.FromSeconds(30)));
+        Assert.Empty(await ProcessTree.StillRunningAfterAsync(started, TimeSpan.FromSeconds(5)));
     }
 }

@@ -143,11 +143,18 @@ public sealed class RunningWorker : IAsyncDisposable
         return true;
     }
 
+    /// <summary>Stops dev as a script or CI does (SIGTERM), and checks that wrangler and workerd stopped with it.</summary>
     public async ValueTask DisposeAsync()
     {
         try
         {
-            await Process.InterruptAsync(TimeSpan.FromSeconds(20));
+            var started = ProcessTree.Descendants(Process.Id);
+            var exitCode = await Process.StopAsync(TimeSpan.FromSeconds(20));
+            var left = await ProcessTree.StillRunningAfterAsync(started, TimeSpan.FromSeconds(5));
+            if (exitCode != 0 || left.Count > 0)
+            {
+                throw new InvalidOperationException($"dev did not stop cleanly on SIGTERM: exit code {exitCode}, still running: {string.Join(", ", left)}\n{Output}");
+            }
         }
         finally
         {

@@ -17,6 +17,8 @@ internal static class CliRoot
               dotnet pmcp deploy build samples/HelloWorld     build its Cloudflare Worker bundle
               dotnet pmcp deploy samples/HelloWorld           build it and deploy it with wrangler (--dry-run: check only)
               dotnet pmcp deploy outputs samples/HelloWorld   its WorkerUrl and McpEndpoint
+              dotnet pmcp login                               log in to Cloudflare in your browser (the pinned wrangler's login)
+              dotnet pmcp whoami                              who deploy deploys as, and to which accounts
               dotnet pmcp connect --client vscode             the configuration of an MCP client for the local server
             """)
         {
@@ -24,6 +26,8 @@ internal static class CliRoot
             DevCommand.Create(),
             DeployCommand.Create(),
             ConnectCommand.Create(),
+            LoginCommand.Create(),
+            WhoamiCommand.Create(),
             ToolsCommand.Create(),
         };
 }

@@ -5,7 +5,7 @@ using Pmcp.Cli.Connect;
 
 namespace Pmcp.Cli.Commands;
 
-/// <summary><c>dotnet pmcp connect</c>: prints what Claude Desktop, VS Code, Cursor and the MCP Inspector need to reach the server.</summary>
+/// <summary><c>dotnet pmcp connect</c>: prints what Claude Code, Claude Desktop, ChatGPT, VS Code, Cursor and the MCP Inspector need to reach the server.</summary>
 internal static partial class ConnectCommand
 {
     public const string LocalEndpoint = "http://127.0.0.1:8787/mcp";
@@ -27,17 +27,21 @@ internal static partial class ConnectCommand
         var name = new Option<string?>("--name") { Description = "The server's name in the clients. Default: the project's name in kebab-case." };
 
         var command = new Command("connect", """
-            Print the configuration an MCP client needs to reach the server: Claude Desktop (through mcp-remote, since it
-            speaks only stdio), VS Code (.vscode/mcp.json), Cursor (~/.cursor/mcp.json) and the MCP Inspector (npx command
-            lines), each with where it goes. The endpoint is the one `dotnet pmcp dev` serves, or with --deployed the
-            one the last `dotnet pmcp deploy` recorded, or --url.
+            Print the configuration an MCP client needs to reach the server, each with where it goes: Claude Code (its
+            claude mcp add command), Claude Desktop (Settings > Connectors for a public HTTPS server, or mcp-remote as a
+            local bridge in claude_desktop_config.json), ChatGPT (the values of a developer-mode connector: public HTTPS,
+            OAuth or no authentication, so no API key), VS Code (.vscode/mcp.json), Cursor (~/.cursor/mcp.json) and the
+            MCP Inspector (npx command lines). The endpoint is the one `dotnet pmcp dev` serves, or with --deployed the
+            one the last `dotnet pmcp deploy` recorded, or --url. An API key is always a reference to its variable.
             With one --client, only its configuration goes to standard output (the note goes to standard error), ready to
             redirect into a file.
 
             Examples:
               dotnet pmcp connect                                                  every client, for http://127.0.0.1:8787/mcp
               dotnet pmcp connect src/MyServer --client vscode > .vscode/mcp.json
+              dotnet pmcp connect --client claude-code --api-key-env MCP_API_KEY
               dotnet pmcp connect --client claude-desktop --api-key-env MCP_API_KEY
+              dotnet pmcp connect --deployed --client chatgpt
               dotnet pmcp connect --deployed --env production --api-key-env MCP_API_KEY
               dotnet pmcp connect --url https://my-server.example.workers.dev/mcp --api-key-env MCP_API_KEY --client cursor
             """)
@@ -65,6 +69,11 @@ internal static partial class ConnectCommand
             if (chosen != McpClientKind.All)
             {
                 var setup = ClientConfigs.For(chosen, serverName, endpoint, keyVariable);
+                if (setup.Problem is not null)
+                {
+                    throw new CliException(setup.Problem);
+                }
+
                 Console.Error.WriteLine($"{setup.Title}: {setup.Where}");
                 Console.WriteLine(setup.Text);
                 return 0;
@@ -75,7 +84,14 @@ internal static partial class ConnectCommand
             foreach (var each in McpClientKind.Each)
             {
                 var setup = ClientConfigs.For(each, serverName, endpoint, keyVariable);
-                text.AppendLine().Append("== ").Append(setup.Title).Append(" (--client ").Append(setup.Client).AppendLine(")").AppendLine(setup.Where).AppendLine().AppendLine(setup.Text);
+                text.AppendLine().Append("== ").Append(setup.Title).Append(" (--client ").Append(setup.Client).AppendLine(")");
+                if (setup.Problem is not null)
+                {
+                    text.AppendLine(setup.Problem);
+                    continue;
+                }
+
+                text.AppendLine(setup.Where).AppendLine().AppendLine(setup.Text);
             }
 
             Console.Write(text.ToString());

@@ -5,7 +5,7 @@ using Spectre.Console;
 
 namespace Pmcp.Cli.Commands;
 
-/// <summary><c>dotnet pmcp dev</c>: builds a server project and serves it on 127.0.0.1 until Ctrl+C.</summary>
+/// <summary><c>dotnet pmcp dev</c>: builds a server project and serves it on 127.0.0.1 until Ctrl+C or SIGTERM.</summary>
 internal static class DevCommand
 {
     public static Command Create()
@@ -21,6 +21,8 @@ internal static class DevCommand
         var command = new Command("dev", """
             Build a server project and serve it locally at http://127.0.0.1:8787/mcp until Ctrl+C: in workerd,
             Cloudflare's own runtime, through wrangler dev --local (installed on first use), or natively on Kestrel.
+            Ctrl+C (SIGINT) or SIGTERM stops it and what it started (wrangler and workerd, or the native host); a script
+            that runs dev in the background stops it with kill (SIGTERM), since a background job ignores SIGINT.
 
             Examples:
               dotnet pmcp dev samples/HelloWorld

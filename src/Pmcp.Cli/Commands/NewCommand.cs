@@ -9,7 +9,7 @@ internal static class NewCommand
 {
     public static Command Create()
     {
-        var name = new Argument<string>("name") { Description = "The server's name: a C# identifier such as MyServer, or a kebab-case name such as my-server (the folder; its code is then MyServer)." };
+        var name = new Argument<string>("name") { Description = "The server's name, which names the folder: a C# identifier such as MyServer or demo, or a kebab-case name such as my-server. The code uses its PascalCase form (MyServer, Demo)." };
         var output = new Option<DirectoryInfo?>("--output", "-o") { Description = "The folder to create the solution in. Default: ./<name>." };
         var force = new Option<bool>("--force") { Description = "Write into a folder that is not empty, replacing files of the same names." };
 
@@ -22,6 +22,7 @@ internal static class NewCommand
             Examples:
               dotnet pmcp new MyServer                      creates ./MyServer/MyServer.slnx, src/MyServer, tests/MyServer.Tests
               dotnet pmcp new my-server                     creates ./my-server/MyServer.slnx, src/MyServer, tests/MyServer.Tests
+              dotnet pmcp new demo                          creates ./demo/Demo.slnx, src/Demo, tests/Demo.Tests
               dotnet pmcp new Weather --output ~/code/weather
               dotnet pmcp new MyServer --force              write into ./MyServer even if it has files
             """)
@@ -60,7 +61,7 @@ internal static class NewCommand
                 ($"cd {relative}", ""),
                 ("dotnet test", "build and run the tests"),
                 ($"dotnet pmcp dev {project}", "serve it on http://127.0.0.1:8787/mcp (--native: on Kestrel)"),
-                ($"dotnet pmcp connect {project}", "configure Claude Desktop, VS Code, Cursor or the MCP Inspector"),
+                ($"dotnet pmcp connect {project}", "configure Claude Code, Claude Desktop, ChatGPT, VS Code, Cursor or the MCP Inspector"),
                 ($"dotnet pmcp deploy init {project} --target cloudflare-workers", "set up its deployment"),
             ];
             var width = next.Max(n => n.Command.Length) + 2;

@@ -1,6 +1,7 @@
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
 
 namespace Pmcp.Cli.Connect;
 
@@ -8,7 +9,7 @@ namespace Pmcp.Cli.Connect;
 /// The configuration each MCP client needs for a Streamable HTTP endpoint, in the shape its documentation gives.
 /// An API key is always a reference to an environment variable or a prompt, never its value: these files get shared.
 /// </summary>
-internal static class ClientConfigs
+internal static partial class ClientConfigs
 {
     private static readonly JsonSerializerOptions Indented = new()
     {
@@ -18,7 +19,9 @@ internal static class ClientConfigs
 
     public static ClientSetup For(string client, string name, Uri url, string? apiKeyEnv) => client switch
     {
+        McpClientKind.ClaudeCode => ClaudeCode(name, url, apiKeyEnv),
         McpClientKind.ClaudeDesktop => ClaudeDesktop(name, url, apiKeyEnv),
+        McpClientKind.ChatGpt => ChatGpt(name, url, apiKeyEnv),
         McpClientKind.VsCode => VsCode(name, url, apiKeyEnv),
         McpClientKind.Cursor => Cursor(name, url, apiKeyEnv),
         McpClientKind.Inspector => Inspector(url, apiKeyEnv),
@@ -26,8 +29,30 @@ internal static class ClientConfigs
     };
 
     /// <summary>
-    /// Claude Desktop starts its servers as processes and speaks stdio to them (a remote URL in its config file is
-    /// not used), so it reaches an HTTP server through mcp-remote, which expands <c>${VAR}</c> in its arguments
+    /// Claude Code's own command: <c>claude mcp add --transport http NAME URL</c>, with the key as a header that
+    /// references the variable. The shell fills it in when the command runs, so the value lands in Claude Code's
+    /// private configuration (~/.claude.json), never in what this prints.
+    /// </summary>
+    public static ClientSetup ClaudeCode(string name, Uri url, string? apiKeyEnv)
+    {
+        var text = $"claude mcp add --transport http {name} {ShellWord(url.AbsoluteUri)}";
+        var where = "Run in a terminal where Claude Code (the claude command) is installed. It adds the server for the current " +
+            "project; add --scope user for every project, or --scope project to write .mcp.json for the repository.";
+        if (apiKeyEnv is not null)
+        {
+            text += $" --header \"Authorization: Bearer ${{{apiKeyEnv}}}\"";
+            where += $"\nYour shell puts the key in from {apiKeyEnv} as the command runs, and Claude Code keeps it in ~/.claude.json. " +
+                $"With --scope project, write the header in single quotes instead: .mcp.json then keeps ${{{apiKeyEnv}}} and " +
+                $"Claude Code reads {apiKeyEnv} from its environment when it starts.";
+        }
+
+        return new(McpClientKind.ClaudeCode, "Claude Code", where, text);
+    }
+
+    /// <summary>
+    /// Claude Desktop adds remote servers as connectors in its settings (reached from Anthropic's side: public HTTPS,
+    /// OAuth or no authentication), which a file cannot configure. For a local server or an API key, it runs
+    /// mcp-remote as a local stdio bridge from its config file; mcp-remote expands <c>${VAR}</c> in its arguments
     /// from the env block.
     /// </summary>
     public static ClientSetup ClaudeDesktop(string name, Uri url, string? apiKeyEnv)
@@ -39,9 +64,15 @@ internal static class ClientConfigs
         }
 
         var server = new JsonObject { ["command"] = "npx", ["args"] = args };
-        var where = """
-            Claude Desktop speaks only stdio: it runs mcp-remote (Node.js, fetched by npx) to reach the server over HTTP.
-            Merge into claude_desktop_config.json (Settings > Developer > Edit Config; macOS: ~/Library/Application Support/Claude/,
+        var connector = url.Scheme == Uri.UriSchemeHttps && !url.IsLoopback
+            ? $"Claude Desktop adds a remote server under Settings > Connectors > Add custom connector: enter {url.AbsoluteUri}, " +
+                "with OAuth or no authentication (a connector cannot send an API key; Claude reaches it from Anthropic's side)."
+            : "Claude Desktop adds remote servers under Settings > Connectors, but only public HTTPS ones (Claude reaches them " +
+                "from Anthropic's side), so not this one.";
+        var where = connector + """
+
+            For a local server or an API key, Claude Desktop runs mcp-remote (Node.js, fetched by npx) as a local bridge: merge
+            this into claude_desktop_config.json (Settings > Developer > Edit Config; macOS: ~/Library/Application Support/Claude/,
             Windows: %APPDATA%\Claude\), then restart Claude Desktop.
             """;
         if (apiKeyEnv is not null)
@@ -54,6 +85,41 @@ internal static class ClientConfigs
         }
 
         return new(McpClientKind.ClaudeDesktop, "Claude Desktop", where, Json(new JsonObject { ["mcpServers"] = new JsonObject { [name] = server } }));
+    }
+
+    /// <summary>
+    /// ChatGPT's connectors (developer mode): a remote MCP server by its URL, reached from OpenAI's side over HTTPS,
+    /// authenticated by OAuth or not at all. There is no file to write and no header to send, so this is the values to
+    /// enter, or, for an endpoint ChatGPT cannot use, why and what to do.
+    /// </summary>
+    public static ClientSetup ChatGpt(string name, Uri url, string? apiKeyEnv)
+    {
+        const string Title = "ChatGPT";
+        var where = """
+            In ChatGPT (web), turn on Developer mode (Settings > Apps & Connectors > Advanced settings; the menu names change
+            between releases), then create a connector there with these values. ChatGPT reaches the server from OpenAI's side,
+            over HTTPS only, and authenticates with OAuth or not at all: anyone with the URL can use a server without a key.
+            """;
+        if (url.Scheme != Uri.UriSchemeHttps || url.IsLoopback)
+        {
+            return new(McpClientKind.ChatGpt, Title, where, "",
+                $"ChatGPT connects only to remote servers over HTTPS, from OpenAI's side: it cannot reach {url.AbsoluteUri}. " +
+                "Deploy the server (dotnet pmcp deploy) and run dotnet pmcp connect --deployed --client chatgpt, or give its public https URL with --url.");
+        }
+
+        if (apiKeyEnv is not null)
+        {
+            return new(McpClientKind.ChatGpt, Title, where, "",
+                "ChatGPT's connectors authenticate with OAuth or not at all: they cannot send an API key (Authorization: Bearer). " +
+                "For ChatGPT, deploy the server without MCP_API_KEY and leave out --api-key-env, knowing anyone with the URL can use it; or use another client.");
+        }
+
+        var text = $"""
+            Name: {name}
+            MCP Server URL: {url.AbsoluteUri}
+            Authentication: No authentication
+            """;
+        return new(McpClientKind.ChatGpt, Title, where, text);
     }
 
     /// <summary>VS Code's <c>mcp.json</c>: <c>servers</c>, each with <c>type</c> "http"; secrets through <c>inputs</c>.</summary>
@@ -110,6 +176,12 @@ internal static class ClientConfigs
 
         return new(McpClientKind.Inspector, "MCP Inspector", where, text);
     }
+
+    /// <summary>A word as a POSIX shell reads it back: as it is when it has no special characters, else in single quotes.</summary>
+    private static string ShellWord(string word) => PlainShellWord().IsMatch(word) ? word : "'" + word.Replace("'", "'\\''", StringComparison.Ordinal) + "'";
+
+    [GeneratedRegex("^[A-Za-z0-9_./:@%+=,-]+$")]
+    private static partial Regex PlainShellWord();
 
     private static string Json(JsonObject config) => config.ToJsonString(Indented);
 

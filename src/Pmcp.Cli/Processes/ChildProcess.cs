@@ -89,24 +89,34 @@ internal static partial class ChildProcess
         return Process.Start(info) ?? throw new InvalidOperationException($"Could not start {fileName}.");
     }
 
-    /// <summary>Asks a child to stop the way Ctrl+C would (SIGINT), so it can shut down cleanly.</summary>
-    public static void Interrupt(Process process)
+    /// <summary>How long a child has to stop after <see cref="Stop"/> before it is killed.</summary>
+    public static readonly TimeSpan StopGrace = TimeSpan.FromSeconds(10);
+
+    private const int SigTerm = 15;
+
+    /// <summary>
+    /// Asks a child to shut down cleanly with SIGTERM (wrangler then stops workerd; the native host stops Kestrel).
+    /// Not SIGINT: a program started from a non-interactive shell's background job inherits SIGINT ignored, and .NET
+    /// cannot undo that, so a native host started by such a dev would never see it. SIGTERM is never ignored that way.
+    /// </summary>
+    public static void Stop(Process process)
     {
         if (process.HasExited)
         {
             return;
         }
 
-        if (OperatingSystem.IsWindows() || SendSignal(process.Id, 2) != 0)
+        if (OperatingSystem.IsWindows() || SendSignal(process.Id, SigTerm) != 0)
         {
             process.Kill(entireProcessTree: true);
         }
     }
 
     /// <summary>
-    /// Relays a long-running child's output (each line through <paramref name="relay"/>) until it exits, or until the
-    /// user presses Ctrl+C: then stops it the way Ctrl+C would, waiting a little before killing it. Returns the child's
-    /// exit code, or 0 when the user stopped it.
+    /// Relays a long-running child's output (each line through <paramref name="relay"/>) until it exits, or until
+    /// <paramref name="cancellationToken"/> is cancelled (Ctrl+C, SIGINT or SIGTERM reached dev): then stops it
+    /// (<see cref="Stop"/>), killing it with what it started if it is not gone within <see cref="StopGrace"/>. Returns
+    /// the child's exit code, or 0 when it was stopped.
     /// </summary>
     public static async Task<int> RelayUntilStoppedAsync(Process process, Action<string, TextWriter> relay, CancellationToken cancellationToken)
     {
@@ -121,8 +131,8 @@ internal static partial class ChildProcess
         }
         catch (OperationCanceledException)
         {
-            Interrupt(process);
-            using var grace = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+            Stop(process);
+            using var grace = new CancellationTokenSource(StopGrace);
             try
             {
                 await process.WaitForExitAsync(grace.Token);

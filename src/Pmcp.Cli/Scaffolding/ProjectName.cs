@@ -4,26 +4,15 @@ using System.Text.RegularExpressions;
 namespace Pmcp.Cli.Scaffolding;
 
 /// <summary>
-/// The name given to <c>dotnet pmcp new</c>. A C# identifier (<c>MyServer</c>) becomes the folder, the project, the
-/// namespace and the prefix of the class names as it is. A kebab-case name (<c>my-server</c>, as Worker names are)
-/// names the folder, and its PascalCase form (<c>MyServer</c>) the code.
+/// The name given to <c>dotnet pmcp new</c>: it names the folder as given, and its PascalCase form the project, the
+/// namespace and the prefix of the class names. A C# identifier gets a capital first letter (<c>demo</c> → <c>Demo</c>,
+/// <c>MyServer</c> stays), a kebab-case name (<c>my-server</c>, as Worker names are) a capital per word
+/// (<c>MyServer</c>), the same as the <c>dotnet new</c> template's <c>ServerName</c> symbol gives.
 /// </summary>
 internal static partial class ProjectName
 {
     /// <summary>Namespaces the generated code uses: a project named after one would hide it.</summary>
     private static readonly string[] Taken = ["Pmcp", "System", "Microsoft", "Xunit"];
-
-    /// <summary>C#'s reserved keywords: only an all-lowercase name can be one.</summary>
-    private static readonly HashSet<string> Keywords =
-    [
-        "abstract", "as", "base", "bool", "break", "byte", "case", "catch", "char", "checked", "class", "const", "continue",
-        "decimal", "default", "delegate", "do", "double", "else", "enum", "event", "explicit", "extern", "false", "finally",
-        "fixed", "float", "for", "foreach", "goto", "if", "implicit", "in", "int", "interface", "internal", "is", "lock",
-        "long", "namespace", "new", "null", "object", "operator", "out", "override", "params", "private", "protected",
-        "public", "readonly", "ref", "return", "sbyte", "sealed", "short", "sizeof", "stackalloc", "static", "string",
-        "struct", "switch", "this", "throw", "true", "try", "typeof", "uint", "ulong", "unchecked", "unsafe", "ushort",
-        "using", "virtual", "void", "volatile", "while",
-    ];
 
     /// <summary>Returns null when the name is usable, else what is wrong with it and the fix.</summary>
     public static string? Problem(string name)
@@ -33,12 +22,13 @@ internal static partial class ProjectName
             return "the name is empty. Give one, for example: dotnet pmcp new MyServer";
         }
 
-        if (!IdentifierPattern().IsMatch(name) || Keywords.Contains(name))
+        // A keyword needs no check: the code uses the name with a capital first letter, and C#'s keywords are lowercase.
+        if (!IdentifierPattern().IsMatch(name))
         {
             var suggestion = Suggest(name);
-            var why = Keywords.Contains(name) ? "is a C# keyword" : "is not a C# identifier";
-            return $"'{name}' {why}: the name is used for the folder, the project, its namespace and its classes, so it takes " +
-                "letters, digits and underscores, starting with a letter" +
+            return $"'{name}' is not a C# identifier: the name is used for the folder and, with a capital first letter, for the " +
+                "project, its namespace and its classes, so it takes letters, digits and underscores, starting with a letter " +
+                "(or is kebab-case, such as my-server)" +
                 (suggestion is null ? ". For example: dotnet pmcp new MyServer" : $". Try: dotnet pmcp new {suggestion}");
         }
 
@@ -51,13 +41,20 @@ internal static partial class ProjectName
     }
 
     /// <summary>
-    /// The identifier the code uses for <paramref name="name"/>: the name itself, or the PascalCase form of a
-    /// kebab-case name. Null when there is none (then <see cref="Problem"/> says why).
+    /// The identifier the code uses for <paramref name="name"/>: the name with a capital first letter, or the
+    /// PascalCase form of a kebab-case name. Null when there is none (then <see cref="Problem"/> says why).
     /// </summary>
     public static string? Identifier(string name) =>
-        Problem(name) is null ? name
-        : KebabCase().IsMatch(name) && Suggest(name) is { } pascal && Problem(pascal) is null ? pascal
+        Problem(name) is null ? char.ToUpperInvariant(name[0]) + name[1..]
+        : KebabCase().IsMatch(name) && KebabToPascal(name) is var pascal && Problem(pascal) is null ? pascal
         : null;
+
+    /// <summary>
+    /// <c>my-server</c> → <c>MyServer</c>, <c>my-2fast</c> → <c>My2Fast</c>: title case without the dashes, as the
+    /// template engine's <c>titleCase</c> form and a <c>replace</c> of '-' make it (template.json).
+    /// </summary>
+    private static string KebabToPascal(string name) =>
+        System.Globalization.CultureInfo.InvariantCulture.TextInfo.ToTitleCase(name).Replace("-", "", StringComparison.Ordinal);
 
     /// <summary>A PascalCase identifier from a name like <c>my-server</c> (<c>MyServer</c>), or null if there is none.</summary>
     public static string? Suggest(string name)
@@ -74,7 +71,7 @@ internal static partial class ProjectName
             suggestion = "Mcp" + suggestion;
         }
 
-        return IdentifierPattern().IsMatch(suggestion) && !Keywords.Contains(suggestion) ? suggestion : null;
+        return IdentifierPattern().IsMatch(suggestion) ? suggestion : null;
     }
 
     [GeneratedRegex("^[A-Za-z][A-Za-z0-9_]*$")]
