@@ -78,7 +78,7 @@ internal static class SizeReport
         var verdict = share > 1 ? "[red]over Cloudflare's startup limit: it will refuse the upload[/]"
             : share > 0.5 ? "[yellow]near Cloudflare's startup limit: keep start-up work small, or move it into requests[/]"
             : "[green]within Cloudflare's startup limit[/]";
-        return $"Start-up CPU: {cpu:N0} ms of {StartupLimitMs:N0} ms ({share:P0}; {Markup.Escape(snapshot.StartupMeasure)}): {verdict}.";
+        return $"Start-up CPU: {cpu:N0} ms of {StartupLimitMs:N0} ms ({share * 100:N0}%; {Markup.Escape(snapshot.StartupMeasure)}): {verdict}.";
     }
 
     private static string Kb(long bytes) => $"{bytes / 1024.0:N1} KiB";

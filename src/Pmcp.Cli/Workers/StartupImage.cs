@@ -84,7 +84,7 @@ internal static class StartupImage
     /// Records the image into <paramref name="bundle"/> (a finished bundle whose shim boots) and returns true, or throws
     /// a <see cref="CliException"/> saying why it could not (a runtime that is not quiescent after the warm-up).
     /// </summary>
-    public static async Task<(long Bytes, StartupCpu Startup)> RecordAsync(string bundle, string recorder, Action<string> step, CancellationToken cancellationToken)
+    public static async Task<long> RecordAsync(string bundle, string recorder, Action<string> step, CancellationToken cancellationToken)
     {
         CheckBootConfiguration(bundle);
         var (node, _) = await ToolsCache.EnsureWranglerAsync(step, cancellationToken);
@@ -112,20 +112,21 @@ internal static class StartupImage
             throw new CliException($"Recording the start-up image failed (exit code {run.ExitCode}):\n{run.Output.Trim()}\nTurn the image off with [build] snapshot = false in .pmcp/deploy.toml to build without it.");
         }
 
-        return (new FileInfo(Path.Combine(bundle, Folder, "image.bin")).Length, StartupCpuOf(run.Output, "while recording the image: a full boot, which a restore from it roughly halves") ?? new StartupCpu(null, "the recorder did not report it"));
+        return new FileInfo(Path.Combine(bundle, Folder, "image.bin")).Length;
     }
 
     /// <summary>
-    /// The start-up CPU of a Worker without an image: <paramref name="bundle"/> booted once in Node (record.mjs
-    /// --boot-only, about a second). Never fails the build: a boot that fails here says why in the report.
+    /// The start-up CPU of the finished <paramref name="bundle"/>: started once in Node as workerd starts it, from its
+    /// image when it has one (record.mjs --restore, else --boot-only; about a second). Never fails the build: a start
+    /// that fails here says why in the report.
     /// </summary>
-    public static async Task<StartupCpu> MeasureBootAsync(string bundle, string recorder, Action<string> step, CancellationToken cancellationToken)
+    public static async Task<StartupCpu> MeasureAsync(string bundle, string recorder, bool fromImage, Action<string> step, CancellationToken cancellationToken)
     {
         var (node, _) = await ToolsCache.EnsureWranglerAsync(step, cancellationToken);
-        step("Measuring the start-up CPU (booting the Worker once in Node)");
-        var run = await ChildProcess.RunAsync(node, [recorder, bundle, "--boot-only"], bundle, cancellationToken);
-        return StartupCpuOf(run.Output, "booting .NET in Node")
-            ?? new StartupCpu(null, $"booting the bundle in Node failed (exit code {run.ExitCode}): {LastLine(run.Output)}");
+        step("Measuring the start-up CPU (starting the Worker once in Node)");
+        var run = await ChildProcess.RunAsync(node, [recorder, bundle, fromImage ? "--restore" : "--boot-only"], bundle, cancellationToken);
+        return StartupCpuOf(run.Output, fromImage ? "restoring .NET from the image in Node" : "booting .NET in Node")
+            ?? new StartupCpu(null, $"starting the bundle in Node failed (exit code {run.ExitCode}): {LastLine(run.Output)}");
     }
 
     /// <summary>record.mjs's <c>{"startupCpuMs":…,"cpuClock":…}</c> line, as the size report words it.</summary>

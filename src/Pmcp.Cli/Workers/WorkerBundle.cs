@@ -126,17 +126,17 @@ internal sealed class WorkerBundle(ServerProject project)
     private async Task<StartupImage.Status> AddStartupImageAsync(string staging, string recorder, Action<string> step, CancellationToken cancellationToken)
     {
         var (setting, note) = StartupImage.Setting(project.Directory);
-        var (status, startup) = await RecordImageAsync(staging, recorder, setting, step, cancellationToken);
-        startup ??= await StartupImage.MeasureBootAsync(staging, recorder, step, cancellationToken);
+        var status = await RecordImageAsync(staging, recorder, setting, step, cancellationToken);
+        var startup = await StartupImage.MeasureAsync(staging, recorder, status.On, step, cancellationToken);
         return status.With(startup) with { Note = note };
     }
 
-    private async Task<(StartupImage.Status Status, StartupImage.StartupCpu? Startup)> RecordImageAsync(
+    private async Task<StartupImage.Status> RecordImageAsync(
         string staging, string recorder, bool? setting, Action<string> step, CancellationToken cancellationToken)
     {
         if (setting == false)
         {
-            return (new StartupImage.Status(false, "turned off"), null);
+            return new StartupImage.Status(false, "turned off");
         }
 
         var wranglerToml = Path.Combine(WorkersDirectory, "wrangler.toml");
@@ -145,7 +145,7 @@ internal sealed class WorkerBundle(ServerProject project)
             var fix = $"add \"{Deploy.LoaderSections.ImageGlob}\" to the globs of its Data rule (next to \"**/_framework/*.wasm\"), or delete the file to have it written again";
             return setting == true
                 ? throw new CliException($"{Deploy.DeployProject.Display(wranglerToml)} predates start-up images: {fix}.")
-                : (new StartupImage.Status(false, $"{Deploy.DeployProject.Display(wranglerToml)} predates start-up images: {fix}"), null);
+                : new StartupImage.Status(false, $"{Deploy.DeployProject.Display(wranglerToml)} predates start-up images: {fix}");
         }
 
         const long limit = SizeReport.SizeLimitBytes;
@@ -156,20 +156,19 @@ internal sealed class WorkerBundle(ServerProject project)
             var estimate = SizeReport.Measure(staging).Sum(e => e.Raw) + last.ImageBytes;
             if (estimate > limit * 11 / 10)
             {
-                return (new StartupImage.Status(false, $"auto: with its image (about {Mb(last.ImageBytes)} at the last build) the bundle would be about {Mb(estimate)}, over Cloudflare's 64 MiB limit; set snapshot = true to try anyway", last.ImageBytes, last.ImageGzipBytes), null);
+                return new StartupImage.Status(false, $"auto: with its image (about {Mb(last.ImageBytes)} at the last build) the bundle would be about {Mb(estimate)}, over Cloudflare's 64 MiB limit; set snapshot = true to try anyway", last.ImageBytes, last.ImageGzipBytes);
             }
         }
 
         long imageBytes;
-        StartupImage.StartupCpu startup;
         try
         {
-            (imageBytes, startup) = await StartupImage.RecordAsync(staging, recorder, step, cancellationToken);
+            imageBytes = await StartupImage.RecordAsync(staging, recorder, step, cancellationToken);
         }
         catch (CliException e) when (setting is null)
         {
             // "auto" never fails a build that would work without the image; snapshot = true does.
-            return (new StartupImage.Status(false, "auto: " + e.Message.Split('\n')[0]), null);
+            return new StartupImage.Status(false, "auto: " + e.Message.Split('\n')[0]);
         }
 
         var entries = SizeReport.Measure(staging);
@@ -179,11 +178,11 @@ internal sealed class WorkerBundle(ServerProject project)
         if (setting is null && raw > limit)
         {
             Directory.Delete(Path.Combine(staging, StartupImage.Folder), recursive: true);
-            return (new StartupImage.Status(false, $"auto: with its image ({Mb(image.Sum(e => e.Raw))}) the bundle would be {Mb(raw)}, over Cloudflare's 64 MiB limit", imageBytes, imageGzip), startup);
+            return new StartupImage.Status(false, $"auto: with its image ({Mb(image.Sum(e => e.Raw))}) the bundle would be {Mb(raw)}, over Cloudflare's 64 MiB limit", imageBytes, imageGzip);
         }
 
         File.WriteAllText(Path.Combine(staging, "shim.mjs"), Shim(withImage: true));
-        return (new StartupImage.Status(true, setting == true ? "asked for" : "auto: the bundle with it fits Cloudflare's 64 MiB", imageBytes, imageGzip), startup);
+        return new StartupImage.Status(true, setting == true ? "asked for" : "auto: the bundle with it fits Cloudflare's 64 MiB", imageBytes, imageGzip);
     }
 
     private static string Mb(long bytes) => $"{bytes / 1048576.0:N1} MiB";
