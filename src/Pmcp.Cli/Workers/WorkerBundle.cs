@@ -120,8 +120,8 @@ internal sealed class WorkerBundle(ServerProject project)
     private const string Recorder = "record.mjs";
 
     /// <summary>
-    /// Records the start-up image into the staged bundle when the setting asks for it and it fits, and measures the
-    /// start-up CPU: while recording, or by booting the bundle once when there is no image.
+    /// Records the start-up image into the staged bundle when the setting asks for it and it fits, then measures the
+    /// start-up CPU by starting the finished bundle once in Node as the deployed Worker starts: from its image, or booted.
     /// </summary>
     private async Task<StartupImage.Status> AddStartupImageAsync(string staging, string recorder, Action<string> step, CancellationToken cancellationToken)
     {
@@ -156,7 +156,7 @@ internal sealed class WorkerBundle(ServerProject project)
             var estimate = SizeReport.Measure(staging).Sum(e => e.Raw) + last.ImageBytes;
             if (estimate > limit * 11 / 10)
             {
-                return new StartupImage.Status(false, $"auto: with its image (about {Mb(last.ImageBytes)} at the last build) the bundle would be about {Mb(estimate)}, over Cloudflare's 64 MiB limit; set snapshot = true to try anyway", last.ImageBytes, last.ImageGzipBytes);
+                return new StartupImage.Status(false, $"auto: with its image (about {Mb(last.ImageBytes)} at the last build) the bundle would be about {Mb(estimate)}, over Cloudflare's 64 MiB limit; set snapshot = true to record it anyway", last.ImageBytes, last.ImageGzipBytes);
             }
         }
 
