@@ -40,7 +40,7 @@ public sealed class DeployConfigReaderTests
     [InlineData("[workers]\nname = \"s\"\n[workers.d1_databases]\nDB = { database_name = \"x\" }\n",
         "'.pmcp/deploy.toml': [workers.d1_databases] DB has no database_id; add database_id = \"…\" (the database id).")]
     [InlineData("[workers]\nname = \"s\"\n[workers.kv_namespace]\nCACHE = \"x\"\n",
-        "'.pmcp/deploy.toml': unknown key [workers] kv_namespace; the keys of [workers] are name, compatibility_date, main, workers_dev, routes, vars, kv_namespaces, d1_databases, r2_buckets, hyperdrive. Check its spelling.")]
+        "'.pmcp/deploy.toml': unknown key [workers] kv_namespace; the keys of [workers] are name, compatibility_date, main, workers_dev, routes, vars, limits, kv_namespaces, d1_databases, r2_buckets, hyperdrive. Check its spelling.")]
     [InlineData("[target]\ntarget_type = \"aws-lambda\"\n[workers]\nname = \"s\"\n",
         "'.pmcp/deploy.toml': [target] target_type \"aws-lambda\" is not supported; the one target is target_type = \"cloudflare-workers\".")]
     [InlineData("[target]\ntarget_type = \"cloudflare-workers\"\ntype = \"aws-lambda\"\n[workers]\nname = \"s\"\n",
@@ -66,12 +66,12 @@ public sealed class DeployConfigReaderTests
     public void MistakesNameTheFileTheKeyAndTheFix(string toml, string message) => Assert.Equal(message, ErrorOf(toml));
 
     [Theory]
-    [InlineData("", "auto", "free")]
+    [InlineData("", "auto", null)]
     [InlineData("[build]\nplan = \"paid\"\n", "auto", "paid")]
-    [InlineData("[build]\nsnapshot = true\n", "on", "free")]
-    [InlineData("[build]\nsnapshot = false\n", "off", "free")]
+    [InlineData("[build]\nsnapshot = true\n", "on", null)]
+    [InlineData("[build]\nsnapshot = false\n", "off", null)]
     [InlineData("[build]\nsnapshot = \"auto\"\nplan = \"free\"\n", "auto", "free")]
-    public void TheStartUpImageIsAutoUnlessSet(string build, string snapshot, string plan)
+    public void TheStartUpImageIsAutoUnlessSetAndPlanIsStillAccepted(string build, string snapshot, string? plan)
     {
         var config = Parse("[workers]\nname = \"s\"\n" + build);
         Assert.Equal(snapshot, config.Snapshot);
@@ -79,9 +79,29 @@ public sealed class DeployConfigReaderTests
     }
 
     [Theory]
-    [InlineData("[build]\nsnapshot = \"yes\"\n", "'.pmcp/deploy.toml': [build] snapshot must be true, false or \"auto\" (the default: on when the bundle with its start-up image fits [build] plan's size limit).")]
-    [InlineData("[build]\nplan = \"pro\"\n", "'.pmcp/deploy.toml': [build] plan \"pro\" is not a plan; write plan = \"free\" (3 MB gzip bundles) or plan = \"paid\" (10 MB).")]
+    [InlineData("[build]\nsnapshot = \"yes\"\n", "'.pmcp/deploy.toml': [build] snapshot must be true, false or \"auto\" (the default: on when the bundle with its start-up image fits Cloudflare's 64 MiB size limit).")]
+    [InlineData("[build]\nplan = \"pro\"\n", "'.pmcp/deploy.toml': [build] plan \"pro\" is not a plan, and plan no longer changes anything (every plan allows 64 MiB since September 2026): delete the line.")]
     public void BadStartUpImageSettingsSayWhatToWrite(string build, string message) => Assert.Equal(message, ErrorOf("[workers]\nname = \"s\"\n" + build));
+
+    [Theory]
+    [InlineData("1", 1)]
+    [InlineData("30000", 30000)]
+    [InlineData("300000", 300000)]
+    public void TheCpuLimitIsReadInMilliseconds(string value, int expected) =>
+        Assert.Equal(expected, Parse($"[workers]\nname = \"s\"\n[workers.limits]\ncpu_ms = {value}\n").CpuMs);
+
+    [Theory]
+    [InlineData("cpu_ms = 0")]
+    [InlineData("cpu_ms = 300001")]
+    [InlineData("cpu_ms = 1.5")]
+    [InlineData("cpu_ms = \"30s\"")]
+    public void ACpuLimitOutOfRangeSaysWhatCloudflareAccepts(string line) => Assert.Equal(
+        "'.pmcp/deploy.toml': [workers.limits] cpu_ms must be a whole number of milliseconds from 1 to 300000 (5 minutes), e.g. cpu_ms = 30000 (Cloudflare's default on the Paid plan; the Free plan's 10 ms cannot be changed).",
+        ErrorOf($"[workers]\nname = \"s\"\n[workers.limits]\n{line}\n"));
+
+    [Fact]
+    public void TheCpuLimitHasNoOtherKeys() =>
+        Assert.StartsWith("'.pmcp/deploy.toml': unknown key [workers.limits] memory_mb", ErrorOf("[workers]\nname = \"s\"\n[workers.limits]\nmemory_mb = 128\n"), StringComparison.Ordinal);
 
     [Fact]
     public void InvalidTomlNamesTheFile() => Assert.StartsWith("'.pmcp/deploy.toml' is not valid TOML:", ErrorOf("[workers\nname = 1"), StringComparison.Ordinal);

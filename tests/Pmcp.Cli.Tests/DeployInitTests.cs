@@ -126,7 +126,7 @@ public sealed class DeployInitTests
         using var project = new TempProject();
 
         Assert.NotNull(project.Deploy.SyncWrangler());
-        Assert.Equal(Workers.WranglerConfig.Default("my-server"), project.WranglerToml);
+        Assert.Equal(Workers.WranglerConfig.Default("my-server", ["MyServer.csproj"]), project.WranglerToml);
         Assert.Null(project.Deploy.SyncWrangler());
     }
 }

@@ -35,6 +35,25 @@ public sealed class DeployRecordTests
         Assert.Equal([route], output.Routes);
     }
 
+    [Theory]
+    [InlineData("Uploaded my-server (3.21 sec)\nWorker Startup Time: 37 ms\nYour Worker has access to the following bindings:", 37)]
+    [InlineData("Total Upload: 12.0 KiB / gzip: 4.0 KiB\nUploaded my-server (3.21 sec)\n", null)]
+    public void TheStartupTimeIsWhatWranglerPrintedIfAnything(string output, int? expected) =>
+        Assert.Equal(expected, WranglerResults.StartupTimeMs(output));
+
+    [Fact]
+    public void TheStartupTimeIsKeptInTheOutputsFileOnlyWhenKnown()
+    {
+        using var project = new TempProject();
+        var top = new DeployOutput { WorkerName = "my-server", DeployedAt = At, StartupTimeMs = 37 };
+        DeployOutputsFile.Record(project.Directory, top);
+        DeployOutputsFile.Record(project.Directory, top with { Environment = "staging", StartupTimeMs = null });
+
+        Assert.Equal([37, null], DeployOutputsFile.Load(project.Directory).Select(d => d.StartupTimeMs));
+        var json = File.ReadAllText(DeployOutputsFile.PathIn(project.Directory));
+        Assert.Single(System.Text.RegularExpressions.Regex.Matches(json, "\"StartupTimeMs\": 37"));
+    }
+
     [Fact]
     public void TheOutputsFileKeepsOneRecordPerEnvironment()
     {

@@ -45,6 +45,9 @@ public sealed class WranglerRegenerationTests
         pattern = "tools.example.com"
         custom_domain = true
 
+        [workers.limits]
+        cpu_ms = 50000
+
         [env.staging]
         name = "my-mcp-server-staging"
 
@@ -65,8 +68,11 @@ public sealed class WranglerRegenerationTests
         ENVIRONMENT = "production"
         """;
 
+    /// <summary>What a project folder holds besides bin/, obj/ and .pmcp/: wrangler dev watches them.</summary>
+    private static readonly string[] Sources = ["Models.cs", "MyMcpServer.csproj", "Tools"];
+
     private static string Generate(string deployToml, string? existing = null) =>
-        WranglerTomlWriter.Write(DeployConfigReader.Parse(deployToml, ".pmcp/deploy.toml"), existing, ".pmcp/workers/wrangler.toml").Text;
+        WranglerTomlWriter.Write(DeployConfigReader.Parse(deployToml, ".pmcp/deploy.toml"), existing, ".pmcp/workers/wrangler.toml", Sources).Text;
 
     [Fact]
     public void EveryDerivedPartComesFromDeployToml() => Golden.Matches("full.wrangler.toml", Generate(FullDeployToml));
@@ -84,7 +90,7 @@ public sealed class WranglerRegenerationTests
             .Replace("[vars]\n", "[vars]\nHAND_VAR = \"x\"\n", StringComparison.Ordinal) // derived: deploy.toml wins
             + "\n# Logs in the dashboard\n[observability]\nenabled = true\nhead_sampling_rate = 0.5\n\n[[env.staging.unsafe.bindings]]\nname = \"RATE\"\ntype = \"ratelimit\"\n";
 
-        var result = WranglerTomlWriter.Write(DeployConfigReader.Parse(FullDeployToml, ".pmcp/deploy.toml"), edited, ".pmcp/workers/wrangler.toml");
+        var result = WranglerTomlWriter.Write(DeployConfigReader.Parse(FullDeployToml, ".pmcp/deploy.toml"), edited, ".pmcp/workers/wrangler.toml", Sources);
 
         Golden.Matches("edited.wrangler.toml", result.Text);
         Assert.Equal(
@@ -126,6 +132,40 @@ public sealed class WranglerRegenerationTests
         Assert.Contains("[[env.production.routes]]\npattern = \"mcp.example.com/*\"\nzone_id = \"zone-prod\"\n", text, StringComparison.Ordinal);
         Assert.Contains("[env.production]\nname = \"my-mcp-server-prod\"\nworkers_dev = false\n", text, StringComparison.Ordinal);
         Assert.Contains("[env.staging]\nname = \"my-mcp-server-staging\"\nworkers_dev = true\n", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void TheBuildSectionRebuildsThroughDotnetPmcpAndWatchesOnlyTheSources()
+    {
+        var table = Tomlyn.TomlSerializer.Deserialize<Tomlyn.Model.TomlTable>(Generate(FullDeployToml, "name = \"x\"\n[build]\ncommand = \"make\"\n"))!;
+        var build = (Tomlyn.Model.TomlTable)table["build"];
+
+        Assert.Equal("dotnet pmcp deploy build ../.. --target cloudflare-workers", build["command"]);
+        Assert.Equal(["../../Models.cs", "../../MyMcpServer.csproj", "../../Tools"], ((Tomlyn.Model.TomlArray)build["watch_dir"]).Cast<string>());
+    }
+
+    [Fact]
+    public void TheSourcesLeaveOutWhatTheBuildWrites()
+    {
+        using var project = new TempProject();
+        foreach (var folder in new[] { "bin", "obj", ".pmcp", ".vs", "Tools", "node_modules" })
+        {
+            Directory.CreateDirectory(Path.Combine(project.Directory, folder));
+        }
+
+        File.WriteAllText(Path.Combine(project.Directory, "Models.cs"), "");
+
+        Assert.Equal(["Models.cs", "MyServer.csproj", "Tools"], WranglerBuildSection.Sources(project.Directory));
+    }
+
+    [Fact]
+    public void TheCpuLimitReachesWranglerTomlAndOnlyWhenSet()
+    {
+        var table = Tomlyn.TomlSerializer.Deserialize<Tomlyn.Model.TomlTable>(Generate(FullDeployToml))!;
+        Assert.Equal(50000L, ((Tomlyn.Model.TomlTable)table["limits"])["cpu_ms"]);
+
+        var without = Generate(FullDeployToml.Replace("[workers.limits]\ncpu_ms = 50000\n", "", StringComparison.Ordinal), Generate(FullDeployToml));
+        Assert.DoesNotContain("[limits]", without, StringComparison.Ordinal);
     }
 
     [Fact]

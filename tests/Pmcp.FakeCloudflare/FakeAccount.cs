@@ -20,7 +20,10 @@ internal sealed class FakeAccount
         WorkersDevSubdomain = options.WorkersDevSubdomain;
         Zones = [.. options.Zones.Select(name => new FakeZone(StableId("zone:" + name), name))];
         R2BucketList = [.. options.R2Buckets];
+        StartupTimeMs = options.StartupTimeMs;
     }
+
+    public int StartupTimeMs { get; }
 
     public Lock Gate { get; } = new();
 

@@ -16,6 +16,12 @@ public sealed class FakeCloudflareOptions
     /// <summary>The account's workers.dev subdomain; null for an account that never registered one.</summary>
     public string? WorkersDevSubdomain { get; set; } = "pmcp-test";
 
+    /// <summary>
+    /// The startup time Cloudflare reports for every upload (<c>startup_time_ms</c>: the CPU time of the Worker's global
+    /// scope), which wrangler prints as "Worker Startup Time".
+    /// </summary>
+    public int StartupTimeMs { get; set; } = 1;
+
     /// <summary>The zones (domains) of the account, for routes and custom domains.</summary>
     public IList<string> Zones { get; } = ["example.com"];
 

@@ -15,9 +15,9 @@ public sealed class DeployToCloudflareTests(FreshProject fresh)
     private const string Worker = "my-server";
 
     [Fact]
-    public async Task DeployUploadsTheWorkerWithItsBindingsAndRecordsItsUrls()
+    public async Task DeployUploadsTheWorkerWithItsBindingsAndRecordsItsUrlsAndStartupTime()
     {
-        await using var cloudflare = await FakeCloudflareApi.StartAsync();
+        await using var cloudflare = await FakeCloudflareApi.StartAsync(new FakeCloudflareOptions { StartupTimeMs = 37 });
         using var project = DeployProject.CopyOf(fresh, cloudflare.AccountId);
 
         var deploy = await project.RunAsync(cloudflare, "deploy", ".", "--no-build");
@@ -43,6 +43,9 @@ public sealed class DeployToCloudflareTests(FreshProject fresh)
         Assert.Equal(url + "/mcp", json["McpEndpoint"]!.GetValue<string>());
         Assert.Equal(Worker, json["WorkerName"]!.GetValue<string>());
         Assert.Equal(script.LatestVersion!.Id, json["VersionId"]!.GetValue<string>());
+        // Cloudflare's startup_time_ms for the upload, as wrangler printed it ("Worker Startup Time: 37 ms").
+        Assert.Contains("StartupTime: 37 ms", outputs, StringComparison.Ordinal);
+        Assert.Equal(37, json["StartupTimeMs"]!.GetValue<int>());
 
         var vscode = await project.RunAsync(cloudflare, "connect", ".", "--deployed", "--client", "vscode");
         Assert.Contains($"\"url\": \"{url}/mcp\"", vscode, StringComparison.Ordinal);

@@ -87,7 +87,8 @@ public sealed class StartupImageTests
             Assert.Contains("would share random values", stdout + stderr, StringComparison.Ordinal);
             Assert.Contains("snapshot = false", stdout + stderr, StringComparison.Ordinal);
 
-            // On the Paid plan, so that "auto" records rather than judging by the last image's size.
+            // "auto" with a deploy.toml: no image, and the build still passes. [build] plan is accepted, and noted as doing
+            // nothing since Cloudflare's 64 MiB limit replaced the plans' gzip limits.
             await Run(folder, "deploy", "init", "src/ImageServer", "--target", "cloudflare-workers");
             var deployToml = Path.Combine(folder, "src", "ImageServer", ".pmcp", "deploy.toml");
             Assert.DoesNotContain("[build]", await File.ReadAllTextAsync(deployToml), StringComparison.Ordinal);
@@ -97,6 +98,8 @@ public sealed class StartupImageTests
             var status = JsonNode.Parse(await File.ReadAllTextAsync(Path.Combine(workers, "build", "snapshot.json")))!;
             Assert.False(status["On"]!.GetValue<bool>());
             Assert.Contains("would share random values", status["Reason"]!.GetValue<string>(), StringComparison.Ordinal);
+            Assert.Contains("[build] plan = \"paid\" in src/ImageServer/.pmcp/deploy.toml no longer changes anything", status["Note"]!.GetValue<string>(), StringComparison.Ordinal);
+            Assert.StartsWith("measured booting .NET in Node", status["StartupMeasure"]!.GetValue<string>(), StringComparison.Ordinal);
         }
         finally
         {

@@ -3,7 +3,12 @@ using Pmcp.Testing;
 
 namespace Pmcp.WorkerdTests;
 
-/// <summary>The wrangler that <c>dotnet pmcp</c> installed into the test tools folder, run directly.</summary>
+/// <summary>
+/// The wrangler that <c>dotnet pmcp</c> installed into the test tools folder, run directly. A generated wrangler.toml's
+/// <c>[build] command</c> is <c>dotnet pmcp deploy build …</c>: here <c>dotnet pmcp</c> is this checkout's CLI (a
+/// <c>dotnet-pmcp</c> launcher first on PATH, as an installed tool would be), and that build is skipped as
+/// <c>dotnet pmcp deploy</c> and <c>dev</c> skip it, unless a test asks for it (<paramref name="build"/>).
+/// </summary>
 internal static class Wrangler
 {
     private static string Directory => Path.Combine(WorkerdFixture.Environment["PMCP_TOOLS_DIR"], "wrangler-4.164.0", "node_modules");
@@ -23,13 +28,49 @@ internal static class Wrangler
     public static Process Start(string workingDirectory, params string[] arguments)
     {
         Assert.True(File.Exists(Script), $"wrangler is not installed at {Script}; the workerd fixture installs it through dotnet pmcp dev.");
-        return TestProcess.Start(Node, [Script, .. arguments], workingDirectory, new Dictionary<string, string> { ["WRANGLER_SEND_METRICS"] = "false" });
+        return TestProcess.Start(Node, [Script, .. arguments], workingDirectory, Environment(build: false));
     }
 
-    public static async Task<(int ExitCode, string Output)> RunAsync(string workingDirectory, TimeSpan timeout, params string[] arguments)
+    public static Task<(int ExitCode, string Output)> RunAsync(string workingDirectory, TimeSpan timeout, params string[] arguments) =>
+        RunAsync(workingDirectory, timeout, build: false, arguments);
+
+    /// <summary>Runs wrangler to completion; with <paramref name="build"/>, its [build] command builds the Worker.</summary>
+    public static async Task<(int ExitCode, string Output)> RunAsync(string workingDirectory, TimeSpan timeout, bool build, params string[] arguments)
     {
         Assert.True(File.Exists(Script), $"wrangler is not installed at {Script}; the workerd fixture installs it through dotnet pmcp dev.");
-        var (exitCode, stdout, stderr) = await TestProcess.RunAsync(Node, [Script, .. arguments], workingDirectory, timeout, new Dictionary<string, string> { ["WRANGLER_SEND_METRICS"] = "false" });
+        var (exitCode, stdout, stderr) = await TestProcess.RunAsync(Node, [Script, .. arguments], workingDirectory, timeout, Environment(build));
         return (exitCode, stdout + stderr);
+    }
+
+    /// <summary>The folder of the <c>dotnet-pmcp</c> launcher, made once per test run.</summary>
+    private static readonly Lazy<string> Launcher = new(() =>
+    {
+        var folder = System.IO.Directory.CreateTempSubdirectory("pmcp-test-tool-").FullName;
+        var launcher = Path.Combine(folder, "dotnet-pmcp");
+        File.WriteAllText(launcher, $"#!/bin/sh\nexec dotnet '{CliProcess.CliAssembly}' \"$@\"\n");
+        if (!OperatingSystem.IsWindows())
+        {
+            File.SetUnixFileMode(launcher, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        }
+
+        return folder;
+    });
+
+    private static Dictionary<string, string> Environment(bool build)
+    {
+        var environment = new Dictionary<string, string>(WorkerdFixture.Environment)
+        {
+            ["WRANGLER_SEND_METRICS"] = "false",
+            ["PATH"] = Launcher.Value + Path.PathSeparator + System.Environment.GetEnvironmentVariable("PATH"),
+        };
+        if (!build)
+        {
+            // The one-time marker dotnet pmcp deploy and dev leave for the build command they run through wrangler.
+            var marker = Path.Combine(Launcher.Value, $"built-{Guid.NewGuid():N}");
+            File.WriteAllText(marker, "");
+            environment["PMCP_BUNDLE_JUST_BUILT"] = marker;
+        }
+
+        return environment;
     }
 }

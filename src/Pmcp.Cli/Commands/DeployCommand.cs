@@ -83,6 +83,8 @@ internal static class DeployCommand
         Console.WriteLine(dryRun
             ? $"Checking {deployTarget.Describe()} with wrangler deploy --dry-run (nothing is uploaded):"
             : $"Deploying {deployTarget.Describe()} with wrangler deploy:");
+        // The bundle is built (or, with --no-build, deliberately not): wrangler's [build] command must not build it again.
+        using var built = NestedBuild.Create();
         var run = await wrangler!.RunAsync(
             ["deploy", .. deployTarget.EnvArguments, .. dryRun ? ["--dry-run"] : Array.Empty<string>()],
             cancellationToken,
@@ -104,7 +106,7 @@ internal static class DeployCommand
             return 1;
         }
 
-        var output = WranglerResults.Output(deployEvent, deployTarget, DateTimeOffset.UtcNow);
+        var output = WranglerResults.Output(deployEvent, deployTarget, DateTimeOffset.UtcNow) with { StartupTimeMs = WranglerResults.StartupTimeMs(run.Output) };
         DeployOutputsFile.Record(serverProject.Directory, output);
         Console.WriteLine();
         DeployOutputsCommand.Print(output);
@@ -170,6 +172,12 @@ internal static class DeployCommand
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
+            if (NestedBuild.Consume())
+            {
+                Console.WriteLine("The Worker bundle was just built by the dotnet pmcp command that runs wrangler: not building it again.");
+                return 0;
+            }
+
             var serverProject = ServerProject.Find(parse.GetValue(project)!);
             if (serverProject is null)
             {

@@ -17,7 +17,7 @@ internal static class DeployOutputsCommand
         format.AcceptOnlyFromAmong("text", "json");
         var command = new Command("outputs", """
             Print what the last dotnet pmcp deploy of the Worker (or of --env NAME) recorded: WorkerName, WorkerUrl,
-            McpEndpoint, routes, version and time. Read from .pmcp/deploy-outputs.json; no network.
+            McpEndpoint, routes, version, the startup time Cloudflare measured, and time. Read from .pmcp/deploy-outputs.json; no network.
 
             Examples:
               dotnet pmcp deploy outputs --target cloudflare-workers
@@ -83,6 +83,11 @@ internal static class DeployOutputsCommand
         if (output.VersionId is not null)
         {
             Console.WriteLine($"VersionId: {output.VersionId}");
+        }
+
+        if (output.StartupTimeMs is { } startup)
+        {
+            Console.WriteLine($"StartupTime: {startup} ms");
         }
 
         Console.WriteLine($"DeployedAt: {output.DeployedAt.ToString("u", CultureInfo.InvariantCulture)}");

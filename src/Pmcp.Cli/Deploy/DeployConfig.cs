@@ -38,12 +38,24 @@ internal sealed record DeployConfig
 
     /// <summary>
     /// <c>[build] snapshot</c>: the start-up image (docs/workers-snapshot.md): "on" (true), "off" (false) or "auto"
-    /// (the default: on when the bundle with it fits the plan).
+    /// (the default: on when the bundle with it fits Cloudflare's 64 MiB).
     /// </summary>
     public string Snapshot { get; init; } = "auto";
 
-    /// <summary><c>[build] plan</c>: "free" (3 MB gzip) or "paid" (10 MB), the limit "auto" keeps the bundle within.</summary>
-    public string Plan { get; init; } = "free";
+    /// <summary>
+    /// <c>[build] plan</c> ("free" or "paid"), null when not set. Accepted and ignored: it chose the compressed size
+    /// limit "auto" kept to, and since September 2026 every plan allows 64 MiB uncompressed.
+    /// </summary>
+    public string? Plan { get; init; }
+
+    /// <summary>
+    /// <c>[workers.limits] cpu_ms</c>: the most CPU time a request may use, 1 to 300,000 ms (Paid plan; Cloudflare's
+    /// default is 30 s). Null: Cloudflare's default. Written to wrangler.toml as <c>[limits] cpu_ms</c>.
+    /// </summary>
+    public int? CpuMs { get; init; }
+
+    /// <summary>The largest <c>cpu_ms</c> Cloudflare accepts: 5 minutes.</summary>
+    public const int MaxCpuMs = 300_000;
 
     /// <summary>What a fresh <c>deploy init</c> writes: the chapter's layout, staging and production environments.</summary>
     public static DeployConfig Default(string workerName, string compatibilityDate) => new()

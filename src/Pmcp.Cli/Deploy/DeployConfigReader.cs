@@ -13,7 +13,7 @@ namespace Pmcp.Cli.Deploy;
 internal static partial class DeployConfigReader
 {
     private static readonly string[] RootKeys = ["target", "server", "cloudflare", "workers", "build", "env"];
-    private static readonly string[] WorkersKeys = ["name", "compatibility_date", "main", "workers_dev", "routes", "vars", .. BindingKind.All.Select(k => k.Section)];
+    private static readonly string[] WorkersKeys = ["name", "compatibility_date", "main", "workers_dev", "routes", "vars", "limits", .. BindingKind.All.Select(k => k.Section)];
     private static readonly string[] EnvKeys = ["name", "workers_dev", "routes", "vars", .. BindingKind.All.Select(k => k.Section)];
 
     public static DeployConfig Load(string path, string displayPath) => Parse(File.ReadAllText(path), displayPath);
@@ -68,7 +68,7 @@ internal static partial class DeployConfigReader
         }
 
         var snapshot = "auto";
-        var plan = "free";
+        string? plan = null;
         if (reader.Table(root, "build", null) is { } build)
         {
             reader.OnlyKnown(build, "build", ["snapshot", "plan"]);
@@ -76,13 +76,24 @@ internal static partial class DeployConfigReader
             {
                 bool on => on ? "on" : "off",
                 "auto" => "auto",
-                _ => throw reader.Error("[build] snapshot must be true, false or \"auto\" (the default: on when the bundle with its start-up image fits [build] plan's size limit)."),
+                _ => throw reader.Error("[build] snapshot must be true, false or \"auto\" (the default: on when the bundle with its start-up image fits Cloudflare's 64 MiB size limit)."),
             } : "auto";
-            plan = reader.String(build, "plan", "build") ?? "free";
-            if (plan is not ("free" or "paid"))
+            plan = reader.String(build, "plan", "build");
+            if (plan is not (null or "free" or "paid"))
             {
-                throw reader.Error($"[build] plan \"{plan}\" is not a plan; write plan = \"free\" (3 MB gzip bundles) or plan = \"paid\" (10 MB).");
+                throw reader.Error($"[build] plan \"{plan}\" is not a plan, and plan no longer changes anything (every plan allows 64 MiB since September 2026): delete the line.");
             }
+        }
+
+        int? cpuMs = null;
+        if (reader.Table(workers, "limits", "workers") is { } limits)
+        {
+            reader.OnlyKnown(limits, "workers.limits", ["cpu_ms"]);
+            cpuMs = limits.TryGetValue("cpu_ms", out var cpu) ? cpu switch
+            {
+                long ms and >= 1 and <= DeployConfig.MaxCpuMs => (int)ms,
+                _ => throw reader.Error($"[workers.limits] cpu_ms must be a whole number of milliseconds from 1 to {DeployConfig.MaxCpuMs} (5 minutes), e.g. cpu_ms = 30000 (Cloudflare's default on the Paid plan; the Free plan's 10 ms cannot be changed)."),
+            } : null;
         }
 
         var compatibilityDate = reader.String(workers, "compatibility_date", "workers") ?? PinnedTools.DefaultCompatibilityDate;
@@ -142,6 +153,7 @@ internal static partial class DeployConfigReader
             Environments = environments,
             Snapshot = snapshot,
             Plan = plan,
+            CpuMs = cpuMs,
         };
     }
 

@@ -21,5 +21,8 @@ internal sealed record DeployOutput
 
     public string? VersionId { get; init; }
 
+    /// <summary>The startup time Cloudflare measured for the upload (wrangler's "Worker Startup Time"), if it reported one.</summary>
+    public int? StartupTimeMs { get; init; }
+
     public DateTimeOffset DeployedAt { get; init; }
 }

@@ -63,13 +63,13 @@ internal sealed class DeployProject(string directory, string projectName)
         if (!File.Exists(DeployToml))
         {
             var existed = File.Exists(WranglerToml);
-            WranglerConfig.EnsureExists(WorkersDirectory, WranglerConfig.WorkerName(projectName));
+            WranglerConfig.EnsureExists(WorkersDirectory, WranglerConfig.WorkerName(projectName), WranglerBuildSection.Sources(directory));
             return existed ? null : $"created {Display(WranglerToml)}";
         }
 
         var config = DeployConfigReader.Load(DeployToml, Display(DeployToml));
         var existing = File.Exists(WranglerToml) ? File.ReadAllText(WranglerToml) : null;
-        var result = WranglerTomlWriter.Write(config, existing, Display(WranglerToml));
+        var result = WranglerTomlWriter.Write(config, existing, Display(WranglerToml), WranglerBuildSection.Sources(directory));
         if (result.Text == existing)
         {
             return null;

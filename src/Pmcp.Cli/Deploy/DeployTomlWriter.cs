@@ -58,12 +58,17 @@ internal static class DeployTomlWriter
             AppendRoutes(text, "workers", config.Routes);
         }
 
-        if (config.Snapshot != "auto" || config.Plan != "free")
+        if (config.CpuMs is { } cpuMs)
+        {
+            text.Append(CultureInfo.InvariantCulture, $"\n# CPU time a request may use, 1 to {DeployConfig.MaxCpuMs} ms (Paid plan; Cloudflare's default is 30 s)\n[workers.limits]\n");
+            text.Append(TomlText.Line("cpu_ms", (long)cpuMs));
+        }
+
+        if (config.Snapshot != "auto")
         {
             // Written only when set: the default file stays as it was (docs/workers-snapshot.md documents [build]).
-            text.Append("\n# Start-up image: true, false or \"auto\" (the default: on when the bundle with it fits the plan's size limit)\n[build]\n");
-            text.Append(CultureInfo.InvariantCulture, $"snapshot = {config.Snapshot switch { "on" => "true", "auto" => "\"auto\"", _ => "false" }}\n");
-            text.Append(TomlText.Line("plan", config.Plan));
+            text.Append("\n# Start-up image: true, false or \"auto\" (the default: on when the bundle with it fits Cloudflare's 64 MiB)\n[build]\n");
+            text.Append(CultureInfo.InvariantCulture, $"snapshot = {config.Snapshot switch { "on" => "true", _ => "false" }}\n");
         }
 
         text.Append("""

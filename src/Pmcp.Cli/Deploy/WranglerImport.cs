@@ -5,7 +5,7 @@ namespace Pmcp.Cli.Deploy;
 
 /// <summary>
 /// When <c>deploy init</c> finds a wrangler.toml written before deploy.toml existed, the new deploy.toml starts from it
-/// (name, compatibility_date, main, account_id, workers_dev, vars, bindings, routes), so nothing the project already
+/// (name, compatibility_date, main, account_id, workers_dev, vars, bindings, routes, limits.cpu_ms), so nothing the project already
 /// declares is lost when wrangler.toml is regenerated. Environments are not imported.
 /// </summary>
 internal static class WranglerImport
@@ -36,6 +36,9 @@ internal static class WranglerImport
                 : defaults.Vars,
             Bindings = [.. BindingKind.All.SelectMany(kind => Entries(root, kind.Section).Select(entry => Binding(kind, entry)).OfType<DeployBinding>())],
             Routes = [.. Entries(root, "routes").Select(r => new DeployRoute(Text(r, "pattern") ?? "", Text(r, "zone_id"), Text(r, "zone_name"), r.TryGetValue("custom_domain", out var c) && c is true)).Where(r => r.Pattern.Length > 0)],
+            CpuMs = root.TryGetValue("limits", out var limits) && limits is TomlTable l && l.TryGetValue("cpu_ms", out var cpu) && cpu is long ms and >= 1 and <= DeployConfig.MaxCpuMs
+                ? (int)ms
+                : defaults.CpuMs,
             Environments = [.. defaults.Environments.Select(e => e with { Name = $"{name}-{(e.Key == "production" ? "prod" : e.Key)}" })],
         };
     }

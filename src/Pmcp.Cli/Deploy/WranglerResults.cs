@@ -1,10 +1,22 @@
+using System.Globalization;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 
 namespace Pmcp.Cli.Deploy;
 
-/// <summary>Reads what wrangler reported: a deploy's URLs, and the fix for a failure it explains poorly.</summary>
-internal static class WranglerResults
+/// <summary>Reads what wrangler reported: a deploy's URLs and startup time, and the fix for a failure it explains poorly.</summary>
+internal static partial class WranglerResults
 {
+    /// <summary>
+    /// The startup time Cloudflare measured for an upload, which wrangler prints ("Worker Startup Time: 12 ms") and
+    /// does not put in its output file; null when it printed none.
+    /// </summary>
+    public static int? StartupTimeMs(string output) =>
+        StartupTime().Matches(output).LastOrDefault() is { } match && int.TryParse(match.Groups["ms"].ValueSpan, NumberStyles.None, CultureInfo.InvariantCulture, out var ms) ? ms : null;
+
+    [GeneratedRegex(@"Worker Startup Time: (?<ms>\d+) ms")]
+    private static partial Regex StartupTime();
+
     /// <summary>
     /// The record of a deploy from wrangler's <c>deploy</c> output event. Its <c>targets</c> are the workers.dev URL
     /// (<c>https://…</c>), route patterns (<c>example.com/*</c>) and custom domains (<c>example.com (custom domain)</c>).

@@ -8,12 +8,13 @@ namespace Pmcp.Cli.Deploy;
 /// Generates <c>.pmcp/workers/wrangler.toml</c> from deploy.toml, keeping what the user added to it by hand.
 /// <para>
 /// Derived from deploy.toml, and rewritten every time: name, main, compatibility_date, account_id, workers_dev,
-/// route(s), [vars], [[kv_namespaces]], [[d1_databases]], [[r2_buckets]], [[hyperdrive]], and in each
-/// [env.NAME] the same keys and [define]. Always present: the .NET loader's [define], [alias] and [[rules]].
+/// route(s), [vars], [[kv_namespaces]], [[d1_databases]], [[r2_buckets]], [[hyperdrive]], [limits], and in each
+/// [env.NAME] the same keys and [define]. Always present: [build] (<see cref="WranglerBuildSection"/>) and the .NET
+/// loader's [define], [alias] and [[rules]].
 /// </para>
 /// <para>
 /// Kept, with their comments: every other top-level key (compatibility_flags, …) and table ([observability],
-/// [triggers], [build], an [env.NAME] table of its own…); other keys inside the tables Pmcp writes ([define],
+/// [triggers], an [env.NAME] table of its own…); other keys inside the tables Pmcp writes ([define],
 /// [alias], [env.NAME]); and a binding entry's other keys, matched by binding name. Comments inside the derived
 /// parts are not kept: they are regenerated.
 /// </para>
@@ -23,7 +24,7 @@ internal static class WranglerTomlWriter
     private static readonly string[] BindingSections = [.. BindingKind.All.Select(k => k.Section)];
 
     /// <summary>Top-level keys and tables that deploy.toml (or the loader) decides.</summary>
-    private static readonly string[] DerivedTopLevel = ["name", "main", "compatibility_date", "account_id", "workers_dev", "route", "routes", "vars", "define", "alias", "rules", .. BindingSections];
+    private static readonly string[] DerivedTopLevel = ["name", "main", "compatibility_date", "account_id", "workers_dev", "route", "routes", "vars", "define", "alias", "rules", "limits", "build", .. BindingSections];
 
     /// <summary>Keys and tables of an [env.NAME] that deploy.toml decides.</summary>
     private static readonly string[] DerivedInEnvironment = ["name", "workers_dev", "route", "routes", "vars", "define", .. BindingSections];
@@ -31,7 +32,8 @@ internal static class WranglerTomlWriter
     /// <summary>What was generated, and the hand-written parts that were kept (for the CLI to report).</summary>
     public sealed record Result(string Text, IReadOnlyList<string> Kept);
 
-    public static Result Write(DeployConfig config, string? existing, string file)
+    /// <param name="sources">The project folder's sources, which wrangler dev watches (<see cref="WranglerBuildSection.Sources"/>).</param>
+    public static Result Write(DeployConfig config, string? existing, string file, IReadOnlyList<string> sources)
     {
         var kept = existing is null ? new HandWritten() : HandWritten.Collect(existing, file);
         var sections = new List<string>();
@@ -52,6 +54,12 @@ internal static class WranglerTomlWriter
         sections.Add(top.ToString());
 
         AddDerived(sections, null, config.Vars, config.Bindings, config.Routes, config.ZoneId, kept);
+        if (config.CpuMs is { } cpuMs)
+        {
+            sections.Add("[limits]\n" + TomlText.Line("cpu_ms", (long)cpuMs));
+        }
+
+        sections.Add(WranglerBuildSection.Text(sources));
 
         sections.Add(Table("[define]", LoaderSections.Define, kept.Extras("define"), "# .NET's loader reads import.meta.url, which workerd does not set.\n"));
         sections.Add(Table("[alias]", LoaderSections.Alias, kept.Extras("alias"), "# The loader has Node-only branches importing these; they never run in workerd.\n"));

@@ -3,13 +3,20 @@ using Spectre.Console;
 
 namespace Pmcp.Cli.Workers;
 
-/// <summary>Each file of a Worker bundle, raw and gzip, with the total against Cloudflare's upload limits.</summary>
+/// <summary>
+/// Each file of a Worker bundle, raw and gzip, with the total against Cloudflare's size limit, and the start-up CPU
+/// against its startup limit.
+/// </summary>
 internal static class SizeReport
 {
-    /// <summary>Workers' compressed script size limits: Free and Paid plans.</summary>
-    public const long FreeLimitBytes = 3 * 1024 * 1024;
+    /// <summary>
+    /// Workers' script size limit, uncompressed, on every plan (since September 2026; before, 3 MB gzip on Free and
+    /// 10 MB on Paid).
+    /// </summary>
+    public const long SizeLimitBytes = 64 * 1024 * 1024;
 
-    public const long PaidLimitBytes = 10 * 1024 * 1024;
+    /// <summary>Workers' startup limit: CPU time of the global scope on the main thread (1 s since October 2025; it was 400 ms).</summary>
+    public const double StartupLimitMs = 1000;
 
     public sealed record Entry(string File, long Raw, long Gzip);
 
@@ -24,7 +31,7 @@ internal static class SizeReport
         var report = new Report { Snapshot = StartupImage.ReadStatus(bundleDirectory) };
         report.AddRange(Directory.GetFiles(bundleDirectory, "*", SearchOption.AllDirectories)
             .Select(f => new Entry(Path.GetRelativePath(bundleDirectory, f).Replace('\\', '/'), new FileInfo(f).Length, GzipLength(f)))
-            .OrderByDescending(e => e.Gzip));
+            .OrderByDescending(e => e.Raw));
         return report;
     }
 
@@ -43,18 +50,35 @@ internal static class SizeReport
         var gzip = entries.Sum(e => e.Gzip);
         table.AddRow("[bold]total[/]", $"[bold]{Kb(raw)}[/]", $"[bold]{Kb(gzip)}[/]");
         AnsiConsole.Write(table);
-        var plan = gzip <= FreeLimitBytes ? "[green]fits the Free plan (3 MB gzip) and the Paid plan (10 MB)[/]"
-            : gzip <= PaidLimitBytes ? "[yellow]over the Free plan's 3 MB gzip; fits the Paid plan's 10 MB[/]"
-            : "[red]over the Paid plan's 10 MB gzip: Cloudflare will refuse it[/]";
-        AnsiConsole.MarkupLine($"Total {Kb(gzip)} gzip: {plan}.");
+        var size = raw <= SizeLimitBytes ? "[green]fits Cloudflare's 64 MiB limit (uncompressed, every plan)[/]"
+            : "[red]over Cloudflare's 64 MiB limit (uncompressed, every plan): Cloudflare will refuse it[/]";
+        AnsiConsole.MarkupLine($"Total {Kb(raw)} ({Kb(gzip)} gzip): {size}.");
         if (entries is Report { Snapshot: { } snapshot })
         {
             AnsiConsole.MarkupLine(snapshot.On
                 ? $"Start-up image: [green]on[/] ({Kb(snapshot.ImageBytes)}, {Kb(snapshot.ImageGzipBytes)} gzip; {Markup.Escape(snapshot.Reason)}): the Worker restores booted .NET instead of booting it."
                 : $"Start-up image: off ({Markup.Escape(snapshot.Reason)}).");
+            AnsiConsole.MarkupLine(StartupLine(snapshot));
+            if (snapshot.Note is { } note)
+            {
+                AnsiConsole.MarkupLine($"[yellow]Note:[/] {Markup.Escape(note)}");
+            }
+        }
+    }
+
+    /// <summary>The start-up CPU against Cloudflare's startup limit, warning from half of it.</summary>
+    private static string StartupLine(StartupImage.Status snapshot)
+    {
+        if (snapshot.StartupCpuMs is not { } cpu)
+        {
+            return $"Start-up CPU: not measured ({Markup.Escape(snapshot.StartupMeasure)}); Cloudflare's startup limit is {StartupLimitMs:N0} ms.";
         }
 
-        AnsiConsole.MarkupLine("[grey]Cloudflare checks wrangler's \"Total Upload\" figure, which compresses the bundle as one.[/]");
+        var share = cpu / StartupLimitMs;
+        var verdict = share > 1 ? "[red]over Cloudflare's startup limit: it will refuse the upload[/]"
+            : share > 0.5 ? "[yellow]near Cloudflare's startup limit: keep start-up work small, or move it into requests[/]"
+            : "[green]within Cloudflare's startup limit[/]";
+        return $"Start-up CPU: {cpu:N0} ms of {StartupLimitMs:N0} ms ({share * 100:N0}%; {Markup.Escape(snapshot.StartupMeasure)}): {verdict}.";
     }
 
     private static string Kb(long bytes) => $"{bytes / 1024.0:N1} KiB";

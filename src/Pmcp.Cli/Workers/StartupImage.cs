@@ -10,15 +10,31 @@ namespace Pmcp.Cli.Workers;
 /// The start-up image of a Worker bundle (docs/workers-snapshot.md): the booted, warmed-up .NET runtime's memory,
 /// recorded by booting the bundle once in Node (pmcp-host/record.mjs) and restored by the JS host instead of booting.
 /// Setting: deploy.toml <c>[build] snapshot = true | false | "auto"</c> (the default, auto: on when the bundle with the
-/// image fits <c>[build] plan</c>'s gzip limit); the <c>PMCP_SNAPSHOT</c> environment variable (on, off, auto)
+/// image fits Cloudflare's 64 MiB size limit); the <c>PMCP_SNAPSHOT</c> environment variable (on, off, auto)
 /// overrides it.
 /// </summary>
 internal static class StartupImage
 {
     public const string Folder = "snapshot";
 
-    /// <summary>What the build decided, kept beside the bundle for the size report.</summary>
-    public sealed record Status(bool On, string Reason, long ImageBytes = 0, long ImageGzipBytes = 0);
+    /// <summary>
+    /// What the build decided, kept beside the bundle for the size report: the image, and the start-up CPU measured
+    /// in Node (null when it could not be; <see cref="StartupMeasure"/> says how, or why not).
+    /// </summary>
+    public sealed record Status(bool On, string Reason, long ImageBytes = 0, long ImageGzipBytes = 0)
+    {
+        public double? StartupCpuMs { get; init; }
+
+        public string StartupMeasure { get; init; } = "";
+
+        /// <summary>Something in deploy.toml worth changing (a setting that no longer does anything).</summary>
+        public string? Note { get; init; }
+
+        public Status With(StartupCpu startup) => this with { StartupCpuMs = startup.Milliseconds, StartupMeasure = startup.How };
+    }
+
+    /// <summary>The CPU time a boot took in Node (null if it was not measured), and how it was measured or why not.</summary>
+    public sealed record StartupCpu(double? Milliseconds, string How);
 
     public static string StatusPath(string bundleDirectory) => Path.Combine(bundleDirectory, "..", "snapshot.json");
 
@@ -38,17 +54,20 @@ internal static class StartupImage
     public static void WriteStatus(string bundleDirectory, Status status) =>
         File.WriteAllText(StatusPath(bundleDirectory), JsonSerializer.Serialize(status, StatusJsonContext.Default.Status));
 
-    /// <summary>The setting: true, false, or null for auto; and the gzip limit auto keeps to.</summary>
-    public static (bool? Setting, long Limit, string PlanName) Setting(string projectDirectory)
+    /// <summary>The setting: true, false, or null for auto; and a note when deploy.toml still sets <c>[build] plan</c>.</summary>
+    public static (bool? Setting, string? Note) Setting(string projectDirectory)
     {
         bool? setting = null;
-        var plan = "free";
+        string? note = null;
         var deployToml = Path.Combine(projectDirectory, ".pmcp", "deploy.toml");
         if (File.Exists(deployToml))
         {
             var config = DeployConfigReader.Load(deployToml, DeployProject.Display(deployToml));
             setting = config.Snapshot switch { "on" => true, "auto" => null, _ => false };
-            plan = config.Plan;
+            if (config.Plan is { } plan)
+            {
+                note = $"[build] plan = \"{plan}\" in {DeployProject.Display(deployToml)} no longer changes anything: since September 2026 every plan allows 64 MiB uncompressed. Delete the line.";
+            }
         }
 
         setting = Environment.GetEnvironmentVariable("PMCP_SNAPSHOT")?.ToLowerInvariant() switch
@@ -58,14 +77,14 @@ internal static class StartupImage
             "auto" => null,
             _ => setting,
         };
-        return plan == "paid" ? (setting, SizeReport.PaidLimitBytes, "Paid plan's 10 MB") : (setting, SizeReport.FreeLimitBytes, "Free plan's 3 MB");
+        return (setting, note);
     }
 
     /// <summary>
     /// Records the image into <paramref name="bundle"/> (a finished bundle whose shim boots) and returns true, or throws
     /// a <see cref="CliException"/> saying why it could not (a runtime that is not quiescent after the warm-up).
     /// </summary>
-    public static async Task<(long Bytes, string Summary)> RecordAsync(string bundle, string recorder, Action<string> step, CancellationToken cancellationToken)
+    public static async Task<long> RecordAsync(string bundle, string recorder, Action<string> step, CancellationToken cancellationToken)
     {
         CheckBootConfiguration(bundle);
         var (node, _) = await ToolsCache.EnsureWranglerAsync(step, cancellationToken);
@@ -93,7 +112,37 @@ internal static class StartupImage
             throw new CliException($"Recording the start-up image failed (exit code {run.ExitCode}):\n{run.Output.Trim()}\nTurn the image off with [build] snapshot = false in .pmcp/deploy.toml to build without it.");
         }
 
-        return (new FileInfo(Path.Combine(bundle, Folder, "image.bin")).Length, summary);
+        return new FileInfo(Path.Combine(bundle, Folder, "image.bin")).Length;
+    }
+
+    /// <summary>
+    /// The start-up CPU of the finished <paramref name="bundle"/>: started once in Node as workerd starts it, from its
+    /// image when it has one (record.mjs --restore, else --boot-only; about a second). Never fails the build: a start
+    /// that fails here says why in the report.
+    /// </summary>
+    public static async Task<StartupCpu> MeasureAsync(string bundle, string recorder, bool fromImage, Action<string> step, CancellationToken cancellationToken)
+    {
+        var (node, _) = await ToolsCache.EnsureWranglerAsync(step, cancellationToken);
+        step("Measuring the start-up CPU (starting the Worker once in Node)");
+        var run = await ChildProcess.RunAsync(node, [recorder, bundle, fromImage ? "--restore" : "--boot-only"], bundle, cancellationToken);
+        return StartupCpuOf(run.Output, fromImage ? "restoring .NET from the image in Node" : "booting .NET in Node")
+            ?? new StartupCpu(null, $"starting the bundle in Node failed (exit code {run.ExitCode}): {LastLine(run.Output)}");
+    }
+
+    /// <summary>record.mjs's <c>{"startupCpuMs":…,"cpuClock":…}</c> line, as the size report words it.</summary>
+    private static StartupCpu? StartupCpuOf(string output, string how)
+    {
+        var line = output.Split('\n').Select(l => l.Trim()).FirstOrDefault(l => l.StartsWith("{\"startupCpuMs\"", StringComparison.Ordinal));
+        if (line is null)
+        {
+            return null;
+        }
+
+        using var json = JsonDocument.Parse(line);
+        var clock = json.RootElement.GetProperty("cpuClock").GetString();
+        return new StartupCpu(
+            json.RootElement.GetProperty("startupCpuMs").GetDouble(),
+            $"measured {how}, {(clock == "main thread" ? "on the main thread, as Cloudflare counts it" : "for the whole Node process, an upper bound")}");
     }
 
     private static string LastLine(string output) => output.Trim().Split('\n').Last().Trim();

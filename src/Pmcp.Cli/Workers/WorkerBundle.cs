@@ -119,10 +119,21 @@ internal sealed class WorkerBundle(ServerProject project)
     /// <summary>The build step that records the start-up image (not part of the bundle).</summary>
     private const string Recorder = "record.mjs";
 
-    /// <summary>Records the start-up image into the staged bundle when the setting asks for it and it fits.</summary>
+    /// <summary>
+    /// Records the start-up image into the staged bundle when the setting asks for it and it fits, then measures the
+    /// start-up CPU by starting the finished bundle once in Node as the deployed Worker starts: from its image, or booted.
+    /// </summary>
     private async Task<StartupImage.Status> AddStartupImageAsync(string staging, string recorder, Action<string> step, CancellationToken cancellationToken)
     {
-        var (setting, limit, planName) = StartupImage.Setting(project.Directory);
+        var (setting, note) = StartupImage.Setting(project.Directory);
+        var status = await RecordImageAsync(staging, recorder, setting, step, cancellationToken);
+        var startup = await StartupImage.MeasureAsync(staging, recorder, status.On, step, cancellationToken);
+        return status.With(startup) with { Note = note };
+    }
+
+    private async Task<StartupImage.Status> RecordImageAsync(
+        string staging, string recorder, bool? setting, Action<string> step, CancellationToken cancellationToken)
+    {
         if (setting == false)
         {
             return new StartupImage.Status(false, "turned off");
@@ -137,21 +148,22 @@ internal sealed class WorkerBundle(ServerProject project)
                 : new StartupImage.Status(false, $"{Deploy.DeployProject.Display(wranglerToml)} predates start-up images: {fix}");
         }
 
+        const long limit = SizeReport.SizeLimitBytes;
         // "auto" skips recording when the last build's image already made the bundle too large by a margin: dev
         // rebuilds on every change, and recording costs a couple of seconds each time.
-        if (setting is null && StartupImage.ReadStatus(OutputDirectory) is { ImageGzipBytes: > 0 } last)
+        if (setting is null && StartupImage.ReadStatus(OutputDirectory) is { ImageBytes: > 0 } last)
         {
-            var estimate = SizeReport.Measure(staging).Sum(e => e.Gzip) + last.ImageGzipBytes;
+            var estimate = SizeReport.Measure(staging).Sum(e => e.Raw) + last.ImageBytes;
             if (estimate > limit * 11 / 10)
             {
-                return new StartupImage.Status(false, $"auto: with its image (about {last.ImageGzipBytes / 1048576.0:N1} MB gzip at the last build) the bundle would be about {estimate / 1048576.0:N1} MB gzip, over the {planName}; set [build] plan = \"paid\" or snapshot = true to use it", last.ImageBytes, last.ImageGzipBytes);
+                return new StartupImage.Status(false, $"auto: with its image (about {Mb(last.ImageBytes)} at the last build) the bundle would be about {Mb(estimate)}, over Cloudflare's 64 MiB limit; set snapshot = true to record it anyway", last.ImageBytes, last.ImageGzipBytes);
             }
         }
 
         long imageBytes;
         try
         {
-            (imageBytes, _) = await StartupImage.RecordAsync(staging, recorder, step, cancellationToken);
+            imageBytes = await StartupImage.RecordAsync(staging, recorder, step, cancellationToken);
         }
         catch (CliException e) when (setting is null)
         {
@@ -160,17 +172,20 @@ internal sealed class WorkerBundle(ServerProject project)
         }
 
         var entries = SizeReport.Measure(staging);
-        var gzip = entries.Sum(e => e.Gzip);
-        var imageGzip = entries.Where(e => e.File.StartsWith(StartupImage.Folder + "/", StringComparison.Ordinal)).Sum(e => e.Gzip);
-        if (setting is null && gzip > limit)
+        var raw = entries.Sum(e => e.Raw);
+        var image = entries.Where(e => e.File.StartsWith(StartupImage.Folder + "/", StringComparison.Ordinal)).ToList();
+        var imageGzip = image.Sum(e => e.Gzip);
+        if (setting is null && raw > limit)
         {
             Directory.Delete(Path.Combine(staging, StartupImage.Folder), recursive: true);
-            return new StartupImage.Status(false, $"auto: with its image ({imageGzip / 1048576.0:N1} MB gzip) the bundle would be {gzip / 1048576.0:N1} MB gzip, over the {planName}; set [build] plan = \"paid\" or snapshot = true to use it", imageBytes, imageGzip);
+            return new StartupImage.Status(false, $"auto: with its image ({Mb(image.Sum(e => e.Raw))}) the bundle would be {Mb(raw)}, over Cloudflare's 64 MiB limit", imageBytes, imageGzip);
         }
 
         File.WriteAllText(Path.Combine(staging, "shim.mjs"), Shim(withImage: true));
-        return new StartupImage.Status(true, setting == true ? "asked for" : $"auto: fits the {planName}", imageBytes, imageGzip);
+        return new StartupImage.Status(true, setting == true ? "asked for" : "auto: the bundle with it fits Cloudflare's 64 MiB", imageBytes, imageGzip);
     }
+
+    private static string Mb(long bytes) => $"{bytes / 1048576.0:N1} MiB";
 
     private static readonly string[] RuntimeFiles = ["dotnet.js", "dotnet.runtime.js", "dotnet.native.js", "dotnet.native.wasm"];
 

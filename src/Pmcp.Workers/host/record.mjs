@@ -2,9 +2,11 @@
 // workerd would, lets it warm up, and writes the start-up image (snapshot.mjs) into the bundle:
 //   snapshot/image.bin  the non-zero pages of .NET's memory, then the copies of the binding signatures (wrangler: Data)
 //   snapshot/image.mjs  the image's description and `export const image = { meta, data }`
-// Usage: node record.mjs BUNDLE_DIR
-// Prints one JSON line describing the image; exit code 3 when the runtime was not quiescent, 4 when start-up drew
-// random values besides .NET's two hash seeds, 1 on other failures.
+// Usage: node record.mjs BUNDLE_DIR [--boot-only | --restore]
+// Prints a JSON line with the start-up CPU as soon as the bundle has booted ({"startupCpuMs":…}), then one describing
+// the image; exit code 3 when the runtime was not quiescent, 4 when start-up drew random values besides .NET's two
+// hash seeds, 1 on other failures. --boot-only boots, prints the first line and stops: the start-up CPU of a Worker
+// without an image; --restore does the same starting from the bundle's image, as the deployed Worker does.
 //
 // Node rather than workerd: no server, port or config to set up, the image is read straight from memory, and it
 // takes about a second. The runtime runs as in workerd: prelude.mjs hides `process`, so .NET's loader takes the
@@ -22,6 +24,25 @@ register("data:text/javascript," + encodeURIComponent(`export async function res
 }`));
 
 const bundle = path.resolve(proc.argv[2] ?? "");
+const bootOnly = proc.argv.includes("--boot-only");
+// --restore: start from the recorded image, as the deployed Worker does, and print its start-up CPU.
+const restore = proc.argv.includes("--restore");
+if (restore) {
+  // The image's data module (wrangler: Data), as workerd hands it over: an ArrayBuffer.
+  register("data:text/javascript," + encodeURIComponent(`export async function load(url, context, next) {
+  if (!url.endsWith(".bin")) return next(url, context);
+  const file = JSON.stringify(new URL(url).pathname);
+  return { format: "module", shortCircuit: true, source: "import { readFileSync } from 'node:fs'; const b = readFileSync(" + file + "); export default b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength);" };
+}`));
+}
+
+// Cloudflare counts the CPU time of the Worker's global scope on its main thread against its startup limit; Node
+// 22.19+ measures the calling thread, older ones only the whole process (which includes V8's helper threads).
+const mainThread = typeof proc.threadCpuUsage === "function";
+const cpuMicroseconds = () => {
+  const usage = mainThread ? proc.threadCpuUsage() : proc.cpuUsage();
+  return usage.user + usage.system;
+};
 const framework = path.join(bundle, "_framework");
 const url = (file) => pathToFileURL(path.join(bundle, file)).href;
 
@@ -31,7 +52,7 @@ function fail(code, message) {
 }
 
 try {
-  const nativeWasm = new WebAssembly.Module(fs.readFileSync(path.join(framework, "dotnet.native.wasm")));
+  const wasmBytes = fs.readFileSync(path.join(framework, "dotnet.native.wasm"));
   const assemblies = {};
   for (const file of fs.readdirSync(framework)) {
     if (file.endsWith(".wasm") && file !== "dotnet.native.wasm") {
@@ -40,6 +61,9 @@ try {
     }
   }
 
+  // The global scope's work from here: compiling the wasm, evaluating the modules, booting and warming up .NET.
+  const cpuBefore = cpuMicroseconds();
+  const nativeWasm = new WebAssembly.Module(wasmBytes);
   // The prelude first (it hides process), then the runtime, as shim.mjs orders them.
   await import(url("pmcp/prelude.mjs"));
   const { dotnet } = await import(url("_framework/dotnet.js"));
@@ -47,14 +71,20 @@ try {
   const native = await import(url("_framework/dotnet.native.js"));
   const { createWorker } = await import(url("pmcp/worker-host.mjs"));
   const { hostHash } = await import(url("host.gen.mjs"));
+  const image = restore ? (await import(url("snapshot/image.mjs"))).image : null;
   const started = performance.now();
-  const worker = await createWorker({ dotnet, runtime, native, nativeWasm, assemblies, hostHash, image: null }, { record: true });
+  const worker = await createWorker({ dotnet, runtime, native, nativeWasm, assemblies, hostHash, image }, { record: !bootOnly && !restore });
   const bootMs = performance.now() - started;
+  const startupCpuMs = (cpuMicroseconds() - cpuBefore) / 1000;
   globalThis.process = proc;
+  proc.stdout.write(JSON.stringify({ startupCpuMs: Math.round(startupCpuMs * 10) / 10, cpuClock: mainThread ? "main thread" : "process" }) + "\n");
+  if (bootOnly || restore) {
+    proc.exit(0);
+  }
 
-  let image;
+  let recorded;
   try {
-    image = await worker.captureImage();
+    recorded = await worker.captureImage();
   } catch (e) {
     fail(e?.notQuiescent ? 3 : 1, e?.notQuiescent ? e.message : `recording the start-up image failed: ${e?.stack ?? e}`);
   }
@@ -69,21 +99,21 @@ try {
 
   const out = path.join(bundle, "snapshot");
   fs.mkdirSync(out, { recursive: true });
-  fs.writeFileSync(path.join(out, "image.bin"), image.data);
+  fs.writeFileSync(path.join(out, "image.bin"), recorded.data);
   fs.writeFileSync(path.join(out, "image.mjs"), [
     "// Generated by dotnet pmcp deploy build: the start-up image of this bundle (src/Pmcp.Workers/host/snapshot.mjs).",
     // wrangler matches its module rules against the import as written: "**/snapshot/*.bin" (Data) needs the folder.
     'import data from "../snapshot/image.bin";',
-    `export const image = { meta: ${JSON.stringify(image.meta)}, data };`,
+    `export const image = { meta: ${JSON.stringify(recorded.meta)}, data };`,
     "",
   ].join("\n"));
   proc.stdout.write(JSON.stringify({
-    imageBytes: image.data.length,
-    memoryBytes: image.meta.memoryBytes,
-    pageBytes: image.meta.pageBytes,
-    jsImports: image.meta.jsImports.length,
-    csExports: image.meta.csExports.length,
-    fingerprint: image.meta.fingerprint,
+    imageBytes: recorded.data.length,
+    memoryBytes: recorded.meta.memoryBytes,
+    pageBytes: recorded.meta.pageBytes,
+    jsImports: recorded.meta.jsImports.length,
+    csExports: recorded.meta.csExports.length,
+    fingerprint: recorded.meta.fingerprint,
     randomDraws: stats.randomDraws,
     bootMs: Math.round(bootMs),
   }) + "\n");

@@ -57,7 +57,7 @@ internal static class ScriptEndpoints
                 var version = AddVersion(script, upload.Modules, upload.Metadata, "upload");
                 script.DeploymentList.Add(new WorkerDeployment(FakeAccount.NewId(), version.CreatedOn, "upload", version.Message, [new VersionTraffic(version.Id, 100)]));
                 var result = WorkerJson.Script(script, version);
-                result["startup_time_ms"] = 1;
+                result["startup_time_ms"] = account.StartupTimeMs;
                 return Envelope.Ok(result);
             }
         });
@@ -78,7 +78,9 @@ internal static class ScriptEndpoints
                 }
 
                 var version = AddVersion(script, upload.Modules, upload.Metadata, "version_upload");
-                return Envelope.Ok(WorkerJson.Version(script, version, account.Email));
+                var result = WorkerJson.Version(script, version, account.Email);
+                result["startup_time_ms"] = account.StartupTimeMs;
+                return Envelope.Ok(result);
             }
         });
 
