@@ -52,6 +52,10 @@ if [[ $build == 1 ]]; then
     cp -r "samples/$sample/.pmcp/workers" "bench/workerd/.image/$sample/workers"
     step "Building samples/$sample to a Worker (PMCP_SNAPSHOT=off dotnet pmcp deploy build)" env PMCP_SNAPSHOT=off dotnet run --project src/Pmcp.Cli -- deploy build "samples/$sample"
   done
+  # P: a fresh `dotnet pmcp new` project built with the defaults, as a new user deploys it.
+  rm -rf bench/workerd/.fresh && mkdir -p bench/workerd/.fresh
+  step "Making a fresh project (dotnet pmcp new bench-fresh)" dotnet run --project src/Pmcp.Cli -- new bench-fresh --output bench/workerd/.fresh/bench-fresh
+  step "Building it with the default settings (dotnet pmcp deploy build)" dotnet run --project src/Pmcp.Cli -- deploy build bench/workerd/.fresh/bench-fresh/src/BenchFresh
   step "Building bench/workerd/PerRequestWorker to a Worker (PMCP_SNAPSHOT=off dotnet pmcp deploy build)" env PMCP_SNAPSHOT=off dotnet run --project src/Pmcp.Cli -- deploy build bench/workerd/PerRequestWorker
 fi
 

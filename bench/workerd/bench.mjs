@@ -32,6 +32,14 @@ const WORKERS = [
     notes: "samples/HelloWorld built by `PMCP_SNAPSHOT=on dotnet pmcp deploy build`: the same bundle plus its start-up image (docs/workers-snapshot.md); the runtime's memory is restored instead of booted, then the same warm-up runs",
   },
   {
+    key: "P",
+    name: "a fresh `dotnet pmcp new` project",
+    short: "new project",
+    // run-workerd.sh makes it with `dotnet pmcp new bench-fresh` and builds it with the defaults; PMCP_BENCH_FRESH overrides.
+    project: process.env.PMCP_BENCH_FRESH ?? path.join(here, ".fresh", "bench-fresh", "src", "BenchFresh", ".pmcp", "workers"),
+    notes: "`dotnet pmcp new bench-fresh` built by `dotnet pmcp deploy build` with nothing set: what a new user deploys (the start-up image is on by default whenever the bundle fits)",
+  },
+  {
     key: "N",
     name: "Pmcp Notes",
     short: "notes",
@@ -79,8 +87,9 @@ const HELP = `usage: bench/run-workerd.sh [options]      (or: node bench/workerd
   --warmup S        seconds of load before the measured load (default 2)
   --duration S      seconds of measured load (default 10)
   --workers LIST    which workers, from A (Pmcp HelloWorld), S (the same with its start-up image),
+                    P (a fresh dotnet pmcp new project, default settings),
                     N (Pmcp Notes), M (Notes with its start-up image), C (per request),
-                    B (agents + SDK v1), D (agents + SDK v2); default A,S,N,M,C,B,D
+                    B (agents + SDK v1), D (agents + SDK v2); default A,S,P,N,M,C,B,D
   --results DIR     where the report goes (default bench/results)
   --skip-build      (run-workerd.sh) reuse the last npm ci and Worker builds
   --help            this text`;
@@ -196,7 +205,7 @@ function describeEnvironment() {
 }
 
 function parseOptions(args) {
-  const parsed = { rounds: 5, calls: 1000, concurrency: 32, warmup: 2, duration: 10, workers: ["A", "S", "N", "M", "C", "B", "D"], results: path.join(root, "bench", "results") };
+  const parsed = { rounds: 5, calls: 1000, concurrency: 32, warmup: 2, duration: 10, workers: ["A", "S", "P", "N", "M", "C", "B", "D"], results: path.join(root, "bench", "results") };
   for (let i = 0; i < args.length; i++) {
     const arg = args[i];
     const value = () => {
@@ -223,7 +232,7 @@ function parseOptions(args) {
       case "--workers": {
         parsed.workers = value().toUpperCase().split(",").map((k) => k.trim()).filter(Boolean);
         const unknown = parsed.workers.filter((k) => !WORKERS.some((w) => w.key === k));
-        if (unknown.length > 0 || parsed.workers.length === 0) fail(`--workers takes a list of A, S, B, C, D (got ${unknown.join(", ") || "nothing"})`);
+        if (unknown.length > 0 || parsed.workers.length === 0) fail(`--workers takes a list of A, S, P, N, M, C, B, D (got ${unknown.join(", ") || "nothing"})`);
         break;
       }
       default:

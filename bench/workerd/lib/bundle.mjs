@@ -2,6 +2,7 @@
 // then a workerd config naming every module of that bundle with the type wrangler.toml's rules give it.
 import { spawn } from "node:child_process";
 import fs from "node:fs/promises";
+import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -14,11 +15,21 @@ const EXTENSION_MODULES = [{ name: "cloudflare-internal:email", file: "cloudflar
  */
 export async function dryRun({ node, wrangler, projectDir, outDir }) {
   await fs.rm(outDir, { recursive: true, force: true });
-  const output = await run(node, [wrangler, "deploy", "--dry-run", "--outdir", outDir], projectDir, {
-    WRANGLER_SEND_METRICS: "false",
-    NO_COLOR: "1",
-    FORCE_COLOR: "0",
-  });
+  // wrangler.toml's [build] command is `dotnet pmcp deploy build`; the benchmark built every bundle already, so a
+  // `dotnet-pmcp` first on PATH that does nothing stands in for it (dotnet pmcp need not be installed to benchmark).
+  const noBuild = await fs.mkdtemp(path.join(os.tmpdir(), "pmcp-bench-nobuild-"));
+  await fs.writeFile(path.join(noBuild, "dotnet-pmcp"), "#!/bin/sh\nexit 0\n", { mode: 0o755 });
+  let output;
+  try {
+    output = await run(node, [wrangler, "deploy", "--dry-run", "--outdir", outDir], projectDir, {
+      WRANGLER_SEND_METRICS: "false",
+      NO_COLOR: "1",
+      FORCE_COLOR: "0",
+      PATH: `${noBuild}${path.delimiter}${process.env.PATH}`,
+    });
+  } finally {
+    await fs.rm(noBuild, { recursive: true, force: true });
+  }
   const total = /Total Upload:\s*([\d.,]+)\s*KiB\s*\/\s*gzip:\s*([\d.,]+)\s*KiB/.exec(output);
   if (!total) throw new Error(`wrangler printed no "Total Upload" line:\n${output}`);
   const toml = readWranglerToml(await fs.readFile(path.join(projectDir, "wrangler.toml"), "utf8"));
