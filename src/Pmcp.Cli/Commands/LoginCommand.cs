@@ -16,9 +16,9 @@ internal static class LoginCommand
 
     public static Command Create()
     {
-        var noBrowser = new Option<bool>("--no-browser") { Description = "Print the sign-in link instead of opening a browser (open it on any machine that reaches this one's callback port)." };
+        var noBrowser = new Option<bool>("--no-browser") { Description = "Print the sign-in link instead of opening a browser: open it in a browser that reaches this machine's localhost:8976 (an SSH port forward will do)." };
         var device = new Option<bool>("--device") { Description = "Sign in with a code on another device (OAuth device authorization): for containers and SSH sessions, where the browser cannot reach localhost." };
-        var callbackPort = new Option<int?>("--callback-port") { Description = "The local port Cloudflare's sign-in page returns to. Default: wrangler's, 8976." };
+        var callbackPort = new Option<int?>("--callback-port") { Description = "The port wrangler waits on for the sign-in to return. Default: 8976. The sign-in page still returns to localhost:8976, so forward that port to this one (containers)." };
 
         var command = new Command("login", $"""
             Log in to Cloudflare in your browser (OAuth), as the chapter's `wrangler login`, with the pinned wrangler
