@@ -161,7 +161,8 @@ internal static class DeployCommand
             Compile a server project to WebAssembly and assemble its Worker bundle in .pmcp/workers/build/worker/
             (entry shim.mjs). With a .pmcp/deploy.toml, wrangler.toml's derived parts are regenerated from it first
             (what you added to wrangler.toml by hand is kept); without one, a default wrangler.toml is written if there
-            is none. Prints each file's size and the total against Cloudflare's limits.
+            is none. Prints each file's size, the total against Cloudflare's 64 MiB, and the start-up CPU against its 1 s
+            startup limit. wrangler.toml's [build] runs this command when wrangler dev or deploy runs on its own.
 
             Examples:
               dotnet pmcp deploy build samples/HelloWorld
