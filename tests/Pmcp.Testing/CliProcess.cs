@@ -98,25 +98,16 @@ public sealed partial class CliProcess : IAsyncDisposable
     public Task<int> StopAsync(TimeSpan timeout) => SignalAsync(15, timeout);
 
     /// <summary>Waits for the CLI to finish on its own and returns its exit code, with all its output collected.</summary>
-    public async Task<int> WaitForExitAsync(TimeSpan timeout)
-    {
-        using var cts = new CancellationTokenSource(timeout);
-        try
-        {
-            await _process.WaitForExitAsync(cts.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            throw new TimeoutException($"dotnet pmcp did not finish within {timeout}. Output:\n{Output}");
-        }
+    public Task<int> WaitForExitAsync(TimeSpan timeout) => WaitForExitAsync(timeout, $"did not finish within {timeout}");
 
-        _process.WaitForExit();
-        return _process.ExitCode;
-    }
-
-    private async Task<int> SignalAsync(int signal, TimeSpan timeout)
+    private Task<int> SignalAsync(int signal, TimeSpan timeout)
     {
         Assert.Equal(0, Kill(_process.Id, signal));
+        return WaitForExitAsync(timeout, $"did not exit within {timeout} of signal {signal}");
+    }
+
+    private async Task<int> WaitForExitAsync(TimeSpan timeout, string failure)
+    {
         using var cts = new CancellationTokenSource(timeout);
         try
         {
@@ -124,7 +115,7 @@ public sealed partial class CliProcess : IAsyncDisposable
         }
         catch (OperationCanceledException)
         {
-            throw new TimeoutException($"dotnet pmcp did not exit within {timeout} of signal {signal}. Output:\n{Output}");
+            throw new TimeoutException($"dotnet pmcp {failure}. Output:\n{Output}");
         }
 
         _process.WaitForExit();
