@@ -34,6 +34,24 @@ public sealed class CryptoInWorkerdTests(WorkerdFixture workers) : IDisposable
     }
 
     [Fact]
+    public async Task AKeyFromOneRequestWorksInLaterOnes()
+    {
+        // The host caches the CryptoKeys it imports (host/crypto.mjs); ones imported in an ended request's context must
+        // still sign and verify in others, several at once.
+        using (var keep = await _http.PostAsync($"{workers.Bindings.BaseAddress}/crypto/keep", content: null))
+        {
+            Assert.Equal("kept", await keep.Content.ReadAsStringAsync());
+        }
+
+        var uses = Enumerable.Range(0, 8).Select(async _ =>
+        {
+            using var use = await _http.PostAsync($"{workers.Bindings.BaseAddress}/crypto/use-kept", content: null);
+            return await use.Content.ReadAsStringAsync();
+        });
+        Assert.All(await Task.WhenAll(uses), answer => Assert.Equal("verified", answer));
+    }
+
+    [Fact]
     public async Task Pbkdf2ThroughSubtleCryptoCostsWorkerdNextToNothing()
     {
         // The CPU of workerd (all its threads, from /proc) around blocks of requests: each derives PBKDF2-HMAC-SHA256 with

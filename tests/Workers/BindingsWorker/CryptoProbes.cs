@@ -14,6 +14,33 @@ internal static class CryptoProbes
 {
     private const int Iterations = 4096;
 
+    private static readonly byte[] KeptData = "signed in one request, verified in another"u8.ToArray();
+    private static CryptoKeyPair? _kept;
+    private static byte[]? _keptSignature;
+
+    /// <summary>
+    /// Makes an ECDSA pair and signs with it, so the JS host caches CryptoKeys imported in this request's context; a
+    /// later request (<see cref="UseKeptAsync"/>) uses them from its own.
+    /// </summary>
+    public static async Task<Response> KeepAsync()
+    {
+        _kept = await SubtleCrypto.GenerateKeyPairAsync(new EcdsaAlgorithm(EcCurve.P256), KeyUsages.Sign | KeyUsages.Verify);
+        _keptSignature = await SubtleCrypto.SignAsync(_kept.PrivateKey, KeptData);
+        return Response.Ok(await SubtleCrypto.VerifyAsync(_kept.PublicKey, _keptSignature, KeptData) ? "kept" : "did not verify");
+    }
+
+    public static async Task<Response> UseKeptAsync()
+    {
+        if (_kept is null || _keptSignature is null)
+        {
+            return Response.Text("nothing kept", 409);
+        }
+
+        var again = await SubtleCrypto.SignAsync(_kept.PrivateKey, KeptData);
+        var both = await SubtleCrypto.VerifyAsync(_kept.PublicKey, _keptSignature, KeptData) && await SubtleCrypto.VerifyAsync(_kept.PublicKey, again, KeptData);
+        return Response.Ok(both ? "verified" : "did not verify");
+    }
+
     public static async Task<Response> Pbkdf2Async(string implementation)
     {
         var password = "contract-secret"u8.ToArray();
