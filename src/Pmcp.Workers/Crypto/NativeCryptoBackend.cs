@@ -17,7 +17,7 @@ internal sealed class NativeCryptoBackend : ICryptoBackend
     public static IEd25519? Ed25519 { get; set; }
 
     private static IEd25519 Ed =>
-        Ed25519 ?? throw new PlatformNotSupportedException("Ed25519 outside workerd needs the native host's implementation: reference Pmcp.Workers.Local (dotnet pmcp dev --native and Pmcp.Testing do) or run the Worker in workerd.");
+        Ed25519 ?? throw new PlatformNotSupportedException("Ed25519 outside workerd comes from the native host: reference Pmcp.Workers.Local (as dotnet pmcp dev --native does) and open an Env through its LocalEnvSource, or run the Worker in workerd.");
 
     public Task<byte[]> DigestAsync(HashAlgorithmName hash, ReadOnlyMemory<byte> data) =>
         Task.FromResult(CryptographicOperations.HashData(hash, data.Span));
