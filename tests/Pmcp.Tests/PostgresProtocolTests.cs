@@ -15,13 +15,13 @@ namespace Pmcp.Tests;
 public sealed class PostgresAuthenticationTests
 {
     [Fact]
-    public void ScramSha256MatchesRfc7677()
+    public async Task ScramSha256MatchesRfc7677()
     {
         // RFC 7677, section 3: user "user", password "pencil".
         var scram = new ScramSha256("pencil", user: "user", clientNonce: "rOprNGfwEbeRWgbNEkqO");
         Assert.Equal("n,,n=user,r=rOprNGfwEbeRWgbNEkqO", scram.ClientFirstMessage());
 
-        var final = scram.ClientFinalMessage("r=rOprNGfwEbeRWgbNEkqO%hvYDpWUa2RaTCAfuxFIlj)hNlF$k0,s=W22ZaJ0SNY7soEsUEjb6gQ==,i=4096");
+        var final = await scram.ClientFinalMessageAsync("r=rOprNGfwEbeRWgbNEkqO%hvYDpWUa2RaTCAfuxFIlj)hNlF$k0,s=W22ZaJ0SNY7soEsUEjb6gQ==,i=4096");
         Assert.Equal("c=biws,r=rOprNGfwEbeRWgbNEkqO%hvYDpWUa2RaTCAfuxFIlj)hNlF$k0,p=dHzbZapWIk4jUhN+Ute9ytag9zjfMHgsqmmiz7AndVQ=", final);
 
         scram.VerifyServerFinal("v=6rriTRBi23WpRR/wtup+mMhUZUn/dB5nLTJRsjl95G4=");
@@ -30,12 +30,12 @@ public sealed class PostgresAuthenticationTests
     }
 
     [Fact]
-    public void ScramSha256RefusesAServerThatDoesNotExtendTheNonce()
+    public async Task ScramSha256RefusesAServerThatDoesNotExtendTheNonce()
     {
         var scram = new ScramSha256("pencil", clientNonce: "abc");
-        Assert.Throws<WorkerException>(() => scram.ClientFinalMessage("r=xyz123,s=W22ZaJ0SNY7soEsUEjb6gQ==,i=4096"));
-        Assert.Throws<WorkerException>(() => scram.ClientFinalMessage("r=abc,s=W22ZaJ0SNY7soEsUEjb6gQ==,i=4096"));
-        Assert.Throws<WorkerException>(() => scram.ClientFinalMessage("r=abcdef,s=W22ZaJ0SNY7soEsUEjb6gQ=="));
+        await Assert.ThrowsAsync<WorkerException>(() => scram.ClientFinalMessageAsync("r=xyz123,s=W22ZaJ0SNY7soEsUEjb6gQ==,i=4096"));
+        await Assert.ThrowsAsync<WorkerException>(() => scram.ClientFinalMessageAsync("r=abc,s=W22ZaJ0SNY7soEsUEjb6gQ==,i=4096"));
+        await Assert.ThrowsAsync<WorkerException>(() => scram.ClientFinalMessageAsync("r=abcdef,s=W22ZaJ0SNY7soEsUEjb6gQ=="));
         Assert.Throws<WorkerException>(() => new ScramSha256("pencil").VerifyServerFinal("v=6rriTRBi23WpRR/wtup+mMhUZUn/dB5nLTJRsjl95G4="));
     }
 

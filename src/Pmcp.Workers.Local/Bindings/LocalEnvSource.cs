@@ -25,6 +25,8 @@ public sealed class LocalEnvSource : IEnvSource, IDisposable
 
     public LocalEnvSource(WranglerConfig config, IReadOnlyDictionary<string, string> secrets, string stateDirectory, Func<string, string?>? environment = null)
     {
+        // A native Env's SubtleCrypto signs Ed25519 as workerd does (.NET has none of its own).
+        Crypto.LibsodiumEd25519.Register();
         Config = config ?? throw new ArgumentNullException(nameof(config));
         _secrets = secrets ?? throw new ArgumentNullException(nameof(secrets));
         StateDirectory = Path.GetFullPath(stateDirectory ?? throw new ArgumentNullException(nameof(stateDirectory)));

@@ -190,7 +190,7 @@ public sealed class PostgresConnection : IAsyncDisposable
                 _writer.SaslInitialResponse(ScramSha256.Mechanism, scram.ClientFirstMessage());
                 break;
             case 11:
-                _writer.SaslResponse((scram ?? throw Unexpected('R', "(a SASL challenge before SASL began)")).ClientFinalMessage(Encoding.UTF8.GetString(body.AsSpan(4))));
+                _writer.SaslResponse(await (scram ?? throw Unexpected('R', "(a SASL challenge before SASL began)")).ClientFinalMessageAsync(Encoding.UTF8.GetString(body.AsSpan(4))).ConfigureAwait(false));
                 break;
             case 12:
                 (scram ?? throw Unexpected('R', "(a SASL outcome before SASL began)")).VerifyServerFinal(Encoding.UTF8.GetString(body.AsSpan(4)));

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using Pmcp.Workers.Crypto;
 
 namespace Pmcp.Workers.Postgres;
 
@@ -12,8 +13,9 @@ internal sealed class ScramSha256
 {
     public const string Mechanism = "SCRAM-SHA-256";
 
-    // PBKDF2 with the server's 4096+ iterations is the costly step, and a connection per query repeats it with the same
-    // password, salt and count. The last result is kept (the password sits in the binding's memory anyway).
+    // PBKDF2 with the server's 4096+ iterations is the costly step: ~100 ms of CPU in the interpreter inside workerd, so
+    // it runs through SubtleCrypto (workerd's crypto.subtle, native code). A connection per query repeats it with the
+    // same password, salt and count, so the last result is kept too (the password sits in the binding's memory anyway).
     private static readonly Lock CacheLock = new();
     private static (string Password, string Salt, int Iterations, byte[] Salted)? _cache;
 
@@ -33,7 +35,7 @@ internal sealed class ScramSha256
     public string ClientFirstMessage() => "n,," + _clientFirstBare;
 
     /// <summary>Answers the server-first message with the client-final message carrying the proof.</summary>
-    public string ClientFinalMessage(string serverFirst)
+    public async Task<string> ClientFinalMessageAsync(string serverFirst)
     {
         var nonce = Attribute(serverFirst, 'r');
         var saltText = Attribute(serverFirst, 's');
@@ -48,7 +50,7 @@ internal sealed class ScramSha256
             throw new WorkerException("PostgreSQL's SCRAM-SHA-256 challenge does not extend this client's nonce; the server is not who it claims to be.");
         }
 
-        var salted = SaltedPassword(saltText, iterations);
+        var salted = await SaltedPasswordAsync(saltText, iterations).ConfigureAwait(false);
         var clientKey = HMACSHA256.HashData(salted, "Client Key"u8);
         var storedKey = SHA256.HashData(clientKey);
         var withoutProof = "c=biws,r=" + nonce; // biws = base64("n,,"): no channel binding
@@ -78,7 +80,7 @@ internal sealed class ScramSha256
         }
     }
 
-    private byte[] SaltedPassword(string salt, int iterations)
+    private async Task<byte[]> SaltedPasswordAsync(string salt, int iterations)
     {
         lock (CacheLock)
         {
@@ -88,7 +90,8 @@ internal sealed class ScramSha256
             }
         }
 
-        var salted = Rfc2898DeriveBytes.Pbkdf2(Encoding.UTF8.GetBytes(_password), Convert.FromBase64String(salt), iterations, HashAlgorithmName.SHA256, 32);
+        var password = await SubtleCrypto.ImportKeyAsync(KeyFormat.Raw, Encoding.UTF8.GetBytes(_password), DerivationAlgorithm.Pbkdf2, KeyUsages.DeriveBits).ConfigureAwait(false);
+        var salted = await SubtleCrypto.DeriveBitsAsync(password, new Pbkdf2Derivation(HashAlgorithmName.SHA256, Convert.FromBase64String(salt), iterations), 256).ConfigureAwait(false);
         lock (CacheLock)
         {
             _cache = (_password, salt, iterations, salted);

@@ -12,6 +12,7 @@ import { awaitDotnet, rearmTimers, runStartup, pendingTimerCount } from "./timer
 import { bindingImports, copyView } from "./bindings.mjs";
 import { closeSockets, socketImports } from "./sockets.mjs";
 import { closeR2Streams, r2StreamImports } from "./r2streams.mjs";
+import { cryptoImports } from "./crypto.mjs";
 import { Inbox, submitter } from "./inbox.mjs";
 import { imageSupport } from "./snapshot.mjs";
 
@@ -123,6 +124,7 @@ export async function createWorker(assets, options = {}) {
     ...bindingImports(requests),
     ...socketImports(requests, completeOperation),
     ...r2StreamImports(requests, completeOperation),
+    ...cryptoImports(),
   };
 
   function release(id, pending) {

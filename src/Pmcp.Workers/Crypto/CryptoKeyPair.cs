@@ -1,0 +1,4 @@
+namespace Pmcp.Workers.Crypto;
+
+/// <summary>A generated asymmetric key pair.</summary>
+public sealed record CryptoKeyPair(CryptoKey PublicKey, CryptoKey PrivateKey);

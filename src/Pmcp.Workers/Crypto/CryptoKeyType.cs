@@ -1,0 +1,9 @@
+namespace Pmcp.Workers.Crypto;
+
+/// <summary>WebCrypto's <c>CryptoKey.type</c>.</summary>
+public enum CryptoKeyType
+{
+    Secret,
+    Public,
+    Private,
+}
