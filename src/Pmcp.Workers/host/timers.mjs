@@ -26,11 +26,17 @@ const WATCHDOG_MS = 2;
 
 function arm(id, timer) {
   const generation = ++timer.generation;
-  timer.handle = realSetTimeout(() => {
-    if (timers.get(id) !== timer || timer.generation !== generation) return;
-    timers.delete(id);
-    timer.fn(...timer.args);
-  }, Math.max(0, timer.due - Date.now()));
+  try {
+    timer.handle = realSetTimeout(() => {
+      if (timers.get(id) !== timer || timer.generation !== generation) return;
+      timers.delete(id);
+      timer.fn(...timer.args);
+    }, Math.max(0, timer.due - Date.now()));
+  } catch {
+    // Outside any request (a FinalizationRegistry callback that lets .NET release an object, for one) workerd refuses
+    // timers: the timer stays in the table, and the next request, or a waiting one's watchdog, arms it.
+    timer.handle = null;
+  }
 }
 
 export function installTimers(startup) {

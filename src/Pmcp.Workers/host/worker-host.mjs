@@ -12,6 +12,7 @@ import { awaitDotnet, rearmTimers, runStartup, pendingTimerCount } from "./timer
 import { bindingImports, copyView } from "./bindings.mjs";
 import { closeSockets, socketImports } from "./sockets.mjs";
 import { closeR2Streams, r2StreamImports } from "./r2streams.mjs";
+import { closeFetches, fetchImports, routeRuntimeHttp } from "./fetch.mjs";
 import { Inbox, submitter } from "./inbox.mjs";
 import { imageSupport } from "./snapshot.mjs";
 
@@ -113,6 +114,7 @@ export async function createWorker(assets, options = {}) {
     ...bindingImports(requests),
     ...socketImports(requests, completeOperation),
     ...r2StreamImports(requests, completeOperation),
+    ...fetchImports(requests, completeOperation),
   };
 
   function release(id, pending) {
@@ -120,6 +122,7 @@ export async function createWorker(assets, options = {}) {
     requests.delete(id);
     closeSockets(pending);
     closeR2Streams(pending);
+    closeFetches(pending);
   }
 
   const runtimeOptions = { runtimeOptions: JITERPRETER_OFF, exitOnUnhandledError: false, environmentVariables: { TZ: "UTC" } };
@@ -136,6 +139,8 @@ export async function createWorker(assets, options = {}) {
       .withConfig(runtimeOptions)
       .create();
     api.setModuleImports("pmcp-host", hostModule);
+    // `new HttpClient()`: .NET's own handler fetches in the calling request's context too (fetch.mjs).
+    routeRuntimeHttp(api.INTERNAL, requests, () => entry?.CurrentRequestId() ?? 0, () => api.localHeapViewU8());
     if (images.state.mode === "restore") {
       // .NET's Main ran and its exports were bound before the image was taken; only their JS halves are missing.
       images.replay(api);

@@ -18,7 +18,10 @@ public sealed class BindingsWorker : IWorker
         .Post("/r2/keep", (_, route) => R2StreamProbes.KeepAsync(route.Env))
         .Post("/r2/read-kept", (_, _) => R2StreamProbes.ReadKeptAsync())
         .Post("/r2/memory/:mb", (_, route) => R2StreamProbes.MemoryAsync(route.Env, int.Parse(route.Param("mb"), System.Globalization.CultureInfo.InvariantCulture)))
-        .Get("/r2/download", (_, route) => R2StreamProbes.DownloadAsync(route.Env));
+        .Get("/r2/download", (_, route) => R2StreamProbes.DownloadAsync(route.Env))
+        .Get("/fetch", (_, _) => Response.Ok(string.Join('\n', FetchCases.All.Keys)))
+        .Post("/fetch/:name", (request, route) => FetchProbes.RunAsync(request, route.Param("name")))
+        .Post("/fetch-memory/:client/:mb", (request, route) => FetchProbes.MemoryAsync(request, route.Param("client"), route.Param("mb")));
 
     public static Task<Response> FetchAsync(Request request, Env env, Context context) => Routes.RunAsync(request, env, context);
 
