@@ -11,7 +11,7 @@ namespace Pmcp.WorkerdTests;
 /// at once, each fetching in its own I/O context.
 /// </summary>
 [Collection("workerd")]
-public sealed class FetchInWorkerdTests(WorkerdFixture workers) : IAsyncLifetime
+public sealed class FetchInWorkerdTests(WorkerdFixture workers) : IAsyncLifetime, IDisposable
 {
     private readonly HttpClient _http = new() { Timeout = TimeSpan.FromSeconds(120) };
     private HttpTestServer _server = null!;
@@ -24,11 +24,9 @@ public sealed class FetchInWorkerdTests(WorkerdFixture workers) : IAsyncLifetime
 
     public async Task InitializeAsync() => _server = await HttpTestServer.StartAsync();
 
-    public async Task DisposeAsync()
-    {
-        _http.Dispose();
-        await _server.DisposeAsync();
-    }
+    public async Task DisposeAsync() => await _server.DisposeAsync();
+
+    public void Dispose() => _http.Dispose();
 
     [Theory]
     [MemberData(nameof(Cases))]

@@ -56,11 +56,16 @@ internal sealed class JsFetchBody(int requestId, int key, string url) : Stream
 
     private async Task<int> ReadNextAsync(CancellationToken cancellationToken)
     {
-        // A cancelled read leaves the body's stream mid-chunk: abort the fetch rather than leave it half-read.
-        using var abort = cancellationToken.Register(() => JsFetch.Close(requestId, key));
         try
         {
             return await JsSocketOperations.RunAsync(op => JsFetch.Read(requestId, op, key), cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            // A cancelled read leaves the body mid-chunk: abort the fetch rather than leave it half-read.
+            _reads.End();
+            JsFetch.Close(requestId, key);
+            throw;
         }
         catch (InvalidOperationException e)
         {

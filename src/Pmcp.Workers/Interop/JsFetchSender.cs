@@ -42,28 +42,23 @@ internal static class JsFetchSender
         var key = Interlocked.Increment(ref _nextKey);
         var (bodyKind, bytes, length, upload) = await BodyOfAsync(request.Content, cancellationToken).ConfigureAwait(false);
 
-        // Cancelling (a token, HttpClient.Timeout) aborts the fetch in its request, then stops the wait.
-        using var abort = cancellationToken.Register(() => JsFetch.Close(requestId, key));
         var redirect = allowAutoRedirect ? "follow" : "manual";
-        Task<int> started;
-        try
-        {
-            started = JsSocketOperations.RunAsync(op => JsFetch.Start(requestId, op, key, request.Method.Method, url, headers, redirect, bodyKind, bytes, length), cancellationToken);
-        }
-        catch (InvalidOperationException e)
-        {
-            throw Failed(request.Method, url, e);
-        }
-
-        if (upload is not null)
-        {
-            await UploadAsync(requestId, key, upload, started, cancellationToken).ConfigureAwait(false);
-        }
-
         int status;
         try
         {
+            var started = JsSocketOperations.RunAsync(op => JsFetch.Start(requestId, op, key, request.Method.Method, url, headers, redirect, bodyKind, bytes, length), cancellationToken);
+            if (upload is not null)
+            {
+                await UploadAsync(requestId, key, upload, started, cancellationToken).ConfigureAwait(false);
+            }
+
             status = await started.ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            // A token or HttpClient.Timeout: abort the fetch in its request (the server sees the connection close).
+            JsFetch.Close(requestId, key);
+            throw;
         }
         catch (InvalidOperationException e)
         {
