@@ -70,6 +70,28 @@ public sealed class FetchInWorkerdTests(WorkerdFixture workers) : IAsyncLifetime
         Assert.Equal("OK", await _http.GetStringAsync(workers.Bindings.BaseAddress + "/health"));
     }
 
+    [Theory]
+    [MemberData(nameof(Clients))]
+    public async Task AResponseReadAfterItsRequestEndedFailsClearly(string client)
+    {
+        // workerd cancels a request's fetches when it ends; reading the body later must say so, not hang or crash.
+        Assert.Equal((200, "kept"), await PostAsync("/fetch-keep/" + client));
+
+        var (_, read) = await PostAsync("/fetch-read-kept");
+        Assert.Contains("has ended", read, StringComparison.Ordinal);
+        Assert.Equal("OK", await _http.GetStringAsync(workers.Bindings.BaseAddress + "/health"));
+    }
+
+    [Theory]
+    [MemberData(nameof(Clients))]
+    public async Task AFetchFromWorkOutsideAnyRequestFailsClearly(string client)
+    {
+        var (_, answer) = await PostAsync("/fetch-outside/" + client);
+
+        Assert.Contains("outside a request", answer, StringComparison.Ordinal);
+        Assert.Equal("OK", await _http.GetStringAsync(workers.Bindings.BaseAddress + "/health"));
+    }
+
     [Fact]
     public async Task TheWorkerListsTheSameCases()
     {

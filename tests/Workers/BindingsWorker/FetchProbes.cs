@@ -7,7 +7,8 @@ namespace BindingsWorker;
 /// <summary>
 /// Outbound HTTP inside workerd, for Pmcp.WorkerdTests: <c>POST /fetch/{name}</c> runs one of
 /// <see cref="FetchCases"/> against the test API named by the request's <c>X-Fetch-Server</c> header, and
-/// <c>POST /fetch-memory/{client}/{mb}</c> measures what a streamed download of that size costs .NET.
+/// <c>POST /fetch-memory/{client}/{mb}</c> measures what a streamed download of that size costs .NET; the rest are
+/// misuses that must fail clearly: a response kept past its request, and a client used from work outside any request.
 /// </summary>
 internal static class FetchProbes
 {
@@ -54,6 +55,51 @@ internal static class FetchProbes
         catch (Exception e)
         {
             return Response.Text($"error: {e.GetType().FullName}: {e.Message}", 500);
+        }
+    }
+
+    // Deliberately wrong: a response kept across requests, to show that reading it later fails clearly.
+    private static HttpResponseMessage? _kept;
+
+    public static async Task<Response> KeepAsync(Request request, string client)
+    {
+        var http = client == "handler" ? new HttpClient(new WorkersHttpHandler()) : new HttpClient();
+        _kept = await http.GetAsync(Server(request) + "/bytes/1048576?seed=3", HttpCompletionOption.ResponseHeadersRead);
+        return Response.Ok("kept");
+    }
+
+    public static async Task<Response> ReadKeptAsync()
+    {
+        try
+        {
+            var bytes = await (_kept ?? throw new InvalidOperationException("nothing kept")).Content.ReadAsByteArrayAsync();
+            return Response.Ok($"read {bytes.Length} bytes");
+        }
+        catch (Exception e)
+        {
+            return Response.Ok($"{e.GetType().Name}: {e.Message}");
+        }
+    }
+
+    /// <summary>A fetch from work that does not carry the request along (the execution context's flow suppressed).</summary>
+    public static async Task<Response> OutsideAsync(Request request, string client)
+    {
+        var http = client == "handler" ? new HttpClient(new WorkersHttpHandler()) : new HttpClient();
+        var url = Server(request) + "/echo";
+        Task<string> outside;
+        using (ExecutionContext.SuppressFlow())
+        {
+            outside = Task.Run(() => http.GetStringAsync(url));
+        }
+
+        try
+        {
+            await outside;
+            return Response.Ok("succeeded");
+        }
+        catch (Exception e)
+        {
+            return Response.Ok($"{e.GetType().Name}: {e.Message}");
         }
     }
 
