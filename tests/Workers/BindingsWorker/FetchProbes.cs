@@ -77,7 +77,14 @@ internal static class FetchProbes
         }
         catch (Exception e)
         {
-            return Response.Ok($"{e.GetType().Name}: {e.Message}");
+            // HttpContent wraps the stream's IOException in an HttpRequestException of its own: report the chain.
+            var chain = new List<string>();
+            for (var current = e; current is not null; current = current.InnerException)
+            {
+                chain.Add($"{current.GetType().Name}: {current.Message}");
+            }
+
+            return Response.Ok(string.Join(" <- ", chain));
         }
     }
 
