@@ -40,7 +40,7 @@ public sealed class FreshProject : IAsyncLifetime
     public static async Task<string> RunAsync(string workingDirectory, params string[] arguments)
     {
         var (exitCode, stdout, stderr) = await TestProcess.RunAsync(
-            "dotnet", [CliProcess.CliAssembly, .. arguments], workingDirectory, TimeSpan.FromMinutes(5), WorkerdFixture.Environment);
+            "dotnet", [CliProcess.CliAssembly, .. arguments], workingDirectory, TimeSpan.FromMinutes(10), WorkerdFixture.Environment);
         Assert.True(exitCode == 0, $"dotnet pmcp {string.Join(' ', arguments)} failed ({exitCode}):\n{stdout}\n{stderr}");
         return stdout + stderr;
     }

@@ -117,7 +117,7 @@ public sealed class RunningWorker : IAsyncDisposable
         var process = CliProcess.Start(environment, ["dev", project, "--port", port, .. extraArguments]);
         try
         {
-            return new RunningWorker(process, await process.EndpointAsync(TimeSpan.FromMinutes(6)));
+            return new RunningWorker(process, await process.EndpointAsync(TimeSpan.FromMinutes(10)));
         }
         catch
         {

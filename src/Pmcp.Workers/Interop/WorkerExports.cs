@@ -28,6 +28,8 @@ public static partial class WorkerExports
 
     private static async Task RunAsync(int requestId, string method, string url, string[] headers, byte[] body)
     {
+        // Flows through every await of this request, and only this request (an async method's change stays within it).
+        CurrentRequest.Id = requestId;
         try
         {
             await FetchAsync(requestId, method, url, headers, body).ConfigureAwait(false);
@@ -106,6 +108,13 @@ public static partial class WorkerExports
     /// <summary>The outcome of a socket operation (host/sockets.mjs): an error message, or its value.</summary>
     [JSExport]
     public static void SocketDone(int operation, string? error, int value) => JsSocketOperations.Complete(operation, error, value);
+
+    /// <summary>
+    /// The request the calling .NET code belongs to, or 0: asked synchronously by the host's routing of .NET's own
+    /// HttpClient handler (host/fetch.mjs), which must fetch in that request's context.
+    /// </summary>
+    [JSExport]
+    public static int CurrentRequestId() => CurrentRequest.Id;
 
     /// <summary>Called once while the isolate starts, before the first request.</summary>
     [JSExport]

@@ -26,11 +26,17 @@ const WATCHDOG_MS = 2;
 
 function arm(id, timer) {
   const generation = ++timer.generation;
-  timer.handle = realSetTimeout(() => {
-    if (timers.get(id) !== timer || timer.generation !== generation) return;
-    timers.delete(id);
-    timer.fn(...timer.args);
-  }, Math.max(0, timer.due - Date.now()));
+  try {
+    timer.handle = realSetTimeout(() => {
+      if (timers.get(id) !== timer || timer.generation !== generation) return;
+      timers.delete(id);
+      timer.fn(...timer.args);
+    }, Math.max(0, timer.due - Date.now()));
+  } catch {
+    // Outside any request (a FinalizationRegistry callback that lets .NET release an object, for one) workerd refuses
+    // timers: the timer stays in the table, and the next request, or a waiting one's watchdog, arms it.
+    timer.handle = null;
+  }
 }
 
 export function installTimers(startup) {
@@ -81,8 +87,13 @@ export async function awaitDotnet(promise, inbox) {
   if (startupState.active) return promise; // runStartup() plays the timers; none may be armed in global scope
   let done = false;
   const guarded = promise.finally(() => { done = true; });
+  const settled = guarded.catch(() => {});
+  // One watchdog at a time: a loop woken by its inbox thousands of times (a streamed body, chunk by chunk) would
+  // otherwise leave a timer behind at each turn, and workerd allows a request 10,000 of them.
+  let watchdog = null;
   while (!done) {
-    const waits = [guarded.catch(() => {}), new Promise((resolve) => realSetTimeout(resolve, WATCHDOG_MS))];
+    watchdog ??= new Promise((resolve) => realSetTimeout(() => { watchdog = null; resolve(); }, WATCHDOG_MS));
+    const waits = [settled, watchdog];
     if (inbox) waits.push(inbox.posted());
     await Promise.race(waits);
     inbox?.run();

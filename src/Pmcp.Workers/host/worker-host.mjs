@@ -13,6 +13,7 @@ import { bindingImports, copyView } from "./bindings.mjs";
 import { closeSockets, socketImports } from "./sockets.mjs";
 import { closeR2Streams, r2StreamImports } from "./r2streams.mjs";
 import { cryptoImports } from "./crypto.mjs";
+import { closeFetches, fetchImports, routeRuntimeHttp } from "./fetch.mjs";
 import { Inbox, submitter } from "./inbox.mjs";
 import { imageSupport } from "./snapshot.mjs";
 
@@ -125,6 +126,7 @@ export async function createWorker(assets, options = {}) {
     ...socketImports(requests, completeOperation),
     ...r2StreamImports(requests, completeOperation),
     ...cryptoImports(),
+    ...fetchImports(requests, completeOperation),
   };
 
   function release(id, pending) {
@@ -132,6 +134,7 @@ export async function createWorker(assets, options = {}) {
     requests.delete(id);
     closeSockets(pending);
     closeR2Streams(pending);
+    closeFetches(pending);
   }
 
   const runtimeOptions = { runtimeOptions: JITERPRETER_OFF, exitOnUnhandledError: false, environmentVariables: { TZ: "UTC" } };
@@ -148,6 +151,8 @@ export async function createWorker(assets, options = {}) {
       .withConfig(runtimeOptions)
       .create();
     api.setModuleImports("pmcp-host", hostModule);
+    // `new HttpClient()`: .NET's own handler fetches in the calling request's context too (fetch.mjs).
+    routeRuntimeHttp(api.INTERNAL, requests, () => entry?.CurrentRequestId() ?? 0, () => api.localHeapViewU8());
     if (images.state.mode === "restore") {
       // .NET's Main ran and its exports were bound before the image was taken; only their JS halves are missing.
       images.replay(api);

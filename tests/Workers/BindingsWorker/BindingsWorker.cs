@@ -21,7 +21,13 @@ public sealed class BindingsWorker : IWorker
         .Get("/r2/download", (_, route) => R2StreamProbes.DownloadAsync(route.Env))
         .Post("/crypto/pbkdf2/:implementation", (_, route) => CryptoProbes.Pbkdf2Async(route.Param("implementation")))
         .Post("/crypto/keep", (_, _) => CryptoProbes.KeepAsync())
-        .Post("/crypto/use-kept", (_, _) => CryptoProbes.UseKeptAsync());
+        .Post("/crypto/use-kept", (_, _) => CryptoProbes.UseKeptAsync())
+        .Get("/fetch", (_, _) => Response.Ok(string.Join('\n', FetchCases.All.Keys)))
+        .Post("/fetch/:name", (request, route) => FetchProbes.RunAsync(request, route.Param("name")))
+        .Post("/fetch-memory/:client/:mb", (request, route) => FetchProbes.MemoryAsync(request, route.Param("client"), route.Param("mb")))
+        .Post("/fetch-keep/:client", (request, route) => FetchProbes.KeepAsync(request, route.Param("client")))
+        .Post("/fetch-read-kept", (_, _) => FetchProbes.ReadKeptAsync())
+        .Post("/fetch-outside/:client", (request, route) => FetchProbes.OutsideAsync(request, route.Param("client")));
 
     public static Task<Response> FetchAsync(Request request, Env env, Context context) => Routes.RunAsync(request, env, context);
 

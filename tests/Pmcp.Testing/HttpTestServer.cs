@@ -1,0 +1,154 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using System.Security.Cryptography;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace Pmcp.Testing;
+
+/// <summary>
+/// The HTTP API the outbound-HTTP cases call (Pmcp.Workers.Contract's FetchCases), on Kestrel on a free loopback port,
+/// for a Worker in workerd and for the same cases natively:
+/// <list type="bullet">
+/// <item><c>/echo</c> (any method): "METHOD /path?query", the request's X-Multi values, and the body's length and SHA-256.</item>
+/// <item><c>/status/{code}</c>: that status, with "status {code}" as the body where one is allowed.</item>
+/// <item><c>/redirect</c>: 302 to <c>/echo?from=redirect</c>.</item>
+/// <item><c>/headers</c>: X-Multi twice ("one", "two").</item>
+/// <item><c>/slow/{id}</c>: answers nothing for 30 s; <c>/state/{id}</c> says "waiting", "aborted" (the client went away) or "finished".</item>
+/// <item><c>/bytes/{length}?seed=N</c>: that many bytes of <c>new Random(N).NextBytes</c>, written 64 KiB at a time.</item>
+/// </list>
+/// </summary>
+public sealed class HttpTestServer : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+    private readonly ConcurrentDictionary<string, string> _slow = new(StringComparer.Ordinal);
+
+    private HttpTestServer(WebApplication app) => _app = app;
+
+    /// <summary>Such as <c>http://127.0.0.1:5123</c>.</summary>
+    public string BaseAddress { get; private set; } = "";
+
+    /// <summary>How many requests the server has seen abort before it answered (cancelled or timed-out clients).</summary>
+    public int Aborted => _slow.Values.Count(state => state == "aborted");
+
+    public static async Task<HttpTestServer> StartAsync()
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.WebHost.UseKestrel(k =>
+        {
+            k.AddServerHeader = false;
+            k.Limits.MaxRequestBodySize = null;
+        });
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        var app = builder.Build();
+        var server = new HttpTestServer(app);
+        app.Run(server.ServeAsync);
+        await app.StartAsync();
+        server.BaseAddress = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        return server;
+    }
+
+    private async Task ServeAsync(HttpContext context)
+    {
+        var request = context.Request;
+        var response = context.Response;
+        var parts = (request.Path.Value ?? "/").Trim('/').Split('/');
+        switch (parts)
+        {
+            case ["echo"]:
+                await EchoAsync(context);
+                return;
+            case ["status", var code]:
+                response.StatusCode = int.Parse(code, CultureInfo.InvariantCulture);
+                if (response.StatusCode is not (204 or 304) && request.Method != "HEAD")
+                {
+                    await response.WriteAsync("status " + code);
+                }
+
+                return;
+            case ["redirect"]:
+                response.StatusCode = 302;
+                response.Headers.Location = "/echo?from=redirect";
+                return;
+            case ["headers"]:
+                response.Headers.Append("X-Multi", "one");
+                response.Headers.Append("X-Multi", "two");
+                await response.WriteAsync("headers");
+                return;
+            case ["slow", var id]:
+                await SlowAsync(id, context);
+                return;
+            case ["state", var id]:
+                await response.WriteAsync(_slow.GetValueOrDefault(id, "unknown"));
+                return;
+            case ["bytes", var length]:
+                await BytesAsync(long.Parse(length, CultureInfo.InvariantCulture), int.Parse(request.Query["seed"].ToString() is { Length: > 0 } s ? s : "1", CultureInfo.InvariantCulture), context);
+                return;
+            default:
+                response.StatusCode = 404;
+                await response.WriteAsync("no such path: " + request.Path);
+                return;
+        }
+    }
+
+    private static async Task EchoAsync(HttpContext context)
+    {
+        var request = context.Request;
+        using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        var buffer = new byte[64 * 1024];
+        long length = 0;
+        int count;
+        while ((count = await request.Body.ReadAsync(buffer, context.RequestAborted)) > 0)
+        {
+            sha.AppendData(buffer, 0, count);
+            length += count;
+        }
+
+        var multi = string.Join(", ", request.Headers["X-Multi"].SelectMany(v => (v ?? "").Split(',', StringSplitOptions.TrimEntries)));
+        context.Response.ContentType = "text/plain; charset=utf-8";
+        await context.Response.WriteAsync(string.Create(CultureInfo.InvariantCulture,
+            $"{request.Method} {request.Path}{request.QueryString}\nx-multi: {multi}\nlength: {length}\nsha256: {Convert.ToHexStringLower(sha.GetHashAndReset())}\ncontent-type: {request.ContentType}"));
+    }
+
+    private async Task SlowAsync(string id, HttpContext context)
+    {
+        _slow[id] = "waiting";
+        try
+        {
+            await Task.Delay(TimeSpan.FromSeconds(30), context.RequestAborted);
+            _slow[id] = "finished";
+            await context.Response.WriteAsync("slow");
+        }
+        catch (OperationCanceledException)
+        {
+            _slow[id] = "aborted";
+        }
+    }
+
+    private static async Task BytesAsync(long length, int seed, HttpContext context)
+    {
+        var random = new Random(seed);
+        context.Response.ContentType = "application/octet-stream";
+        context.Response.ContentLength = length;
+        var buffer = new byte[64 * 1024];
+        for (long sent = 0; sent < length;)
+        {
+            var count = (int)Math.Min(buffer.Length, length - sent);
+            random.NextBytes(buffer.AsSpan(0, count));
+            await context.Response.Body.WriteAsync(buffer.AsMemory(0, count), context.RequestAborted);
+            sent += count;
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+    }
+}
