@@ -133,18 +133,7 @@ internal sealed class JsCryptoBackend : ICryptoBackend
     private static ArraySegment<byte> Segment(ReadOnlyMemory<byte> bytes) =>
         MemoryMarshal.TryGetArray(bytes, out var segment) ? segment : new ArraySegment<byte>(bytes.ToArray());
 
-    private static string Spec(Action<Utf8JsonWriter> write)
-    {
-        var buffer = new ArrayBufferWriter<byte>(256);
-        using (var writer = new Utf8JsonWriter(buffer))
-        {
-            writer.WriteStartObject();
-            write(writer);
-            writer.WriteEndObject();
-        }
-
-        return Encoding.UTF8.GetString(buffer.WrittenSpan);
-    }
+    private static string Spec(Action<Utf8JsonWriter> write) => JsBinding.Arguments(write);
 
     /// <summary>What the host needs to import the key into its cache: its id, bytes' format, algorithm and usages.</summary>
     private static void WriteKey(Utf8JsonWriter w, CryptoKey key)
