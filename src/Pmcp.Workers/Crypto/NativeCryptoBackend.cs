@@ -365,22 +365,7 @@ internal sealed class NativeCryptoBackend : ICryptoBackend
 
     private static int FieldBytes(EcdsaAlgorithm algorithm) => algorithm.Curve == EcCurve.P384 ? 48 : 32;
 
-    private static byte[] Member(string? value, string name)
-    {
-        if (value is null)
-        {
-            throw new CryptographicException($"the JWK lacks its \"{name}\" member");
-        }
-
-        try
-        {
-            return Base64Url.DecodeFromChars(value);
-        }
-        catch (FormatException e)
-        {
-            throw new CryptographicException($"the JWK's \"{name}\" member is not base64url", e);
-        }
-    }
+    private static byte[] Member(string? value, string name) => SubtleCrypto.JwkMember(value, name);
 
     /// <summary>JWK integers drop leading zeros; .NET's RSAParameters wants them at their full width.</summary>
     private static byte[] Pad(byte[] value, int length)

@@ -124,7 +124,8 @@ public static class SubtleCrypto
 
         if (!algorithm.IsAsymmetric)
         {
-            return NewSecret(algorithm, DecodeMember(jwk.K, "k"), usages, extractable);
+            var secret = await RunAsync($"Importing a JWK {algorithm.Name} key", () => Task.FromResult(JwkMember(jwk.K, "k"))).ConfigureAwait(false);
+            return NewSecret(algorithm, secret, usages, extractable);
         }
 
         var type = jwk.D is null ? CryptoKeyType.Public : CryptoKeyType.Private;
@@ -295,11 +296,12 @@ public static class SubtleCrypto
         }
     }
 
-    private static byte[] DecodeMember(string? value, string member)
+    /// <summary>A base64url member of a JWK, for both hosts' importers; a missing or malformed one says which.</summary>
+    internal static byte[] JwkMember(string? value, string member)
     {
         if (value is null)
         {
-            throw new CryptographicException($"The JWK lacks its \"{member}\" member.");
+            throw new CryptographicException($"the JWK lacks its \"{member}\" member");
         }
 
         try
@@ -308,7 +310,7 @@ public static class SubtleCrypto
         }
         catch (FormatException e)
         {
-            throw new CryptographicException($"The JWK's \"{member}\" member is not base64url.", e);
+            throw new CryptographicException($"the JWK's \"{member}\" member is not base64url", e);
         }
     }
 
