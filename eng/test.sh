@@ -24,12 +24,18 @@ dotnet build Pmcp.slnx -c "$configuration" -nologo -v:q -clp:NoSummary
 echo "==> dotnet pmcp tools install (into tests/e2e/.pmcp-tools)"
 PMCP_TOOLS_DIR="$PWD/tests/e2e/.pmcp-tools" dotnet "src/Pmcp.Cli/bin/$configuration/net10.0/dotnet-pmcp.dll" tools install
 
-echo "==> dotnet test"
 log="$(mktemp)"
 trap 'rm -f "$log"' EXIT
 set +e
-dotnet test Pmcp.slnx -c "$configuration" --no-build -nologo 2>&1 | tee "$log"
+
+# The JS host's own modules (request state, inbox, timers), with Node's test runner.
+echo "==> node --test tests/host"
+node --test --test-reporter=tap tests/host/ 2>&1 | tee "$log"
 status=${PIPESTATUS[0]}
+
+echo "==> dotnet test"
+dotnet test Pmcp.slnx -c "$configuration" --no-build -nologo 2>&1 | tee -a "$log"
+[[ ${PIPESTATUS[0]} == 0 ]] || status=1
 
 # The Workers again, each restored from its start-up image instead of booting .NET: the same end-to-end, runtime,
 # bindings and conformance tests must pass in both modes (docs/workers-snapshot.md). Tests of the CLI's own steps
@@ -53,6 +59,10 @@ awk '
     }
     assemblies++;
   }
+  # node --test (TAP): "# pass N", "# fail N", "# skipped N" once per run
+  /^# pass [0-9]+$/ { passed += $3; assemblies++ }
+  /^# fail [0-9]+$/ { failed += $3 }
+  /^# skipped [0-9]+$/ { skipped += $3 }
   END {
     if (assemblies == 0) { print "error: no test assembly reported results"; exit 1 }
     printf "Tests: %d passed, %d failed, %d skipped\n", passed, failed, skipped;

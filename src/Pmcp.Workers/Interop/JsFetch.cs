@@ -6,7 +6,7 @@ namespace Pmcp.Workers.Interop;
 /// <summary>
 /// Outbound fetch() for <see cref="Http.WorkersHttpHandler"/> (host/fetch.mjs). Like socket operations, each one is
 /// submitted synchronously (null, or why it cannot start), runs in the context of the request that made it, and reports
-/// its outcome through <see cref="WorkerExports.SocketDone"/>; a fetch is named by a key .NET chooses.
+/// its outcome through <see cref="WorkerExports.OperationDone"/>; a fetch is named by a key .NET chooses.
 /// </summary>
 [SupportedOSPlatform("browser")]
 internal static partial class JsFetch

@@ -58,7 +58,7 @@ internal sealed class JsFetchBody(int requestId, int key, string url) : Stream
     {
         try
         {
-            return await JsSocketOperations.RunAsync(op => JsFetch.Read(requestId, op, key), cancellationToken).ConfigureAwait(false);
+            return await HostOperations.RunAsync(op => JsFetch.Read(requestId, op, key), cancellationToken).ConfigureAwait(false);
         }
         catch (OperationCanceledException)
         {
@@ -67,7 +67,7 @@ internal sealed class JsFetchBody(int requestId, int key, string url) : Stream
             JsFetch.Close(requestId, key);
             throw;
         }
-        catch (InvalidOperationException e)
+        catch (HostOperationException e)
         {
             throw new IOException($"Reading the response of {url} failed: {e.Message}", e);
         }

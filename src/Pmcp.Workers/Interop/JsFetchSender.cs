@@ -46,7 +46,7 @@ internal static class JsFetchSender
         int status;
         try
         {
-            var started = JsSocketOperations.RunAsync(op => JsFetch.Start(requestId, op, key, request.Method.Method, url, headers, redirect, bodyKind, bytes, length), cancellationToken);
+            var started = HostOperations.RunAsync(op => JsFetch.Start(requestId, op, key, request.Method.Method, url, headers, redirect, bodyKind, bytes, length), cancellationToken);
             if (upload is not null)
             {
                 await UploadAsync(requestId, key, upload, started, cancellationToken).ConfigureAwait(false);
@@ -60,7 +60,7 @@ internal static class JsFetchSender
             JsFetch.Close(requestId, key);
             throw;
         }
-        catch (InvalidOperationException e)
+        catch (HostOperationException e)
         {
             throw Failed(request.Method, url, e);
         }
@@ -154,15 +154,15 @@ internal static class JsFetchSender
             while (!started.IsCompleted && (count = await upload.ReadAsync(buffer, cancellationToken).ConfigureAwait(false)) > 0)
             {
                 var chunk = new ArraySegment<byte>(buffer, 0, count);
-                await JsSocketOperations.RunAsync(op => JsFetch.Write(requestId, op, key, chunk), cancellationToken).ConfigureAwait(false);
+                await HostOperations.RunAsync(op => JsFetch.Write(requestId, op, key, chunk), cancellationToken).ConfigureAwait(false);
             }
 
             if (!started.IsCompleted)
             {
-                await JsSocketOperations.RunAsync(op => JsFetch.WriteEnd(requestId, op, key, null), cancellationToken).ConfigureAwait(false);
+                await HostOperations.RunAsync(op => JsFetch.WriteEnd(requestId, op, key, null), cancellationToken).ConfigureAwait(false);
             }
         }
-        catch (InvalidOperationException)
+        catch (HostOperationException)
         {
             // The fetch failed or the server answered before taking the whole body: the start's outcome says which.
         }

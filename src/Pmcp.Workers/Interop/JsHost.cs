@@ -25,7 +25,7 @@ internal static partial class JsHost
     [JSImport("streamWrite", Module)]
     public static partial bool StreamWrite(int requestId, [JSMarshalAs<JSType.MemoryView>] ArraySegment<byte> chunk);
 
-    /// <summary>Waits for the client to take what was written: 0 when it has, 1 when it has gone (through SocketDone).</summary>
+    /// <summary>Waits for the client to take what was written: 0 when it has, 1 when it has gone (through OperationDone).</summary>
     [JSImport("streamDrain", Module)]
     public static partial string? StreamDrain(int requestId, int operation);
 
@@ -62,7 +62,7 @@ internal static partial class JsHost
     public static partial byte[] BindingTake(int requestId, int slot);
 
     // Socket operations (host/sockets.mjs) start synchronously and return null, or why they cannot start; each one's
-    // outcome arrives later through WorkerExports.SocketDone, reported from the owning request's context.
+    // outcome arrives later through WorkerExports.OperationDone, reported from the owning request's context.
 
     /// <summary>Connects; the outcome's value is the socket's id.</summary>
     [JSImport("socketOpen", Module)]
@@ -80,7 +80,7 @@ internal static partial class JsHost
     public static partial string? SocketClose(int requestId, int operation, int socket);
 
     // Streamed R2 bodies (host/r2streams.mjs) work like socket operations: submitted synchronously, completed through
-    // WorkerExports.SocketDone in the context of the request that owns the body or upload.
+    // WorkerExports.OperationDone in the context of the request that owns the body or upload.
 
     /// <summary>Gets an object; the outcome's value is the body's id (0: no such key), its metadata is taken with <see cref="R2Result"/>.</summary>
     [JSImport("r2Get", Module)]

@@ -73,9 +73,9 @@ internal sealed class JsR2Backend(JsBinding binding) : IR2Backend
             // Abort, so that R2 stores nothing; the caller learns the first failure, not the abort's.
             try
             {
-                await JsSocketOperations.RunAsync(op => JsHost.R2PutEnd(requestId, op, upload, e.Message), CancellationToken.None).ConfigureAwait(false);
+                await HostOperations.RunAsync(op => JsHost.R2PutEnd(requestId, op, upload, e.Message), CancellationToken.None).ConfigureAwait(false);
             }
-            catch (InvalidOperationException)
+            catch (HostOperationException)
             {
             }
 
@@ -122,9 +122,9 @@ internal sealed class JsR2Backend(JsBinding binding) : IR2Backend
     {
         try
         {
-            return await JsSocketOperations.RunAsync(submit, cancellationToken).ConfigureAwait(false);
+            return await HostOperations.RunAsync(submit, cancellationToken).ConfigureAwait(false);
         }
-        catch (InvalidOperationException e)
+        catch (HostOperationException e)
         {
             throw new WorkerException($"r2 '{binding.Name}' {operation}: {e.Message}", e);
         }

@@ -19,9 +19,9 @@ internal sealed class JsR2Body(int requestId, int body, string key) : IR2BodySou
     {
         try
         {
-            return await JsSocketOperations.RunAsync(op => JsHost.R2Read(requestId, op, body), cancellationToken).ConfigureAwait(false);
+            return await HostOperations.RunAsync(op => JsHost.R2Read(requestId, op, body), cancellationToken).ConfigureAwait(false);
         }
-        catch (InvalidOperationException e)
+        catch (HostOperationException e)
         {
             throw new WorkerException($"The body of R2 object '{key}' cannot be read: {e.Message}", e);
         }
@@ -36,9 +36,9 @@ internal sealed class JsR2Body(int requestId, int body, string key) : IR2BodySou
 
         try
         {
-            await JsSocketOperations.RunAsync(op => JsHost.R2Close(requestId, op, body), CancellationToken.None).ConfigureAwait(false);
+            await HostOperations.RunAsync(op => JsHost.R2Close(requestId, op, body), CancellationToken.None).ConfigureAwait(false);
         }
-        catch (InvalidOperationException)
+        catch (HostOperationException)
         {
             // Already released with its request.
         }

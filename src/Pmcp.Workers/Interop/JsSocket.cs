@@ -26,9 +26,9 @@ internal sealed class JsSocket(int requestId, int socket, string host, int port)
     {
         try
         {
-            await JsSocketOperations.RunAsync(op => JsHost.SocketClose(requestId, op, socket), CancellationToken.None).ConfigureAwait(false);
+            await HostOperations.RunAsync(op => JsHost.SocketClose(requestId, op, socket), CancellationToken.None).ConfigureAwait(false);
         }
-        catch (InvalidOperationException)
+        catch (HostOperationException)
         {
             // Already gone with its request, or closed by the peer: either way it is closed.
         }
@@ -38,9 +38,9 @@ internal sealed class JsSocket(int requestId, int socket, string host, int port)
     {
         try
         {
-            return await JsSocketOperations.RunAsync(submit, cancellationToken).ConfigureAwait(false);
+            return await HostOperations.RunAsync(submit, cancellationToken).ConfigureAwait(false);
         }
-        catch (InvalidOperationException e)
+        catch (HostOperationException e)
         {
             throw new WorkerException($"The connection to {host}:{port} failed: {e.Message}", e);
         }

@@ -11,10 +11,10 @@ internal sealed class JsSocketConnector(int requestId) : ISocketConnector
     {
         try
         {
-            var id = await JsSocketOperations.RunAsync(op => JsHost.SocketOpen(requestId, op, host, port), cancellationToken).ConfigureAwait(false);
+            var id = await HostOperations.RunAsync(op => JsHost.SocketOpen(requestId, op, host, port), cancellationToken).ConfigureAwait(false);
             return new JsSocket(requestId, id, host, port);
         }
-        catch (InvalidOperationException e)
+        catch (HostOperationException e)
         {
             throw new WorkerException($"Cannot connect to {host}:{port}: {e.Message}", e);
         }

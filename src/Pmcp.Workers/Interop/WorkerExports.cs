@@ -86,7 +86,7 @@ public static partial class WorkerExports
                 // Backpressure: when the client is behind, make the next chunk only once it has caught up; when it
                 // has gone, stop making chunks nobody will read.
                 if (JsHost.StreamWrite(requestId, Segment(chunk))
-                    && await JsSocketOperations.RunAsync(operation => JsHost.StreamDrain(requestId, operation), CancellationToken.None).ConfigureAwait(false) != 0)
+                    && await HostOperations.RunAsync(operation => JsHost.StreamDrain(requestId, operation), CancellationToken.None).ConfigureAwait(false) != 0)
                 {
                     break;
                 }
@@ -105,9 +105,9 @@ public static partial class WorkerExports
     private static ArraySegment<byte> Segment(ReadOnlyMemory<byte> bytes) =>
         MemoryMarshal.TryGetArray(bytes, out var segment) ? segment : new ArraySegment<byte>(bytes.ToArray());
 
-    /// <summary>The outcome of a socket operation (host/sockets.mjs): an error message, or its value.</summary>
+    /// <summary>The outcome of a host operation (<see cref="HostOperations"/>): an error message, or its value.</summary>
     [JSExport]
-    public static void SocketDone(int operation, string? error, int value) => JsSocketOperations.Complete(operation, error, value);
+    public static void OperationDone(int operation, string? error, int value) => HostOperations.Complete(operation, error, value);
 
     /// <summary>
     /// The request the calling .NET code belongs to, or 0: asked synchronously by the host's routing of .NET's own

@@ -7,7 +7,7 @@
 // Binary input (KV values, R2 bodies, D1 blobs) arrives as one payload view, copied before the first await because
 // it points into .NET memory that is only valid during the call.
 
-/** @param {Map<number, object>} requests the host's live requests: { env, slots, … } by request id. */
+/** @param {Map<number, import("./request-state.mjs").RequestState>} requests the host's live requests by id. */
 export function bindingImports(requests) {
   function bindingOf(requestId, name) {
     const request = requests.get(requestId);
@@ -44,7 +44,7 @@ export function bindingImports(requests) {
         const { request, binding } = bindingOf(requestId, name);
         const op = OPERATIONS[operation];
         if (!op) throw new Error(`pmcp: unknown binding operation '${operation}'`);
-        return op(binding, JSON.parse(argumentsJson), bytes, (b) => park(request, b)).then(JSON.stringify);
+        return op(binding, JSON.parse(argumentsJson), bytes, (b) => request.park(b)).then(JSON.stringify);
       } catch (e) {
         return Promise.reject(e);
       }
@@ -52,10 +52,8 @@ export function bindingImports(requests) {
 
     /** The bytes of a slot, once. */
     bindingTake(requestId, slot) {
-      const slots = requests.get(requestId)?.slots;
-      const bytes = slots?.get(slot);
+      const bytes = requests.get(requestId)?.take(slot);
       if (bytes === undefined) throw new Error(`pmcp: no binding result in slot ${slot}`);
-      slots.delete(slot);
       return bytes;
     },
   };
@@ -73,15 +71,6 @@ export function copyView(view) {
   } finally {
     view.dispose?.();
   }
-}
-
-/** Keeps bytes for .NET to take with bindingTake (slots start at 1, so 0 can mean "none"). */
-export function park(request, bytes) {
-  request.slots ??= new Map();
-  request.nextSlot ??= 1;
-  const slot = request.nextSlot++;
-  request.slots.set(slot, bytes);
-  return slot;
 }
 
 const OPERATIONS = {

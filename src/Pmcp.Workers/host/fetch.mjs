@@ -5,15 +5,16 @@
 // step is posted to the calling request's inbox, as socket operations are (sockets.mjs), and its outcome reaches .NET
 // from that request's context. Two callers share this:
 // - Pmcp.Workers.Http.WorkersHttpHandler (fetchImports): operations by number, completed through
-//   WorkerExports.SocketDone; body chunks parked in the request's slots and taken with bindingTake.
+//   WorkerExports.OperationDone; body chunks parked in the request's slots and taken with bindingTake.
 // - .NET's own browser handler, which `new HttpClient()` uses (routeRuntimeHttp): the runtime's http_wasm_* functions
 //   are replaced by versions that ask .NET which request is calling (WorkerExports.CurrentRequestId, an AsyncLocal)
 //   and run there. They hand .NET a settleable thenable instead of a Promise: a promise's reactions run in the context
 //   that created it (and never, once that request has ended), while the thenable's callbacks are called directly from
 //   the owning request's context.
-// A request's fetches are aborted when it ends (closeFetches).
-import { copyView, park } from "./bindings.mjs";
+// A fetch is one of its request's resources (request-state.mjs): the request's end aborts it.
+import { copyView } from "./bindings.mjs";
 import { submitter } from "./inbox.mjs";
+import { resourceKind } from "./request-state.mjs";
 
 const ENDED = "the request that made this HTTP call has ended (an outbound fetch lives within one request)";
 const NO_REQUEST = "HttpClient was used outside a request (at startup, or from work no request started). Inside workerd, "
@@ -25,15 +26,14 @@ const PROMISE_CONTROL = Symbol.for("wasm promise_control");
 /** Option names of .NET's browser handler that mean something to workerd's fetch(); the rest (mode, credentials) it refuses. */
 const FETCH_OPTIONS = new Set(["method", "redirect", "cf"]);
 
-/**
- * Starts fetch() in the current (owning) request's context and keeps it in request.fetches under key, so that the
- * request's end aborts it. Resolves to the Response.
- */
+/** A fetch in flight or its response body being read, under the key .NET gave it; the request's end aborts it. */
+const FETCH = resourceKind("the response is closed", (entry, reason) => release(entry, reason));
+
+/** Starts fetch() in the current (owning) request's context and keeps it under key. Resolves to the Response. */
 function begin(request, key, url, init) {
   const controller = new AbortController();
-  const entry = { controller, response: null, reader: null, writer: null, buffer: null, pending: new Set() };
-  request.fetches ??= new Map();
-  request.fetches.set(key, entry);
+  const entry = { controller, response: null, reader: null, writer: null, pending: new Set() };
+  request.put(FETCH, key, entry);
   return {
     entry,
     response: fetch(url, { ...init, signal: controller.signal }).then((response) => {
@@ -41,12 +41,6 @@ function begin(request, key, url, init) {
       return response;
     }),
   };
-}
-
-function entryOf(request, key) {
-  const entry = request.fetches?.get(key);
-  if (!entry) throw new Error("the response is closed");
-  return entry;
 }
 
 /** Names and values, with non-ASCII values refused in words a .NET developer can act on. */
@@ -87,17 +81,9 @@ function release(entry, reason) {
   entry.pending.clear();
 }
 
-/** Aborts what a request left in flight; called when the request ends. */
-export function closeFetches(request) {
-  const reason = new Error(ENDED);
-  for (const entry of request.fetches?.values() ?? []) release(entry, reason);
-  request.fetches?.clear();
-  for (const settle of request.unsettled ?? []) settle.reject(reason);
-}
-
 /**
  * The imports of WorkersHttpHandler (Interop/JsFetch.cs).
- * @param {Map<number, object>} requests the host's live requests: { inbox, fetches, slots, … } by request id.
+ * @param {Map<number, object>} requests the host's live requests: by id (request-state.mjs).
  * @param {(operation: number, error: string | null, value: number) => void} complete reports to .NET.
  */
 export function fetchImports(requests, complete) {
@@ -138,7 +124,7 @@ export function fetchImports(requests, complete) {
 
     /** What fetchStart's response left: statusText, url, redirected ("1"/"0"), then header names and values. */
     fetchHead(requestId, key) {
-      const entry = requests.get(requestId)?.fetches?.get(key);
+      const entry = requests.get(requestId)?.find(FETCH, key);
       return entry?.head ?? null;
     },
 
@@ -146,7 +132,7 @@ export function fetchImports(requests, complete) {
     fetchWrite(requestId, operation, key, chunk) {
       const bytes = copyView(chunk);
       return submit(requestId, operation, async (request) => {
-        await entryOf(request, key).writer.write(bytes);
+        await request.get(FETCH, key).writer.write(bytes);
         return 0;
       });
     },
@@ -154,7 +140,7 @@ export function fetchImports(requests, complete) {
     /** Ends a streamed request body, or aborts it when error is set. */
     fetchWriteEnd(requestId, operation, key, error) {
       return submit(requestId, operation, async (request) => {
-        const writer = entryOf(request, key).writer;
+        const writer = request.get(FETCH, key).writer;
         if (error != null) await writer.abort(new Error(error));
         else await writer.close();
         return 0;
@@ -164,12 +150,12 @@ export function fetchImports(requests, complete) {
     /** The outcome's value is the slot of the body's next chunk (taken with bindingTake), or 0 at its end. */
     fetchRead(requestId, operation, key) {
       return submit(requestId, operation, async (request) => {
-        const chunk = await nextChunk(entryOf(request, key));
+        const chunk = await nextChunk(request.get(FETCH, key));
         if (chunk === null) {
-          request.fetches.delete(key);
+          request.delete(FETCH, key);
           return 0;
         }
-        return park(request, chunk);
+        return request.park(chunk);
       });
     },
 
@@ -177,10 +163,8 @@ export function fetchImports(requests, complete) {
     fetchClose(requestId, key) {
       const request = requests.get(requestId);
       request?.inbox.post(() => {
-        const entry = request.fetches?.get(key);
-        if (!entry) return;
-        request.fetches.delete(key);
-        release(entry, new DOMException("The operation was aborted.", "AbortError"));
+        const entry = request.delete(FETCH, key);
+        if (entry) release(entry, new DOMException("The operation was aborted.", "AbortError"));
       });
     },
   };
@@ -208,14 +192,13 @@ export function routeRuntimeHttp(internals, requests, currentRequestId, heap) {
     }
     // Held here until settled: .NET's side of the task lives only as long as the thenable does, and collecting it
     // would run .NET's finalization callback outside any request. The request's end settles what is left.
-    request.unsettled ??= new Set();
     request.unsettled.add(settle);
     settle.onDone = () => request.unsettled.delete(settle);
     request.inbox.post(() => {
       if (settle.done) return; // cancelled by .NET meanwhile
       let entry = null;
       try {
-        entry = controller.key === null ? null : entryOf(request, controller.key);
+        entry = controller.key === null ? null : request.get(FETCH, controller.key);
         entry?.pending.add(settle);
         Promise.resolve(work(request, entry, settle)).then(
           (value) => { entry?.pending.delete(settle); settle.resolve(value); },
@@ -248,7 +231,7 @@ export function routeRuntimeHttp(internals, requests, currentRequestId, heap) {
       if (controller.aborted) throw new DOMException("The operation was aborted.", "AbortError");
       controller.key = key;
       const { entry, response: started } = begin(request, key, url, init);
-      // Settled by closeFetches if the request ends first: this promise's reactions would then never run.
+      // Settled by the request's end (RequestState.close) if it comes first: this promise's reactions would then never run.
       entry.pending.add(settle);
       const response = await started;
       entry.pending.delete(settle);
@@ -271,10 +254,8 @@ export function routeRuntimeHttp(internals, requests, currentRequestId, heap) {
     const request = requests.get(controller.requestId);
     if (controller.key === null || !request) return;
     request.inbox.post(() => {
-      const entry = request.fetches?.get(controller.key);
-      if (!entry) return;
-      request.fetches.delete(controller.key);
-      release(entry, new DOMException("The operation was aborted.", "AbortError"));
+      const entry = request.delete(FETCH, controller.key);
+      if (entry) release(entry, new DOMException("The operation was aborted.", "AbortError"));
     });
   }
 

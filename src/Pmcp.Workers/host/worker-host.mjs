@@ -10,12 +10,16 @@
 import { restoreProcess, startup } from "./prelude.mjs";
 import { awaitDotnet, rearmTimers, runStartup, pendingTimerCount } from "./timers.mjs";
 import { bindingImports, copyView } from "./bindings.mjs";
-import { closeSockets, socketImports } from "./sockets.mjs";
-import { closeR2Streams, r2StreamImports } from "./r2streams.mjs";
+import { socketImports } from "./sockets.mjs";
+import { r2StreamImports } from "./r2streams.mjs";
 import { cryptoImports } from "./crypto.mjs";
-import { closeFetches, fetchImports, routeRuntimeHttp } from "./fetch.mjs";
-import { Inbox, submitter } from "./inbox.mjs";
+import { fetchImports, routeRuntimeHttp } from "./fetch.mjs";
+import { submitter } from "./inbox.mjs";
+import { RequestState } from "./request-state.mjs";
 import { imageSupport } from "./snapshot.mjs";
+
+/** Why an operation of a request that has ended fails: what it opened is released with the request. */
+const REQUEST_ENDED = "the request that started this operation has ended (workerd ties a request's I/O to that request)";
 
 /** How much of a streamed body may wait in the isolate for a slow client before .NET stops making more. */
 const STREAM_BUFFER_BYTES = 1 << 20;
@@ -45,6 +49,7 @@ const JITERPRETER_OFF = [
  * @param {{ record?: boolean }} options record: boot normally and keep what captureImage() needs (record.mjs).
  */
 export async function createWorker(assets, options = {}) {
+  /** @type {Map<number, RequestState>} the requests .NET is serving (or whose WaitUntil work still runs), by id. */
   const requests = new Map();
   const images = imageSupport(assets, options.record === true);
   let api = null;
@@ -52,7 +57,7 @@ export async function createWorker(assets, options = {}) {
   let entry = null;
   let bootError = null;
   // How an operation .NET started (a socket's, an R2 stream's, a streamed body's drain) reports its outcome.
-  const completeOperation = (operation, error, value) => entry.SocketDone(operation, error, value);
+  const completeOperation = (operation, error, value) => entry.OperationDone(operation, error, value);
   const submitStream = submitter(requests, completeOperation, "the request has ended", "the response stream failed");
 
   const hostModule = {
@@ -132,9 +137,7 @@ export async function createWorker(assets, options = {}) {
   function release(id, pending) {
     if (--pending.holds > 0) return;
     requests.delete(id);
-    closeSockets(pending);
-    closeR2Streams(pending);
-    closeFetches(pending);
+    pending.close(new Error(REQUEST_ENDED));
   }
 
   const runtimeOptions = { runtimeOptions: JITERPRETER_OFF, exitOnUnhandledError: false, environmentVariables: { TZ: "UTC" } };
@@ -215,7 +218,7 @@ export async function createWorker(assets, options = {}) {
     const streamed = new Promise((resolve) => { headReady = resolve; });
     let finished;
     const ended = new Promise((resolve) => { finished = resolve; });
-    const pending = { env, ctx, head: null, body: null, writer: null, headReady, finished, holds: 1, slots: null, nextSlot: 1, inbox: new Inbox(), sockets: null };
+    const pending = new RequestState(env, ctx, headReady, finished);
     requests.set(id, pending);
     // Fetch returns at once and calls done() when the request ends (see WorkerExports.Fetch for why not a Task).
     entry.Fetch(id, method, url, headers, body);

@@ -3,12 +3,13 @@ using System.Runtime.Versioning;
 namespace Pmcp.Workers.Interop;
 
 /// <summary>
-/// Socket operations in flight inside workerd, by number. The JS host runs each in the context of the request that owns
-/// the socket and reports its outcome through <see cref="WorkerExports.SocketDone"/>; a Task returned straight from a
-/// JSImport would belong to whichever request's context .NET happened to run in, and could be dropped with it.
+/// Host operations in flight inside workerd, by number: every request-owned I/O step (sockets, fetches, R2 streams, a
+/// streamed body's drain). The JS host runs each in the context of the request that owns the resource and reports its
+/// outcome through <see cref="WorkerExports.OperationDone"/>; a Task returned straight from a JSImport would belong to
+/// whichever request's context .NET happened to run in, and could be dropped with it.
 /// </summary>
 [SupportedOSPlatform("browser")]
-internal static class JsSocketOperations
+internal static class HostOperations
 {
     // One thread inside workerd; the lock only keeps the table sound should that ever change.
     private static readonly Lock Gate = new();
@@ -17,7 +18,7 @@ internal static class JsSocketOperations
 
     /// <summary>
     /// Starts an operation: <paramref name="submit"/> hands its number to the host and returns null, or why it could not
-    /// start. Cancelling stops the wait, not the operation; the socket is then unusable, and its owner closes it.
+    /// start. Cancelling stops the wait, not the operation; the resource is then unusable, and its owner closes it.
     /// </summary>
     public static async Task<int> RunAsync(Func<int, string?> submit, CancellationToken cancellationToken)
     {
@@ -33,7 +34,7 @@ internal static class JsSocketOperations
         if (submit(operation) is { } refused)
         {
             Forget(operation);
-            throw new InvalidOperationException(refused);
+            throw new HostOperationException(refused);
         }
 
         using (cancellationToken.Register(() =>
@@ -63,7 +64,7 @@ internal static class JsSocketOperations
         }
         else
         {
-            completion.TrySetException(new InvalidOperationException(error));
+            completion.TrySetException(new HostOperationException(error));
         }
     }
 
