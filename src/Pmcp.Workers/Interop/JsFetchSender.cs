@@ -46,7 +46,8 @@ internal static class JsFetchSender
         int status;
         try
         {
-            var started = HostOperations.RunAsync(op => JsFetch.Start(requestId, op, key, request.Method.Method, url, headers, redirect, bodyKind, bytes, length), cancellationToken);
+            var cf = request.CfJson();
+            var started = HostOperations.RunAsync(op => JsFetch.Start(requestId, op, key, request.Method.Method, url, headers, redirect, bodyKind, bytes, length, cf), cancellationToken);
             if (upload is not null)
             {
                 await UploadAsync(requestId, key, upload, started, cancellationToken).ConfigureAwait(false);
