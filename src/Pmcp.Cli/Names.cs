@@ -11,7 +11,7 @@ internal static partial class Names
     /// <summary>A PascalCase name with '-' between its words (MyServer → My-Server; HTTPServer → HTTP-Server), for kebab-case.</summary>
     public static string DashWords(string name) => WordBoundary().Replace(name, "-");
 
-    [GeneratedRegex("^[A-Za-z_][A-Za-z0-9_]*$")]
+    [GeneratedRegex("^[A-Za-z_][A-Za-z0-9_]*\\z")]
     private static partial Regex VariableName();
 
     [GeneratedRegex("(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")]

@@ -234,5 +234,16 @@ public sealed class ConnectCommandTests
         Assert.DoesNotContain(Secret, stderr, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task AServerNameWithATrailingLineBreakIsRefused()
+    {
+        // .NET's '$' matches before a final "\n": the name used to pass and start a new line in the printed command.
+        var (exitCode, stdout, stderr) = await Cli.RunAsync(RepoPaths.Root, ["connect", "--client", "claude-code", "--name", "my-server\n", "--url", Deployed]);
+
+        Assert.NotEqual(0, exitCode);
+        Assert.Contains("cannot name a server in the clients' configuration", stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("claude mcp add", stdout, StringComparison.Ordinal);
+    }
+
     private static string[] Strings(JsonElement array) => [.. array.EnumerateArray().Select(e => e.GetString()!)];
 }

@@ -230,11 +230,43 @@ public sealed class JsonRpcTests
         var result = response.Result(7);
         Assert.True(result.GetProperty("isError").GetBoolean());
         var text = result.FirstText();
-        Assert.Contains("the database is down", text, StringComparison.Ordinal);
+        Assert.Equal("An error occurred invoking 'fail'.", text);
+        Assert.DoesNotContain("the database is down", response.Text(), StringComparison.Ordinal);
         Assert.DoesNotContain("   at ", text, StringComparison.Ordinal);
         Assert.DoesNotContain("InvalidOperationException", text, StringComparison.Ordinal);
         Assert.DoesNotContain(".cs:line", response.Text(), StringComparison.Ordinal);
         await _handler.AssertStillServesAsync();
+    }
+
+    [Fact]
+    public async Task AThrowingToolsMessageStaysOnTheServerUnlessTheServerOptsIn()
+    {
+        // Issue 15: exception messages carry file paths and SQL; by default only the server's log sees them.
+        var server = TestServer.Builder().Build();
+        var seen = new List<Exception>();
+        server.OnUnhandledException = seen.Add;
+        var hidden = (await new StreamableHttpHandler(server).PostAsync(Http.CallTool(1, "fail", "{}"))).Result(1);
+        Assert.Equal("An error occurred invoking 'fail'.", hidden.FirstText());
+        var logged = Assert.IsType<ToolFailedException>(Assert.Single(seen));
+        Assert.Equal("fail", logged.Tool);
+        Assert.Equal("the database is down", logged.InnerException!.Message);
+
+        var shown = (await new StreamableHttpHandler(TestServer.Builder().WithToolErrorDetails().Build()).PostAsync(Http.CallTool(1, "fail", "{}"))).Result(1);
+        Assert.True(shown.GetProperty("isError").GetBoolean());
+        Assert.Equal("Tool 'fail' failed: the database is down", shown.FirstText());
+    }
+
+    [Fact]
+    public async Task AToolThrowingMcpExceptionStillSendsItsMessage()
+    {
+        var server = McpServer.CreateBuilder("mcp-error", "1.0").WithJsonContext(TestJsonContext.Default)
+            .Tool<EmptyInput, string>("refuse", "Refuses with its own words", _ => throw McpException.InvalidParams("the 'id' must name an open ticket"))
+            .Build();
+
+        var response = await new StreamableHttpHandler(server).PostAsync(Http.CallTool(1, "refuse", "{}"));
+
+        var error = response.Error(200, McpErrorCodes.InvalidParams);
+        Assert.Equal("the 'id' must name an open ticket", error.GetProperty("message").GetString());
     }
 
     [Fact]

@@ -143,6 +143,6 @@ internal static partial class ConnectCommand
     [GeneratedRegex("[^a-z0-9_]+")]
     private static partial Regex NonNameCharacters();
 
-    [GeneratedRegex("^[A-Za-z][A-Za-z0-9_-]*$")]
+    [GeneratedRegex("^[A-Za-z][A-Za-z0-9_-]*\\z")]
     private static partial Regex ServerNamePattern();
 }

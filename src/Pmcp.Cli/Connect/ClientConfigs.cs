@@ -178,9 +178,9 @@ internal static partial class ClientConfigs
     }
 
     /// <summary>A word as a POSIX shell reads it back: as it is when it has no special characters, else in single quotes.</summary>
-    private static string ShellWord(string word) => PlainShellWord().IsMatch(word) ? word : "'" + word.Replace("'", "'\\''", StringComparison.Ordinal) + "'";
+    internal static string ShellWord(string word) => PlainShellWord().IsMatch(word) ? word : "'" + word.Replace("'", "'\\''", StringComparison.Ordinal) + "'";
 
-    [GeneratedRegex("^[A-Za-z0-9_./:@%+=,-]+$")]
+    [GeneratedRegex("^[A-Za-z0-9_./:@%+=,-]+\\z")]
     private static partial Regex PlainShellWord();
 
     private static string Json(JsonObject config) => config.ToJsonString(Indented);

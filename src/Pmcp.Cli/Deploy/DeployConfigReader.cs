@@ -335,12 +335,12 @@ internal static partial class DeployConfigReader
         }
     }
 
-    [GeneratedRegex("^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$")]
+    [GeneratedRegex("^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\\z")]
     private static partial Regex WorkerName();
 
-    [GeneratedRegex("^[A-Za-z_][A-Za-z0-9_]*$")]
+    [GeneratedRegex("^[A-Za-z_][A-Za-z0-9_]*\\z")]
     private static partial Regex BindingName();
 
-    [GeneratedRegex("^[a-z0-9_-]+$")]
+    [GeneratedRegex("^[a-z0-9_-]+\\z")]
     private static partial Regex EnvironmentName();
 }

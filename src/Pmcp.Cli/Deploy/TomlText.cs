@@ -49,6 +49,6 @@ internal static partial class TomlText
     public static string InlineTable(IEnumerable<KeyValuePair<string, string>> fields) =>
         "{ " + string.Join(", ", fields.Select(f => $"{Key(f.Key)} = {String(f.Value)}")) + " }";
 
-    [GeneratedRegex("^[A-Za-z0-9_-]+$")]
+    [GeneratedRegex("^[A-Za-z0-9_-]+\\z")]
     private static partial Regex BareKey();
 }

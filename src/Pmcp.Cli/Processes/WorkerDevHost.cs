@@ -16,6 +16,20 @@ internal sealed class WorkerDevHost(ServerProject project, string host, int port
 
     public async Task<int> RunAsync(CancellationToken cancellationToken)
     {
+        // The key is checked before the build, so that a key wrangler's env file cannot carry shows at once.
+        string? key = null;
+        if (apiKeyEnv is not null)
+        {
+            key = Environment.GetEnvironmentVariable(apiKeyEnv);
+            if (string.IsNullOrEmpty(key))
+            {
+                Console.Error.WriteLine($"error: --api-key-env names {apiKeyEnv}, but that environment variable is empty. Set it first, e.g. export {apiKeyEnv}=<key>.");
+                return 2;
+            }
+
+            _ = PrivateEnvFile.Quote(apiKeyEnv, key);
+        }
+
         var bundle = new WorkerBundle(project);
         var deploy = new DeployProject(project.Directory, project.Name);
         if (deploy.SyncWrangler() is { } change)
@@ -47,17 +61,10 @@ internal sealed class WorkerDevHost(ServerProject project, string host, int port
             "--var", $"PMCP_ALLOWED_HOSTS:{string.Join(',', LoopbackHosts(host))}",
         ];
         string? envFile = null;
-        if (apiKeyEnv is not null)
+        if (key is not null)
         {
             // The key reaches wrangler through a private file, never its command line.
-            var key = Environment.GetEnvironmentVariable(apiKeyEnv);
-            if (string.IsNullOrEmpty(key))
-            {
-                Console.Error.WriteLine($"error: --api-key-env names {apiKeyEnv}, but that environment variable is empty. Set it first, e.g. export {apiKeyEnv}=<key>.");
-                return 2;
-            }
-
-            envFile = PrivateEnvFile(("MCP_API_KEY", key));
+            envFile = PrivateEnvFile.Create(("MCP_API_KEY", key));
             arguments.AddRange(["--env-file", envFile]);
         }
 
@@ -79,26 +86,6 @@ internal sealed class WorkerDevHost(ServerProject project, string host, int port
 
     private static IEnumerable<string> LoopbackHosts(string host) =>
         host is "127.0.0.1" or "localhost" or "::1" or "[::1]" ? ["localhost", "127.0.0.1", "[::1]"] : [];
-
-    private static string PrivateEnvFile(params (string Name, string Value)[] values)
-    {
-        var path = Path.Combine(Path.GetTempPath(), $"pmcp-dev-{Guid.NewGuid():N}.env");
-        using (var file = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None))
-        {
-            if (!OperatingSystem.IsWindows())
-            {
-                File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
-            }
-
-            using var writer = new StreamWriter(file);
-            foreach (var (name, value) in values)
-            {
-                writer.WriteLine($"{name}={value}");
-            }
-        }
-
-        return path;
-    }
 
     private static void Relay(string line, TextWriter writer, string mcpUrl)
     {

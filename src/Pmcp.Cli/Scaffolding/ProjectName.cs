@@ -74,10 +74,10 @@ internal static partial class ProjectName
         return IdentifierPattern().IsMatch(suggestion) ? suggestion : null;
     }
 
-    [GeneratedRegex("^[A-Za-z][A-Za-z0-9_]*$")]
+    [GeneratedRegex("^[A-Za-z][A-Za-z0-9_]*\\z")]
     private static partial Regex IdentifierPattern();
 
-    [GeneratedRegex("^[a-z][a-z0-9]*(-[a-z0-9]+)+$")]
+    [GeneratedRegex("^[a-z][a-z0-9]*(-[a-z0-9]+)+\\z")]
     private static partial Regex KebabCase();
 
     [GeneratedRegex("[^A-Za-z0-9_]+")]

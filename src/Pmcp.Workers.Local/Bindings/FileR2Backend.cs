@@ -6,10 +6,17 @@ using Pmcp.Workers.Bindings;
 namespace Pmcp.Workers.Local.Bindings;
 
 /// <summary>
-/// An R2 bucket in a folder: each object's bytes in a file named by the SHA-256 of its key (keys may hold '/', "..",
-/// or anything else, and never become paths), and its metadata in a SQLite index (<c>index.sqlite</c>) that lists
-/// keys in UTF-8 byte order as R2 does. The ETag is the MD5 of the bytes in hex, as R2 gives for single-part uploads.
+/// An R2 bucket in a folder: each object's bytes in a file named by the SHA-256 of its key and a version id (keys may
+/// hold '/', "..", or anything else, and never become paths), and its metadata in a SQLite index (<c>index.sqlite</c>)
+/// that lists keys in UTF-8 byte order as R2 does. The ETag is the MD5 of the bytes in hex, as R2 gives for
+/// single-part uploads.
 /// </summary>
+/// <remarks>
+/// A put is crash-safe: the new version's bytes go to a file of their own, flushed to disk, and only then does one
+/// SQLite transaction point the key at it; the old version's file is deleted after that commit. A process killed at
+/// any point leaves the index naming either the old version or the new one, whole; what it may leave behind is a file
+/// no index row names, and opening the bucket deletes those. One process at a time owns a bucket folder.
+/// </remarks>
 public sealed class FileR2Backend : IR2Backend, IDisposable
 {
     private const string Schema = """
@@ -36,6 +43,7 @@ public sealed class FileR2Backend : IR2Backend, IDisposable
         Directory.CreateDirectory(_objects);
         _index = new LocalSqliteDatabase(System.IO.Path.Combine(Folder, "index.sqlite"), Schema);
         _time = time ?? TimeProvider.System;
+        RemoveLeftovers();
     }
 
     public string Folder { get; }
@@ -83,10 +91,12 @@ public sealed class FileR2Backend : IR2Backend, IDisposable
     private async Task<R2Object> StoreAsync(string key, R2PutOptions options, Func<Stream, CancellationToken, ValueTask> write, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(options);
-        var file = LocalNames.Hash(key);
-        // Written beside its final place, then renamed over it: a reader never sees half an object.
-        var temporary = FilePath(file) + "." + Guid.NewGuid().ToString("N") + ".tmp";
-        Directory.CreateDirectory(System.IO.Path.GetDirectoryName(temporary)!);
+        // A file per version, named by nothing any index row holds yet: until the commit below, readers and a restart
+        // see the old version, and the file is a leftover that opening the bucket removes.
+        var file = LocalNames.Hash(key) + "-" + Guid.NewGuid().ToString("N");
+        var path = FilePath(file);
+        Directory.CreateDirectory(System.IO.Path.GetDirectoryName(path)!);
+        var committed = false;
         try
         {
             long size;
@@ -95,21 +105,27 @@ public sealed class FileR2Backend : IR2Backend, IDisposable
             using (var md5 = IncrementalHash.CreateHash(HashAlgorithmName.MD5))
 #pragma warning restore CA5351
             {
-                await using (var stream = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None, 81920, FileOptions.Asynchronous))
-                await using (var hashing = new HashingStream(stream, md5))
+                await using (var stream = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, 81920, FileOptions.Asynchronous))
                 {
-                    await write(hashing, cancellationToken).ConfigureAwait(false);
+                    await using (var hashing = new HashingStream(stream, md5))
+                    {
+                        await write(hashing, cancellationToken).ConfigureAwait(false);
+                    }
+
                     size = stream.Length;
+                    stream.Flush(flushToDisk: true); // the bytes are on disk before the index names them
                 }
 
                 etag = Convert.ToHexStringLower(md5.GetHashAndReset());
             }
 
-            return await _index.RunAsync(connection =>
+            var (stored, previous) = await _index.RunAsync(connection =>
             {
                 var uploaded = DateTimeOffset.FromUnixTimeMilliseconds(_time.GetUtcNow().ToUnixTimeMilliseconds());
-                File.Move(temporary, FilePath(file), overwrite: true);
+                using var transaction = connection.BeginTransaction();
+                var previous = Find(connection, key)?.File;
                 using var command = connection.CreateCommand();
+                command.Transaction = transaction;
                 command.CommandText = """
                     INSERT INTO objects (key, size, etag, uploaded, http_metadata, custom_metadata, file)
                     VALUES ($key, $size, $etag, $uploaded, $http, $custom, $file)
@@ -126,16 +142,61 @@ public sealed class FileR2Backend : IR2Backend, IDisposable
                     : DBNull.Value);
                 command.Parameters.AddWithValue("$file", file);
                 command.ExecuteNonQuery();
-                return new R2Object(key, size, etag, uploaded)
+                transaction.Commit();
+                committed = true;
+                var stored = new R2Object(key, size, etag, uploaded)
                 {
                     HttpMetadata = options.HttpMetadata ?? new R2HttpMetadata(),
                     CustomMetadata = options.CustomMetadata is { } given ? new Dictionary<string, string>(given) : new Dictionary<string, string>(),
                 };
+                return (stored, previous);
             }, cancellationToken).ConfigureAwait(false);
+
+            // A get that opened the old file keeps reading it (the handle outlives the name), as R2 serves the version
+            // that was current at the get.
+            if (previous is not null)
+            {
+                File.Delete(FilePath(previous));
+            }
+
+            return stored;
         }
         finally
         {
-            File.Delete(temporary); // only left when the put was cancelled or failed
+            if (!committed)
+            {
+                File.Delete(path); // the put was cancelled or failed: the old version stays, whole
+            }
+        }
+    }
+
+    /// <summary>
+    /// Deletes what a killed process left: files under <c>objects/</c> that no index row names (a put's bytes whose
+    /// commit never happened, an old version whose deletion never happened, or a temporary file of an older version).
+    /// </summary>
+    private void RemoveLeftovers()
+    {
+        var named = _index.RunAsync(connection =>
+        {
+            var files = new HashSet<string>(StringComparer.Ordinal);
+            using var command = connection.CreateCommand();
+            command.CommandText = "SELECT file FROM objects";
+            using var reader = command.ExecuteReader();
+            while (reader.Read())
+            {
+                files.Add(reader.GetString(0));
+            }
+
+            return files;
+        }, CancellationToken.None).GetAwaiter().GetResult();
+
+        foreach (var path in Directory.EnumerateFiles(_objects, "*", SearchOption.AllDirectories))
+        {
+            var name = System.IO.Path.GetFileName(path);
+            if (!named.Contains(name) || path != FilePath(name))
+            {
+                File.Delete(path);
+            }
         }
     }
 

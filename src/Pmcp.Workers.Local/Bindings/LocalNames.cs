@@ -14,6 +14,6 @@ internal static partial class LocalNames
     /// <summary>The lowercase hex SHA-256 of the UTF-8 text.</summary>
     public static string Hash(string text) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
 
-    [GeneratedRegex("^[A-Za-z0-9_][A-Za-z0-9_.-]{0,99}$")]
+    [GeneratedRegex("^[A-Za-z0-9_][A-Za-z0-9_.-]{0,99}\\z")]
     private static partial Regex SafeName();
 }

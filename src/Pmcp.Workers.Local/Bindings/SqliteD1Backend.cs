@@ -235,6 +235,6 @@ public sealed partial class SqliteD1Backend : ID1Backend, IDisposable
 
     private static string Shorten(string sql) => sql.Length > 120 ? sql[..120] + "…" : sql;
 
-    [GeneratedRegex(@"^SQLite Error \d+: '(.*)'\.$", RegexOptions.Singleline)]
+    [GeneratedRegex(@"^SQLite Error \d+: '(.*)'\.\z", RegexOptions.Singleline)]
     private static partial Regex WrappedMessage();
 }

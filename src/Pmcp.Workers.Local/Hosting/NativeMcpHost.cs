@@ -44,7 +44,17 @@ public static class NativeMcpHost
 
         var app = builder.Build();
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Pmcp");
-        server.OnUnhandledException ??= e => logger.LogError(e, "A handler failed; the client got -32603");
+        server.OnUnhandledException ??= e =>
+        {
+            if (e is ToolFailedException)
+            {
+                logger.LogError(e, "A tool failed; the client got an isError result without the message");
+            }
+            else
+            {
+                logger.LogError(e, "A handler failed; the client got -32603");
+            }
+        };
         var handler = new StreamableHttpHandler(server, options.Http);
         // Handlers reach the Worker environment, as in workerd, and nothing of ASP.NET's container.
         var services = new EnvServices(options.Env ?? new Env(new DictionaryEnvSource(new Dictionary<string, string>())));

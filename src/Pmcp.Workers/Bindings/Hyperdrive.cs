@@ -106,7 +106,16 @@ public sealed class Hyperdrive
         TcpSocket socket;
         try
         {
-            socket = await TcpSocket.ConnectAsync(sockets, Host, Port, cancellationToken).ConfigureAwait(false);
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            timeout.CancelAfter(PgLimits.Default.ConnectTimeout);
+            try
+            {
+                socket = await TcpSocket.ConnectAsync(sockets, Host, Port, timeout.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+            {
+                throw new WorkerException($"The connection did not open within {PgLimits.Default.ConnectTimeout.TotalSeconds:0} seconds (this client's connect timeout).");
+            }
         }
         catch (WorkerException e)
         {

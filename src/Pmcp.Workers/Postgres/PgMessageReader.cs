@@ -6,10 +6,12 @@ namespace Pmcp.Workers.Postgres;
 internal readonly record struct PgMessage(char Type, byte[] Body);
 
 /// <summary>Reads backend messages off the connection, whatever sizes the bytes arrive in.</summary>
-internal sealed class PgMessageReader(Stream stream)
+internal sealed class PgMessageReader(Stream stream, int maxMessageBytes)
 {
-    /// <summary>Larger than any message a server sends in practice; anything bigger means the peer is not PostgreSQL.</summary>
-    public const int MaxMessageBytes = 256 * 1024 * 1024;
+    public PgMessageReader(Stream stream)
+        : this(stream, PgLimits.Default.MaxMessageBytes)
+    {
+    }
 
     private byte[] _buffer = new byte[16 * 1024];
     private int _start;
@@ -20,9 +22,17 @@ internal sealed class PgMessageReader(Stream stream)
         await FillAsync(5, cancellationToken).ConfigureAwait(false);
         var type = (char)_buffer[_start];
         var length = BinaryPrimitives.ReadInt32BigEndian(_buffer.AsSpan(_start + 1));
-        if (length < 4 || length > MaxMessageBytes)
+        // PostgreSQL never sends a message over 1 GiB (its MaxAllocSize): such a length is text or noise, not the protocol.
+        if (length < 4 || length > 1024 * 1024 * 1024)
         {
             throw new WorkerException("The server's answer is not the PostgreSQL protocol (is the port right, and the server PostgreSQL?).");
+        }
+
+        if (length > maxMessageBytes)
+        {
+            throw new WorkerException(
+                $"PostgreSQL sent a message of {length} bytes, more than this client's limit of {PgLimits.Size(maxMessageBytes)} per message " +
+                "(a row or a value that large does not fit a Worker): select fewer or smaller columns, or read a large value in parts (substring).");
         }
 
         _start += 5;

@@ -14,6 +14,10 @@ namespace Pmcp.Workers.Postgres;
 /// parameters <c>$1</c>, <c>$2</c>, … and never become SQL text.</item>
 /// <item>An error the server reports is a <see cref="PostgresException"/> with its SQLSTATE; the session stays usable.
 /// A broken connection (I/O failure, cancellation mid-answer) refuses further use.</item>
+/// <item>The server is not trusted: once SCRAM starts it must prove it knows the password before the session opens
+/// (no AuthenticationOk without it, no switch to a cleartext or md5 password), and its messages, results, SCRAM
+/// iterations and silences are bounded (docs/security.md lists the limits); a limit hit throws a
+/// <see cref="WorkerException"/> naming it.</item>
 /// </list>
 /// One statement at a time. Dispose it (<c>await using</c>) to end the session politely (Terminate) and close the socket.
 /// </summary>
@@ -23,30 +27,45 @@ public sealed class PostgresConnection : IAsyncDisposable
     private readonly PgMessageReader _reader;
     private readonly PgMessageWriter _writer = new();
     private readonly Dictionary<string, string> _parameters = new(StringComparer.Ordinal);
+    private readonly PgLimits _limits;
     private int _busy;
     private bool _broken;
     private bool _disposed;
 
-    private PostgresConnection(Stream stream)
+    private PostgresConnection(Stream stream, PgLimits limits)
     {
         _stream = stream;
-        _reader = new PgMessageReader(stream);
+        _limits = limits;
+        _reader = new PgMessageReader(stream, limits.MaxMessageBytes);
     }
 
     /// <summary>What the server reported at startup and since: server_version, TimeZone, DateStyle, …</summary>
     public IReadOnlyDictionary<string, string> ServerParameters => _parameters;
 
     /// <summary>Starts a session on <paramref name="stream"/> (which the connection then owns) and authenticates.</summary>
-    public static async Task<PostgresConnection> OpenAsync(Stream stream, string user, string password, string database, CancellationToken cancellationToken = default)
+    public static Task<PostgresConnection> OpenAsync(Stream stream, string user, string password, string database, CancellationToken cancellationToken = default) =>
+        OpenAsync(stream, user, password, database, PgLimits.Default, cancellationToken);
+
+    internal static async Task<PostgresConnection> OpenAsync(Stream stream, string user, string password, string database, PgLimits limits, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(stream);
         ArgumentException.ThrowIfNullOrEmpty(user);
         ArgumentNullException.ThrowIfNull(password);
         ArgumentException.ThrowIfNullOrEmpty(database);
-        var connection = new PostgresConnection(stream);
+        var connection = new PostgresConnection(stream, limits);
         try
         {
-            await connection.StartAsync(user, password, database, cancellationToken).ConfigureAwait(false);
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            timeout.CancelAfter(limits.StartupTimeout);
+            try
+            {
+                await connection.StartAsync(user, password, database, timeout.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+            {
+                throw new WorkerException($"PostgreSQL did not finish starting the session within {limits.StartupTimeout.TotalSeconds:0} seconds (this client's start-up timeout); check that the server is up and not overloaded.");
+            }
+
             return connection;
         }
         catch
@@ -172,13 +191,22 @@ public sealed class PostgresConnection : IAsyncDisposable
         switch (code)
         {
             case 0: // AuthenticationOk
+                if (scram is { ServerVerified: false })
+                {
+                    throw new WorkerException("PostgreSQL accepted the login without finishing SCRAM-SHA-256, so it never proved it knows the password; the server is not who it claims to be, or something between is tampering with the connection.");
+                }
+
                 return scram;
+            case 3 or 5 when scram is not null:
+                throw new WorkerException($"PostgreSQL asked for a {(code == 3 ? "cleartext" : "md5")} password in the middle of SCRAM-SHA-256; this client refuses to downgrade (the password is not sent). Something between may be tampering with the connection.");
             case 3:
                 _writer.Password(password);
                 break;
             case 5:
                 _writer.Password(Md5Password.Compute(user, password, body.AsSpan(4, 4)));
                 break;
+            case 10 when scram is not null:
+                throw new WorkerException("PostgreSQL started SCRAM-SHA-256 a second time; the server does not follow the protocol.");
             case 10:
                 var mechanisms = PgBackend.SaslMechanisms(body.AsSpan(4));
                 if (!mechanisms.Contains(ScramSha256.Mechanism))
@@ -190,7 +218,7 @@ public sealed class PostgresConnection : IAsyncDisposable
                 _writer.SaslInitialResponse(ScramSha256.Mechanism, scram.ClientFirstMessage());
                 break;
             case 11:
-                _writer.SaslResponse(await (scram ?? throw Unexpected('R', "(a SASL challenge before SASL began)")).ClientFinalMessageAsync(Encoding.UTF8.GetString(body.AsSpan(4))).ConfigureAwait(false));
+                _writer.SaslResponse(await (scram ?? throw Unexpected('R', "(a SASL challenge before SASL began)")).ClientFinalMessageAsync(Encoding.UTF8.GetString(body.AsSpan(4)), _limits.MaxScramIterations).ConfigureAwait(false));
                 break;
             case 12:
                 (scram ?? throw Unexpected('R', "(a SASL outcome before SASL began)")).VerifyServerFinal(Encoding.UTF8.GetString(body.AsSpan(4)));
@@ -246,11 +274,23 @@ public sealed class PostgresConnection : IAsyncDisposable
     {
         PostgresColumn[] columns = [];
         var rows = new List<byte[]>();
+        long rowBytes = 0;
         var tag = "";
         PostgresException? error = null;
+        using var silence = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         while (true)
         {
-            var message = await _reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+            PgMessage message;
+            silence.CancelAfter(_limits.ReadTimeout); // re-armed for each message
+            try
+            {
+                message = await _reader.ReadAsync(silence.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+            {
+                throw new WorkerException($"PostgreSQL sent nothing for {_limits.ReadTimeout.TotalSeconds:0} seconds in the middle of an answer (this client's read timeout); this connection is no longer usable. Check the server, or make the statement faster.");
+            }
+
             switch (message.Type)
             {
                 case '1' or '2' or 'n' or 's' or 'I' or 'N' or 'A':
@@ -264,6 +304,14 @@ public sealed class PostgresConnection : IAsyncDisposable
                 case 'D':
                     if (maxRows is not null)
                     {
+                        rowBytes += message.Body.Length;
+                        if (rowBytes > _limits.MaxResultBytes)
+                        {
+                            throw new WorkerException(
+                                $"The statement's rows add up to more than this client's limit of {PgLimits.Size(_limits.MaxResultBytes)} per result; " +
+                                "select fewer rows (LIMIT, a WHERE clause, pages with a cursor column) or fewer columns. This connection is no longer usable.");
+                        }
+
                         rows.Add(message.Body);
                     }
 

@@ -35,14 +35,26 @@ internal sealed class ScramSha256
     public string ClientFirstMessage() => "n,," + _clientFirstBare;
 
     /// <summary>Answers the server-first message with the client-final message carrying the proof.</summary>
-    public async Task<string> ClientFinalMessageAsync(string serverFirst)
+    public async Task<string> ClientFinalMessageAsync(string serverFirst, int maxIterations = 100_000)
     {
+        if (_serverSignature is not null)
+        {
+            throw new WorkerException("PostgreSQL sent a second SCRAM-SHA-256 challenge; the server does not follow the protocol.");
+        }
+
         var nonce = Attribute(serverFirst, 'r');
         var saltText = Attribute(serverFirst, 's');
         var iterationsText = Attribute(serverFirst, 'i');
         if (nonce is null || saltText is null || iterationsText is null || !int.TryParse(iterationsText, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var iterations) || iterations < 1)
         {
             throw new WorkerException($"PostgreSQL's SCRAM-SHA-256 challenge is malformed: {serverFirst}");
+        }
+
+        if (iterations > maxIterations)
+        {
+            throw new WorkerException(
+                $"PostgreSQL's SCRAM-SHA-256 challenge asks for {iterations} iterations, more than this client's limit of {maxIterations} " +
+                "(PostgreSQL's default is 4096): lower the server's scram_iterations and set the password again.");
         }
 
         if (!nonce.StartsWith(_clientNonce, StringComparison.Ordinal) || nonce.Length == _clientNonce.Length)
@@ -65,6 +77,9 @@ internal sealed class ScramSha256
         return withoutProof + ",p=" + Convert.ToBase64String(clientKey);
     }
 
+    /// <summary>Whether the server proved it knows the password (<see cref="VerifyServerFinal"/> passed).</summary>
+    public bool ServerVerified { get; private set; }
+
     /// <summary>Checks the server-final message: the server proves it knew the password too.</summary>
     public void VerifyServerFinal(string serverFinal)
     {
@@ -78,6 +93,8 @@ internal sealed class ScramSha256
         {
             throw new WorkerException("PostgreSQL's SCRAM-SHA-256 server signature is wrong; the server is not who it claims to be.");
         }
+
+        ServerVerified = true;
     }
 
     private async Task<byte[]> SaltedPasswordAsync(string salt, int iterations)

@@ -14,7 +14,10 @@ public sealed partial class McpServer
     private static readonly HashSet<string> Cacheable =
         ["server/discover", "tools/list", "prompts/list", "resources/list", "resources/templates/list", "resources/read"];
 
-    /// <summary>Called with any exception a handler let escape (other than tool failures); hosts log it.</summary>
+    /// <summary>
+    /// Called with any exception a handler let escape, hosts log it; a tool's comes wrapped in a
+    /// <see cref="ToolFailedException"/> naming the tool. Without it, tool failures are written to stderr.
+    /// </summary>
     public Action<Exception>? OnUnhandledException { get; set; }
 
     /// <summary>Requests sent to clients whose answers have not arrived yet.</summary>

@@ -16,6 +16,7 @@ public sealed partial class McpServer
     private readonly Dictionary<string, PromptRegistration> _promptsByName;
     private readonly Func<CompletionRequest, McpRequestContext, ValueTask<Completion>>? _completion;
     private readonly int _pageSize;
+    private readonly bool _toolErrorDetails;
 
     internal McpServer(
         Implementation info,
@@ -26,8 +27,10 @@ public sealed partial class McpServer
         IReadOnlyList<PromptRegistration> prompts,
         Func<CompletionRequest, McpRequestContext, ValueTask<Completion>>? completion,
         int pageSize,
-        LoggingLevel minimumLogLevel)
+        LoggingLevel minimumLogLevel,
+        bool toolErrorDetails = false)
     {
+        _toolErrorDetails = toolErrorDetails;
         Info = info;
         Instructions = instructions;
         Tools = tools;
@@ -145,11 +148,25 @@ public sealed partial class McpServer
         }
         catch (Exception e)
         {
-            result = CallToolResult.Error($"Tool '{name}' failed: {e.Message}");
+            // The whole exception stays on the server; the client gets its message only when the server opted in
+            // (WithToolErrorDetails), since messages carry paths, SQL and other internals. A tool that means its words
+            // for the client throws McpException or returns CallToolResult.Error.
+            if (OnUnhandledException is { } log)
+            {
+                log(new ToolFailedException(name, e));
+            }
+            else
+            {
+                Console.Error.WriteLine($"Tool '{name}' failed: {e}");
+            }
+            result = CallToolResult.Error(_toolErrorDetails ? $"Tool '{name}' failed: {e.Message}" : HiddenToolError(name));
         }
 
         return w => JsonSerializer.Serialize(w, result, PmcpJsonContext.Default.CallToolResult);
     }
+
+    /// <summary>What the client reads when a tool throws and its message is hidden (the official C# SDK's wording).</summary>
+    internal static string HiddenToolError(string name) => $"An error occurred invoking '{name}'.";
 
     /// <summary>The longest URI <c>resources/read</c> accepts: Cloudflare's own limit on a URL (16 KB).</summary>
     public const int MaxResourceUriLength = 16 * 1024;

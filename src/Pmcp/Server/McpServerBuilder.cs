@@ -27,6 +27,7 @@ public sealed class McpServerBuilder
     private string? _instructions;
     private int _pageSize = 100;
     private LoggingLevel _minimumLogLevel = LoggingLevel.Debug;
+    private bool _toolErrorDetails;
 
     internal McpServerBuilder(string name, string version)
     {
@@ -73,6 +74,21 @@ public sealed class McpServerBuilder
     public McpServerBuilder WithMinimumLogLevel(LoggingLevel level)
     {
         _minimumLogLevel = level;
+        return this;
+    }
+
+    /// <summary>
+    /// Whether a tool's exception message reaches the client. By default it does not: a tool that throws answers an
+    /// <c>isError</c> result saying only "An error occurred invoking '&lt;tool&gt;'." (as the official C# SDK does),
+    /// because messages carry file paths, SQL and other internals, and the whole exception is written to the server's
+    /// error log (stderr; <c>wrangler tail</c> on Workers). With <paramref name="send"/> true the result reads
+    /// "Tool '&lt;tool&gt;' failed: &lt;message&gt;". Either way, a tool that throws <see cref="Protocol.McpException"/>
+    /// answers a JSON-RPC error with its own message and code, and one that returns
+    /// <see cref="Protocol.CallToolResult.Error"/> sends its own text.
+    /// </summary>
+    public McpServerBuilder WithToolErrorDetails(bool send = true)
+    {
+        _toolErrorDetails = send;
         return this;
     }
 
@@ -197,7 +213,8 @@ public sealed class McpServerBuilder
             [.. _prompts],
             _completion,
             _pageSize,
-            _minimumLogLevel);
+            _minimumLogLevel,
+            _toolErrorDetails);
     }
 
     private static void ThrowOnDuplicates(IEnumerable<string> names, string kind)
