@@ -97,7 +97,7 @@ public sealed class KvNamespace(string name, IKvBackend backend)
 
     /// <summary>
     /// Stores <paramref name="value"/> under the key, replacing any value there. KV is eventually consistent: other
-    /// locations may see the old value for up to 60 seconds.
+    /// locations may see the old value for 60 seconds or more.
     /// </summary>
     /// <param name="key">The key, 1 to 512 UTF-8 bytes, not <c>"."</c> or <c>".."</c>.</param>
     /// <param name="value">The bytes to store, at most 25 MiB.</param>

@@ -24,10 +24,8 @@ public sealed class R2Bucket(string name, IR2Backend backend)
     /// <param name="range">The bytes to read (R2 get's <c>range</c>); null reads the whole object.</param>
     /// <param name="cancellationToken">Cancels the wait for the result.</param>
     /// <exception cref="WorkerException">
-    /// The key is empty or longer than <see cref="MaxKeyBytes"/> UTF-8 bytes.
-    /// </exception>
-    /// <exception cref="WorkerException">
-    /// A range offset, length or suffix is negative, or the range starts past the object's end.
+    /// The key is empty or longer than <see cref="MaxKeyBytes"/> UTF-8 bytes, a range offset, length or suffix is
+    /// negative, or the range starts past the object's end.
     /// </exception>
     public Task<R2ObjectBody?> GetAsync(string key, R2Range? range = null, CancellationToken cancellationToken = default)
     {

@@ -4,9 +4,9 @@ using System.Text.Json.Serialization;
 namespace Pmcp.Protocol;
 
 /// <summary>The contents of a resource: text or a base64 blob. Serialized without a discriminator, as MCP specifies.</summary>
+/// <param name="Uri">The URI of the resource these are the contents of.</param>
 [JsonDerivedType(typeof(TextResourceContents))]
 [JsonDerivedType(typeof(BlobResourceContents))]
-/// <param name="Uri">The URI of the resource these are the contents of.</param>
 public abstract record ResourceContents(string Uri)
 {
     /// <summary>The contents' media type, such as <c>text/markdown</c>; null when unknown.</summary>
