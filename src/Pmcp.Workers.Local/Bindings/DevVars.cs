@@ -10,9 +10,19 @@ namespace Pmcp.Workers.Local.Bindings;
 public static class DevVars
 {
     /// <summary>Reads the file; a missing file has no secrets.</summary>
+    /// <param name="path">The <c>.dev.vars</c> file.</param>
+    /// <exception cref="WorkerException">A line is not <c>NAME=value</c>, or a quote never closes.</exception>
     public static IReadOnlyDictionary<string, string> Load(string path) =>
         File.Exists(path) ? Parse(File.ReadAllText(path), path) : new Dictionary<string, string>();
 
+    /// <summary>Reads dotenv text; a name given twice keeps its last value.</summary>
+    /// <param name="text">The file's text.</param>
+    /// <param name="path">The file's path, for error messages.</param>
+    /// <returns>The values by name (names are case-sensitive).</returns>
+    /// <exception cref="WorkerException">
+    /// A line is not <c>NAME=value</c> (a name of letters, digits, <c>_</c>, <c>.</c> and <c>-</c>), or a quote
+    /// never closes; the message names the line.
+    /// </exception>
     public static IReadOnlyDictionary<string, string> Parse(string text, string path)
     {
         ArgumentNullException.ThrowIfNull(text);

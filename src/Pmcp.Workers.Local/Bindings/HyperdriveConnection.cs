@@ -6,6 +6,14 @@ namespace Pmcp.Workers.Local.Bindings;
 /// <summary>Turns a <c>postgres://</c> or <c>mysql://</c> URL into the parts a Hyperdrive binding gives.</summary>
 public static class HyperdriveConnection
 {
+    /// <summary>
+    /// Splits <paramref name="connectionString"/> into host, port (5432 for PostgreSQL, 3306 for MySQL by default),
+    /// user, password and database, with percent-escapes decoded.
+    /// </summary>
+    /// <param name="connectionString">A <c>postgres://</c>, <c>postgresql://</c> or <c>mysql://</c> URL.</param>
+    /// <param name="binding">The binding's name, for error messages.</param>
+    /// <returns>The binding's configuration, as Workers' <c>env.HYPERDRIVE</c> gives it.</returns>
+    /// <exception cref="WorkerException">The string is not such a URL, or lacks a host or a database.</exception>
     public static Hyperdrive Parse(string connectionString, string binding)
     {
         ArgumentNullException.ThrowIfNull(connectionString);

@@ -23,6 +23,18 @@ public sealed class LocalEnvSource : IEnvSource, IDisposable
     private readonly Func<string, string?> _environment;
     private bool _disposed;
 
+    /// <summary>
+    /// An environment from configuration already read; <see cref="Load"/> reads it from a project. It also registers
+    /// the native Ed25519 implementation, so <see cref="Pmcp.Workers.Crypto.SubtleCrypto"/> signs Ed25519 as
+    /// workerd does.
+    /// </summary>
+    /// <param name="config">The vars and bindings (from wrangler.toml).</param>
+    /// <param name="secrets">The secrets (from .dev.vars); they win over a var of the same name.</param>
+    /// <param name="stateDirectory">The folder for the bindings' storage (kv/, d1/, r2/); created on first use.</param>
+    /// <param name="environment">Reads wrangler's environment variables; the process's by default.</param>
+    /// <exception cref="ArgumentNullException">
+    /// <paramref name="config"/>, <paramref name="secrets"/> or <paramref name="stateDirectory"/> is null.
+    /// </exception>
     public LocalEnvSource(WranglerConfig config, IReadOnlyDictionary<string, string> secrets, string stateDirectory, Func<string, string?>? environment = null)
     {
         // A native Env's SubtleCrypto signs Ed25519 as workerd does (.NET has none of its own).
@@ -33,20 +45,27 @@ public sealed class LocalEnvSource : IEnvSource, IDisposable
         _environment = environment ?? Environment.GetEnvironmentVariable;
     }
 
+    /// <summary>The vars and bindings this environment serves.</summary>
     public WranglerConfig Config { get; }
 
     /// <summary>The folder holding kv/, d1/ and r2/.</summary>
     public string StateDirectory { get; }
 
     /// <summary>The state folder of a project: <c>&lt;project&gt;/.pmcp/state</c>.</summary>
+    /// <param name="projectDirectory">The project's folder (where its .csproj is).</param>
     public static string StateDirectoryOf(string projectDirectory) => Path.Combine(projectDirectory, ".pmcp", "state");
 
     /// <summary>The folder holding a project's wrangler.toml and .dev.vars: <c>&lt;project&gt;/.pmcp/workers</c>.</summary>
+    /// <param name="projectDirectory">The project's folder (where its .csproj is).</param>
     public static string WorkersDirectoryOf(string projectDirectory) => Path.Combine(projectDirectory, ".pmcp", "workers");
 
     /// <summary>Reads a project's wrangler.toml and .dev.vars; storage opens on first use.</summary>
+    /// <param name="projectDirectory">The project's folder (where its .csproj is).</param>
     /// <param name="environment">Where wrangler's environment variables are read from; the process's by default.</param>
     /// <param name="wranglerEnvironment">An <c>[env.NAME]</c> of wrangler.toml whose vars and bindings to use instead of the top-level ones.</param>
+    /// <exception cref="WorkerException">
+    /// wrangler.toml or .dev.vars is malformed, or <paramref name="wranglerEnvironment"/> is not declared in it.
+    /// </exception>
     public static LocalEnvSource Load(string projectDirectory, Func<string, string?>? environment = null, string? wranglerEnvironment = null)
     {
         ArgumentNullException.ThrowIfNull(projectDirectory);
@@ -58,21 +77,51 @@ public sealed class LocalEnvSource : IEnvSource, IDisposable
             environment);
     }
 
+    /// <summary>A secret from .dev.vars, or else a var from wrangler.toml; null when neither has the name.</summary>
+    /// <param name="name">The var's or secret's name.</param>
     public string? GetString(string name) => _secrets.TryGetValue(name, out var secret) ? secret : Config.Vars.GetValueOrDefault(name);
 
+    /// <summary>
+    /// The KV namespace declared under that binding in <c>[[kv_namespaces]]</c>, stored in
+    /// <c>kv/&lt;binding&gt;.sqlite</c> under <see cref="StateDirectory"/>; null when none is declared.
+    /// </summary>
+    /// <param name="binding">The binding's name in wrangler.toml, as the code passes it to <c>env</c>.</param>
+    /// <exception cref="ObjectDisposedException">This environment was disposed.</exception>
     public IKvBackend? GetKv(string binding) =>
         Config.KvNamespaces.Any(k => k.Binding == binding)
             ? Store(Path.Combine(StateDirectory, "kv", LocalNames.FileName(binding) + ".sqlite"), path => new SqliteKvBackend(path))
             : null;
 
+    /// <summary>
+    /// The D1 database declared under that binding in <c>[[d1_databases]]</c>, stored in
+    /// <c>d1/&lt;database_name&gt;.sqlite</c> under <see cref="StateDirectory"/>; null when none is declared.
+    /// Bindings that name the same database share it.
+    /// </summary>
+    /// <param name="binding">The binding's name in wrangler.toml, as the code passes it to <c>env</c>.</param>
+    /// <exception cref="ObjectDisposedException">This environment was disposed.</exception>
     public ID1Backend? GetD1(string binding) =>
         Config.D1Databases.FirstOrDefault(d => d.Binding == binding) is { } database ? D1Store(database) : null;
 
+    /// <summary>
+    /// The R2 bucket declared under that binding in <c>[[r2_buckets]]</c>, stored as files in
+    /// <c>r2/&lt;bucket_name&gt;/</c> under <see cref="StateDirectory"/>; null when none is declared.
+    /// </summary>
+    /// <param name="binding">The binding's name in wrangler.toml, as the code passes it to <c>env</c>.</param>
+    /// <exception cref="ObjectDisposedException">This environment was disposed.</exception>
     public IR2Backend? GetR2(string binding) =>
         Config.R2Buckets.FirstOrDefault(r => r.Binding == binding) is { } bucket
             ? Store(Path.Combine(StateDirectory, "r2", LocalNames.FileName(bucket.BucketName)), folder => new FileR2Backend(folder))
             : null;
 
+    /// <summary>
+    /// The Hyperdrive declared under that binding in <c>[[hyperdrive]]</c>, connecting straight to the local database
+    /// of <c>CLOUDFLARE_HYPERDRIVE_LOCAL_CONNECTION_STRING_&lt;BINDING&gt;</c> or else its
+    /// <c>localConnectionString</c>, as <c>wrangler dev</c> does; null when none is declared.
+    /// </summary>
+    /// <param name="binding">The binding's name in wrangler.toml, as the code passes it to <c>env</c>.</param>
+    /// <exception cref="WorkerException">
+    /// The binding has no local connection string, or it is not a <c>postgres://</c> or <c>mysql://</c> URL.
+    /// </exception>
     public Hyperdrive? GetHyperdrive(string binding)
     {
         if (Config.Hyperdrives.FirstOrDefault(h => h.Binding == binding) is not { } hyperdrive)
@@ -92,6 +141,13 @@ public sealed class LocalEnvSource : IEnvSource, IDisposable
     public ISocketConnector GetSocketConnector() => NativeSocketConnector.Instance;
 
     /// <summary>Applies each D1 binding's pending migrations; returns what was applied, per binding.</summary>
+    /// <param name="cancellationToken">Cancels the wait for the databases.</param>
+    /// <returns>
+    /// Per D1 binding, the names of the migrations applied now, in order; empty when none was pending.
+    /// </returns>
+    /// <exception cref="WorkerException">
+    /// A declared <c>migrations_dir</c> does not exist, or a migration failed.
+    /// </exception>
     public async Task<IReadOnlyList<(string Binding, IReadOnlyList<string> Applied)>> ApplyMigrationsAsync(CancellationToken cancellationToken = default)
     {
         var results = new List<(string, IReadOnlyList<string>)>();
@@ -108,6 +164,7 @@ public sealed class LocalEnvSource : IEnvSource, IDisposable
         return results;
     }
 
+    /// <summary>Closes every store opened so far; the bindings cannot be used afterwards.</summary>
     public void Dispose()
     {
         _disposed = true;

@@ -17,10 +17,22 @@ public sealed partial class SqliteD1Backend : ID1Backend, IDisposable
     private readonly LocalSqliteDatabase _database;
 
     /// <summary>Opens (creating if needed) the database file at <paramref name="path"/>.</summary>
+    /// <param name="path">The SQLite file; it and its folder are created when missing.</param>
+    /// <exception cref="WorkerException">The file cannot be opened as a SQLite database.</exception>
     public SqliteD1Backend(string path) => _database = new LocalSqliteDatabase(path);
 
+    /// <summary>The SQLite file's full path.</summary>
     public string Path => _database.Path;
 
+    /// <summary>
+    /// Runs one statement: its rows as D1 encodes them, and D1's meta (changes, last row id, duration).
+    /// </summary>
+    /// <param name="statement">The SQL and its parameters (null, long, double, string or byte[]).</param>
+    /// <param name="cancellationToken">Cancels the wait for the database.</param>
+    /// <exception cref="WorkerException">
+    /// The statement failed (<c>D1_ERROR: …</c> with SQLite's message), or the number of parameters bound is not the
+    /// number the SQL takes.
+    /// </exception>
     public Task<D1RawResult> QueryAsync(D1Statement statement, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(statement);
@@ -28,6 +40,11 @@ public sealed partial class SqliteD1Backend : ID1Backend, IDisposable
         return _database.RunAsync(connection => Run(connection, null, prepared), cancellationToken);
     }
 
+    /// <summary>Runs the statements in one transaction: if one fails, all are rolled back.</summary>
+    /// <param name="statements">The statements, in order.</param>
+    /// <param name="cancellationToken">Cancels the wait for the database.</param>
+    /// <returns>One result per statement, in order.</returns>
+    /// <exception cref="WorkerException">A statement failed (<c>D1_ERROR: …</c>); nothing was changed.</exception>
     public Task<IReadOnlyList<D1RawResult>> BatchAsync(IReadOnlyList<D1Statement> statements, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(statements);
@@ -48,6 +65,11 @@ public sealed partial class SqliteD1Backend : ID1Backend, IDisposable
     }
 
     /// <summary>Runs each statement of the script in turn, as D1's exec does: those before a failing one stay applied.</summary>
+    /// <param name="sql">The statements, separated by semicolons.</param>
+    /// <param name="cancellationToken">Cancels the wait for the database.</param>
+    /// <exception cref="WorkerException">
+    /// A statement failed: <c>D1_EXEC_ERROR: Error in line N: …</c>, as D1 words it.
+    /// </exception>
     public Task<D1ExecResult> ExecAsync(string sql, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(sql);
@@ -73,6 +95,7 @@ public sealed partial class SqliteD1Backend : ID1Backend, IDisposable
         }, cancellationToken);
     }
 
+    /// <summary>Closes the SQLite file.</summary>
     public void Dispose() => _database.Dispose();
 
     private static (string Sql, IReadOnlyList<object?> Parameters) Prepare(D1Statement statement)

@@ -24,14 +24,23 @@ public sealed class SqliteKvBackend : IKvBackend, IDisposable
     private readonly TimeProvider _time;
 
     /// <summary>Opens (creating if needed) the namespace stored at <paramref name="path"/>.</summary>
+    /// <param name="path">The SQLite file; it and its folder are created when missing.</param>
+    /// <param name="time">
+    /// The clock expirations are checked against; the system's by default (tests pass a fake).
+    /// </param>
+    /// <exception cref="WorkerException">The file cannot be opened as a SQLite database.</exception>
     public SqliteKvBackend(string path, TimeProvider? time = null)
     {
         _database = new LocalSqliteDatabase(path, Schema);
         _time = time ?? TimeProvider.System;
     }
 
+    /// <summary>The SQLite file's full path.</summary>
     public string Path => _database.Path;
 
+    /// <summary>The value, metadata and expiration; null when the key is absent or its expiration has passed.</summary>
+    /// <param name="key">The key.</param>
+    /// <param name="cancellationToken">Cancels the wait for the database.</param>
     public Task<KvStoredValue?> GetAsync(string key, CancellationToken cancellationToken) =>
         _database.RunAsync(connection =>
         {
@@ -45,6 +54,12 @@ public sealed class SqliteKvBackend : IKvBackend, IDisposable
                 : null;
         }, cancellationToken);
 
+    /// <summary>Stores the value, replacing any under the key, and purges values whose expiration has passed.</summary>
+    /// <param name="key">The key.</param>
+    /// <param name="value">The value's bytes.</param>
+    /// <param name="expiration">When the value expires, in Unix seconds; null for never.</param>
+    /// <param name="metadataJson">The metadata as JSON text; null for none.</param>
+    /// <param name="cancellationToken">Cancels the wait for the database.</param>
     public Task PutAsync(string key, ReadOnlyMemory<byte> value, long? expiration, string? metadataJson, CancellationToken cancellationToken) =>
         _database.RunAsync(connection =>
         {
@@ -62,6 +77,9 @@ public sealed class SqliteKvBackend : IKvBackend, IDisposable
             return command.ExecuteNonQuery();
         }, cancellationToken);
 
+    /// <summary>Deletes the key; a key that does not exist is no error.</summary>
+    /// <param name="key">The key.</param>
+    /// <param name="cancellationToken">Cancels the wait for the database.</param>
     public Task DeleteAsync(string key, CancellationToken cancellationToken) =>
         _database.RunAsync(connection =>
         {
@@ -72,6 +90,11 @@ public sealed class SqliteKvBackend : IKvBackend, IDisposable
         }, cancellationToken);
 
     /// <summary>Live keys after the cursor (the last key of the previous page), in UTF-8 byte order.</summary>
+    /// <param name="prefix">Only keys that start with this; null for every key.</param>
+    /// <param name="limit">The page size.</param>
+    /// <param name="cursor">The previous page's <see cref="KvListResult.Cursor"/>; null for the first page.</param>
+    /// <param name="cancellationToken">Cancels the wait for the database.</param>
+    /// <exception cref="WorkerException"><paramref name="cursor"/> is not a cursor this backend made.</exception>
     public Task<KvListResult> ListAsync(string? prefix, int limit, string? cursor, CancellationToken cancellationToken)
     {
         var after = LocalCursor.Decode(cursor, "KV");
@@ -110,6 +133,7 @@ public sealed class SqliteKvBackend : IKvBackend, IDisposable
         }, cancellationToken);
     }
 
+    /// <summary>Closes the SQLite file.</summary>
     public void Dispose() => _database.Dispose();
 
     private long Now() => _time.GetUtcNow().ToUnixTimeSeconds();

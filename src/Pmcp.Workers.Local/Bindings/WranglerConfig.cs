@@ -12,22 +12,39 @@ namespace Pmcp.Workers.Local.Bindings;
 /// </summary>
 public sealed record WranglerConfig
 {
+    /// <summary>
+    /// No vars and no bindings, with <see cref="Directory"/> empty: what a missing wrangler.toml gives.
+    /// </summary>
     public static readonly WranglerConfig Empty = new();
 
     /// <summary>The folder relative paths in the file are resolved against (the file's own).</summary>
     public string Directory { get; init; } = "";
 
+    /// <summary>
+    /// The <c>[vars]</c>, as text: a string var as is, any other (number, bool, table, array) as its JSON, as Workers
+    /// hands it to code.
+    /// </summary>
     public IReadOnlyDictionary<string, string> Vars { get; init; } = new Dictionary<string, string>();
 
+    /// <summary>The <c>[[kv_namespaces]]</c> entries, in file order.</summary>
     public IReadOnlyList<KvNamespaceConfig> KvNamespaces { get; init; } = [];
 
+    /// <summary>The <c>[[d1_databases]]</c> entries, in file order.</summary>
     public IReadOnlyList<D1DatabaseConfig> D1Databases { get; init; } = [];
 
+    /// <summary>The <c>[[r2_buckets]]</c> entries, in file order.</summary>
     public IReadOnlyList<R2BucketConfig> R2Buckets { get; init; } = [];
 
+    /// <summary>The <c>[[hyperdrive]]</c> entries, in file order.</summary>
     public IReadOnlyList<HyperdriveConfig> Hyperdrives { get; init; } = [];
 
     /// <summary>Reads the file; a missing file is an empty configuration.</summary>
+    /// <param name="path">The wrangler.toml to read.</param>
+    /// <param name="environment">An <c>[env.NAME]</c> to read instead of the top level; null for the top level.</param>
+    /// <exception cref="WorkerException">
+    /// The file is not valid TOML, a section is malformed, or <paramref name="environment"/> is given but not declared
+    /// (or the file is missing).
+    /// </exception>
     public static WranglerConfig Load(string path, string? environment = null)
     {
         ArgumentNullException.ThrowIfNull(path);
@@ -41,6 +58,16 @@ public sealed record WranglerConfig
             : throw new WorkerException($"{path} does not exist, so it has no [env.{environment}]. Run dotnet pmcp deploy init to create it.");
     }
 
+    /// <summary>Reads wrangler.toml's text.</summary>
+    /// <param name="toml">The file's text.</param>
+    /// <param name="path">
+    /// The file's path: relative paths in it are resolved against its folder, and errors name it.
+    /// </param>
+    /// <param name="environment">An <c>[env.NAME]</c> to read instead of the top level; null for the top level.</param>
+    /// <exception cref="WorkerException">
+    /// The text is not valid TOML, <c>[vars]</c> is not a table, a binding section is not an array of tables or an
+    /// entry has no <c>binding</c>, or <paramref name="environment"/> is not declared.
+    /// </exception>
     public static WranglerConfig Parse(string toml, string path, string? environment = null)
     {
         ArgumentNullException.ThrowIfNull(toml);
@@ -168,13 +195,29 @@ public sealed record WranglerConfig
 }
 
 /// <summary>A <c>[[kv_namespaces]]</c> entry.</summary>
+/// <param name="Binding">The name code passes to <c>env.Kv</c>.</param>
+/// <param name="Id">The namespace's id on Cloudflare; null when not set (local runs do not need it).</param>
 public sealed record KvNamespaceConfig(string Binding, string? Id);
 
 /// <summary>A <c>[[d1_databases]]</c> entry; <see cref="MigrationsDirectory"/> is absolute.</summary>
+/// <param name="Binding">The name code passes to <c>env.D1</c>.</param>
+/// <param name="DatabaseName">The <c>database_name</c>, or the binding when not set; it names the local file.</param>
+/// <param name="MigrationsDirectory">
+/// The <c>migrations_dir</c>, or <c>migrations</c> next to wrangler.toml by default.
+/// </param>
+/// <param name="MigrationsDirectoryDeclared">
+/// Whether <c>migrations_dir</c> was set (then the folder must exist).
+/// </param>
 public sealed record D1DatabaseConfig(string Binding, string DatabaseName, string MigrationsDirectory, bool MigrationsDirectoryDeclared);
 
 /// <summary>An <c>[[r2_buckets]]</c> entry.</summary>
+/// <param name="Binding">The name code passes to <c>env.Bucket</c>.</param>
+/// <param name="BucketName">The <c>bucket_name</c>, or the binding when not set; it names the local folder.</param>
 public sealed record R2BucketConfig(string Binding, string BucketName);
 
 /// <summary>A <c>[[hyperdrive]]</c> entry; locally it connects to <see cref="LocalConnectionString"/>.</summary>
+/// <param name="Binding">The name code passes to <c>env.Hyperdrive</c>.</param>
+/// <param name="LocalConnectionString">
+/// The <c>localConnectionString</c>, a <c>postgres://</c> URL of a local database; null when not set.
+/// </param>
 public sealed record HyperdriveConfig(string Binding, string? LocalConnectionString);

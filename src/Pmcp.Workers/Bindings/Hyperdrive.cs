@@ -24,6 +24,20 @@ public sealed class Hyperdrive
 {
     private readonly ISocketConnector? _sockets;
 
+    /// <summary>
+    /// A binding's configuration, as a host builds it: what Workers' <c>env.HYPERDRIVE</c> gives. Hosts and tests
+    /// make one; Worker code gets it from <c>env.Hyperdrive("NAME")</c>, which also gives it the request's sockets
+    /// (one made here has none, so its queries fail).
+    /// </summary>
+    /// <param name="connectionString">
+    /// The whole connection string, <c>postgres://user:password@host:port/database</c>.
+    /// </param>
+    /// <param name="host">The host to connect to.</param>
+    /// <param name="port">The TCP port, usually 5432.</param>
+    /// <param name="user">The database user.</param>
+    /// <param name="password">The user's password.</param>
+    /// <param name="database">The database's name.</param>
+    /// <exception cref="ArgumentNullException">A string argument is null.</exception>
     public Hyperdrive(string connectionString, string host, int port, string user, string password, string database)
         : this(connectionString, host, port, user, password, database, "", null)
     {
@@ -44,19 +58,41 @@ public sealed class Hyperdrive
     /// <summary>The binding's name in wrangler.toml.</summary>
     public string Name { get; }
 
+    /// <summary>
+    /// The connection string (<c>postgres://user:password@host:port/database</c>) to hand a driver, as Workers'
+    /// <c>connectionString</c>; it holds the password.
+    /// </summary>
     public string ConnectionString { get; }
 
+    /// <summary>
+    /// The host to connect to: Hyperdrive's endpoint inside workerd, the local database's host otherwise.
+    /// </summary>
     public string Host { get; }
 
+    /// <summary>The TCP port to connect to.</summary>
     public int Port { get; }
 
+    /// <summary>The database user.</summary>
     public string User { get; }
 
+    /// <summary>The user's password; <see cref="ToString"/> leaves it out.</summary>
     public string Password { get; }
 
+    /// <summary>The database's name.</summary>
     public string Database { get; }
 
     /// <summary>Every row, read into <typeparamref name="T"/> (columns matched to properties by name).</summary>
+    /// <typeparam name="T">The row type.</typeparam>
+    /// <param name="sql">One statement, with <c>$1</c>, <c>$2</c>, … where the values go.</param>
+    /// <param name="parameters">The values for <c>$1</c>, <c>$2</c>, …, in order; empty for none.</param>
+    /// <param name="typeInfo">
+    /// The row type's source-generated JSON metadata, such as <c>MyJson.Default.Note</c>.
+    /// </param>
+    /// <param name="cancellationToken">Cancels the wait for the result.</param>
+    /// <exception cref="WorkerException">The database cannot be reached, or this host has no TCP sockets.</exception>
+    /// <exception cref="PostgresException">
+    /// PostgreSQL refused the statement or the login (its SQLSTATE says why).
+    /// </exception>
     public async Task<IReadOnlyList<T>> QueryAsync<T>(string sql, IReadOnlyList<object?> parameters, JsonTypeInfo<T> typeInfo, CancellationToken cancellationToken = default)
     {
         await using var connection = await ConnectAsync(cancellationToken).ConfigureAwait(false);
@@ -64,6 +100,17 @@ public sealed class Hyperdrive
     }
 
     /// <summary>The first row as <typeparamref name="T"/>, or default when there is none.</summary>
+    /// <typeparam name="T">The row type; columns are matched to properties by name.</typeparam>
+    /// <param name="sql">One statement, with <c>$1</c>, <c>$2</c>, … where the values go.</param>
+    /// <param name="parameters">The values for <c>$1</c>, <c>$2</c>, …, in order; empty for none.</param>
+    /// <param name="typeInfo">
+    /// The row type's source-generated JSON metadata, such as <c>MyJson.Default.Note</c>.
+    /// </param>
+    /// <param name="cancellationToken">Cancels the wait for the result.</param>
+    /// <exception cref="WorkerException">The database cannot be reached, or this host has no TCP sockets.</exception>
+    /// <exception cref="PostgresException">
+    /// PostgreSQL refused the statement or the login (its SQLSTATE says why).
+    /// </exception>
     public async Task<T?> QueryFirstAsync<T>(string sql, IReadOnlyList<object?> parameters, JsonTypeInfo<T> typeInfo, CancellationToken cancellationToken = default)
     {
         await using var connection = await ConnectAsync(cancellationToken).ConfigureAwait(false);
@@ -71,6 +118,13 @@ public sealed class Hyperdrive
     }
 
     /// <summary>Runs a statement for its effect; returns the rows it inserted, updated or deleted.</summary>
+    /// <param name="sql">One statement, with <c>$1</c>, <c>$2</c>, … where the values go.</param>
+    /// <param name="parameters">The values for <c>$1</c>, <c>$2</c>, …, in order; empty for none.</param>
+    /// <param name="cancellationToken">Cancels the wait for the result.</param>
+    /// <exception cref="WorkerException">The database cannot be reached, or this host has no TCP sockets.</exception>
+    /// <exception cref="PostgresException">
+    /// PostgreSQL refused the statement or the login (its SQLSTATE says why).
+    /// </exception>
     public async Task<long> ExecuteAsync(string sql, IReadOnlyList<object?> parameters, CancellationToken cancellationToken = default)
     {
         await using var connection = await ConnectAsync(cancellationToken).ConfigureAwait(false);
@@ -78,6 +132,13 @@ public sealed class Hyperdrive
     }
 
     /// <summary>Rows as JSON values in column order, with the columns and the command tag.</summary>
+    /// <param name="sql">One statement, with <c>$1</c>, <c>$2</c>, … where the values go.</param>
+    /// <param name="parameters">The values for <c>$1</c>, <c>$2</c>, …, in order; empty for none.</param>
+    /// <param name="cancellationToken">Cancels the wait for the result.</param>
+    /// <exception cref="WorkerException">The database cannot be reached, or this host has no TCP sockets.</exception>
+    /// <exception cref="PostgresException">
+    /// PostgreSQL refused the statement or the login (its SQLSTATE says why).
+    /// </exception>
     public async Task<PostgresResult> QueryRawAsync(string sql, IReadOnlyList<object?> parameters, CancellationToken cancellationToken = default)
     {
         await using var connection = await ConnectAsync(cancellationToken).ConfigureAwait(false);
@@ -85,6 +146,12 @@ public sealed class Hyperdrive
     }
 
     /// <summary>Runs semicolon-separated statements without parameters (schema set-up), in one implicit transaction.</summary>
+    /// <param name="sql">The statements; no values are bound, so never build it from user input.</param>
+    /// <param name="cancellationToken">Cancels the wait for the result.</param>
+    /// <exception cref="WorkerException">The database cannot be reached, or this host has no TCP sockets.</exception>
+    /// <exception cref="PostgresException">
+    /// PostgreSQL refused the statement or the login (its SQLSTATE says why).
+    /// </exception>
     public async Task RunScriptAsync(string sql, CancellationToken cancellationToken = default)
     {
         await using var connection = await ConnectAsync(cancellationToken).ConfigureAwait(false);
@@ -95,6 +162,13 @@ public sealed class Hyperdrive
     /// Opens a session for several statements, such as a transaction (<c>begin</c> … <c>commit</c>). It belongs to this
     /// request: dispose it (<c>await using</c>) before the request ends.
     /// </summary>
+    /// <param name="cancellationToken">Cancels the wait for the result.</param>
+    /// <exception cref="WorkerException">
+    /// The connection string is a MySQL one, the database cannot be reached, or this host has no TCP sockets.
+    /// </exception>
+    /// <exception cref="PostgresException">
+    /// PostgreSQL refused the login (28P01: wrong password; 3D000: no such database).
+    /// </exception>
     public async Task<PostgresConnection> ConnectAsync(CancellationToken cancellationToken = default)
     {
         if (ConnectionString.StartsWith("mysql", StringComparison.OrdinalIgnoreCase))

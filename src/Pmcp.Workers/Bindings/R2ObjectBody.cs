@@ -15,6 +15,9 @@ public sealed record R2ObjectBody : R2Object, IAsyncDisposable, IDisposable
     private readonly R2BodyStream _body;
 
     /// <summary>For backends: the object's metadata and where its body's <paramref name="bodyLength"/> bytes come from.</summary>
+    /// <param name="metadata">The object's metadata, with <see cref="R2Object.Range"/> set for a ranged get.</param>
+    /// <param name="bodyLength">How many bytes the body holds: the range's length, or the object's size.</param>
+    /// <param name="source">Where the bytes come from; disposed once the body is read or this is disposed.</param>
     public R2ObjectBody(R2Object metadata, long bodyLength, IR2BodySource source)
         : base(metadata ?? throw new ArgumentNullException(nameof(metadata)))
     {
@@ -34,14 +37,28 @@ public sealed record R2ObjectBody : R2Object, IAsyncDisposable, IDisposable
     public bool BodyUsed => _body.Used;
 
     /// <summary>The whole body in memory: only for objects known to be small enough (a Worker has 128 MB).</summary>
+    /// <param name="cancellationToken">Cancels the read.</param>
+    /// <exception cref="WorkerException">
+    /// Reading the body had already started, the body is too large for one array, or it ended early.
+    /// </exception>
+    /// <exception cref="ObjectDisposedException">The object was disposed.</exception>
     public Task<byte[]> ReadAllBytesAsync(CancellationToken cancellationToken = default) => _body.ReadAllAsync(cancellationToken);
 
     /// <summary>The whole body as UTF-8 text.</summary>
+    /// <param name="cancellationToken">Cancels the read.</param>
+    /// <exception cref="WorkerException">
+    /// Reading the body had already started, the body is too large for one array, or it ended early.
+    /// </exception>
+    /// <exception cref="ObjectDisposedException">The object was disposed.</exception>
     public async Task<string> ReadTextAsync(CancellationToken cancellationToken = default) =>
         Encoding.UTF8.GetString(await ReadAllBytesAsync(cancellationToken).ConfigureAwait(false));
 
     /// <summary>Releases the body if it was not read to the end.</summary>
     public ValueTask DisposeAsync() => _body.DisposeAsync();
 
+    /// <summary>
+    /// Releases the body if it was not read to the end, without waiting for the host to close it; prefer
+    /// <see cref="DisposeAsync"/>.
+    /// </summary>
     public void Dispose() => _body.Dispose();
 }

@@ -19,6 +19,7 @@ public sealed class R2UploadReader
         Length = length;
     }
 
+    /// <summary>How many bytes the caller declared: exactly what the stream must hold, and what R2 stores.</summary>
     public long Length { get; }
 
     /// <summary>
@@ -26,6 +27,10 @@ public sealed class R2UploadReader
     /// the last bytes are handed out: R2 stores the object as soon as it has its length, so a longer stream must fail
     /// before then.
     /// </summary>
+    /// <param name="buffer">Where the bytes go.</param>
+    /// <param name="cancellationToken">Cancels the read.</param>
+    /// <returns>How many bytes were read into <paramref name="buffer"/>; 0 at the end.</returns>
+    /// <exception cref="WorkerException">The stream holds fewer or more than <see cref="Length"/> bytes.</exception>
     public async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken)
     {
         var count = 0;

@@ -20,10 +20,13 @@ public sealed class CryptoKey
         Id = Interlocked.Increment(ref _lastId);
     }
 
+    /// <summary>Whether this is a secret key, or the public or private half of a pair.</summary>
     public CryptoKeyType Type { get; }
 
+    /// <summary>The algorithm the key is for, fixed at import or generation; the key works with no other.</summary>
     public KeyAlgorithm Algorithm { get; }
 
+    /// <summary>The operations the key may be used for; <see cref="SubtleCrypto"/> refuses any other.</summary>
     public KeyUsages Usages { get; }
 
     /// <summary>Whether <see cref="SubtleCrypto.ExportKeyAsync"/> and <see cref="SubtleCrypto.ExportJwkAsync"/> may export it.</summary>

@@ -13,18 +13,23 @@ public sealed record JsonWebKey
     [JsonPropertyName("kty")]
     public string? Kty { get; init; }
 
+    /// <summary>Key ID: names the key within a set, and matches a JWS header's <c>kid</c>.</summary>
     [JsonPropertyName("kid")]
     public string? Kid { get; init; }
 
+    /// <summary>Public key use: <c>"sig"</c> (signatures) or <c>"enc"</c> (encryption).</summary>
     [JsonPropertyName("use")]
     public string? Use { get; init; }
 
+    /// <summary>The JOSE algorithm the key is for, such as <c>"RS256"</c>, <c>"ES256"</c> or <c>"HS256"</c>.</summary>
     [JsonPropertyName("alg")]
     public string? Alg { get; init; }
 
+    /// <summary>The operations the key is for, in WebCrypto's names: <c>"sign"</c>, <c>"verify"</c>, ….</summary>
     [JsonPropertyName("key_ops")]
     public IReadOnlyList<string>? KeyOps { get; init; }
 
+    /// <summary>WebCrypto's extractable flag; an exported key has it true.</summary>
     [JsonPropertyName("ext")]
     public bool? Ext { get; init; }
 
@@ -32,9 +37,11 @@ public sealed record JsonWebKey
     [JsonPropertyName("crv")]
     public string? Crv { get; init; }
 
+    /// <summary>EC: the point's x coordinate; OKP: the public key.</summary>
     [JsonPropertyName("x")]
     public string? X { get; init; }
 
+    /// <summary>EC: the point's y coordinate.</summary>
     [JsonPropertyName("y")]
     public string? Y { get; init; }
 
@@ -42,24 +49,31 @@ public sealed record JsonWebKey
     [JsonPropertyName("d")]
     public string? D { get; init; }
 
+    /// <summary>RSA: the modulus.</summary>
     [JsonPropertyName("n")]
     public string? N { get; init; }
 
+    /// <summary>RSA: the public exponent, usually <c>"AQAB"</c> (65537).</summary>
     [JsonPropertyName("e")]
     public string? E { get; init; }
 
+    /// <summary>RSA private key: the first prime factor.</summary>
     [JsonPropertyName("p")]
     public string? P { get; init; }
 
+    /// <summary>RSA private key: the second prime factor.</summary>
     [JsonPropertyName("q")]
     public string? Q { get; init; }
 
+    /// <summary>RSA private key: the first factor's CRT exponent, d mod (p − 1).</summary>
     [JsonPropertyName("dp")]
     public string? Dp { get; init; }
 
+    /// <summary>RSA private key: the second factor's CRT exponent, d mod (q − 1).</summary>
     [JsonPropertyName("dq")]
     public string? Dq { get; init; }
 
+    /// <summary>RSA private key: the CRT coefficient, the inverse of q mod p.</summary>
     [JsonPropertyName("qi")]
     public string? Qi { get; init; }
 

@@ -6,6 +6,7 @@ namespace Pmcp.Workers.Crypto;
 /// <summary>A JWK Set (RFC 7517 §5), as an issuer publishes its signing keys at its <c>jwks_uri</c>.</summary>
 public sealed record JsonWebKeySet
 {
+    /// <summary>The keys, in the set's order; empty when the set has none.</summary>
     [JsonPropertyName("keys")]
     public IReadOnlyList<JsonWebKey> Keys { get; init; } = [];
 

@@ -7,6 +7,9 @@ namespace Pmcp.Workers.Sockets;
 public interface ISocketConnector
 {
     /// <summary>Connects; a failure is a <see cref="WorkerException"/> naming the address.</summary>
+    /// <param name="host">The host name or IP address, already checked to be non-empty.</param>
+    /// <param name="port">The TCP port, already checked to be 1 to 65535.</param>
+    /// <param name="cancellationToken">Cancels the connection attempt.</param>
     Task<ISocketBackend> ConnectAsync(string host, int port, CancellationToken cancellationToken);
 }
 
@@ -14,7 +17,14 @@ public interface ISocketConnector
 public interface ISocketBackend : IAsyncDisposable
 {
     /// <summary>Reads what has arrived (at least one byte), or 0 once the peer has closed its side.</summary>
+    /// <param name="buffer">Where the bytes go; never empty.</param>
+    /// <param name="cancellationToken">Cancels the read.</param>
     ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Sends all of <paramref name="buffer"/>; completes once the bytes are handed to the connection.
+    /// </summary>
+    /// <param name="buffer">The bytes to send; never empty.</param>
+    /// <param name="cancellationToken">Cancels the write.</param>
     ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken);
 }

@@ -3,10 +3,19 @@ namespace Pmcp.Protocol;
 /// <summary>JSON-RPC 2.0 and MCP error codes.</summary>
 public static class McpErrorCodes
 {
+    /// <summary>JSON-RPC: the message is not valid JSON.</summary>
     public const int ParseError = -32700;
+
+    /// <summary>JSON-RPC: the JSON is not a valid request object.</summary>
     public const int InvalidRequest = -32600;
+
+    /// <summary>JSON-RPC: the method does not exist or the server does not offer it.</summary>
     public const int MethodNotFound = -32601;
+
+    /// <summary>JSON-RPC: the params are missing, of the wrong type or out of range.</summary>
     public const int InvalidParams = -32602;
+
+    /// <summary>JSON-RPC: the server failed while handling the request.</summary>
     public const int InternalError = -32603;
 
     /// <summary>MCP: the requested resource does not exist (2024-11-05 through 2025-06-18).</summary>
