@@ -25,7 +25,9 @@ const WORKERS = [
     project: path.join(here, "FetchBenchWorker", ".pmcp", "workers"),
     notes:
       "bench/workerd/FetchBenchWorker built by `dotnet pmcp deploy build` (.NET 10 browser-wasm, Mono interpreter): `fetch` is " +
-      "`Http.GetStringAsync(url)` on one `new HttpClient()` per isolate (the host runs it over workerd's fetch()); `echo` returns its message; answers application/json",
+      "`Http.GetStringAsync(url)` on one `new HttpClient()` per isolate (the host runs it over workerd's fetch()); `fetch_handler` the same on one " +
+      "`new HttpClient(new WorkersHttpHandler())`; `echo` returns its message; answers application/json",
+    tools: ["fetch", "fetch_handler", "echo"],
   },
   {
     key: "J",
@@ -34,9 +36,9 @@ const WORKERS = [
     notes:
       "bench/workerd/agents-worker/src/sdk-v2-fetch.ts: `createMcpHandler` from `agents/mcp/server` with a factory of " +
       "@modelcontextprotocol/server servers (as sdk-v2.ts); `fetch` is `await (await fetch(url)).text()`; `echo` the same; answers text/event-stream",
+    tools: ["fetch", "echo"],
   },
 ];
-const TOOLS = ["fetch", "echo"];
 
 const HELP = `usage: bench/run-workerd-fetch.sh [options]      (or: node bench/workerd/fetch.mjs [options] once built)
 
@@ -110,9 +112,10 @@ async function measure(worker, round) {
   const result = { round, worker, failures: [] };
   const url = `${upstream.url}/text/${options.bytes}`;
   let unique = 0;
+  const TOOLS = worker.tools;
   const call = (tool) =>
-    tool === "fetch"
-      ? client.callTool("fetch", { url }, (text) => text.length === options.bytes)
+    tool !== "echo"
+      ? client.callTool(tool, { url }, (text) => text.length === options.bytes)
       : (() => {
           const message = `${worker.key}${round}-${++unique}`;
           return client.callTool("echo", { message }, (text) => text === message);
@@ -152,7 +155,7 @@ async function measure(worker, round) {
     result.rssMiB = workerd.memoryMiB().rss;
   } catch (e) {
     result.failures.push(String(e.message ?? e));
-    for (const tool of TOOLS) result[tool] ??= { cpuMs: NaN, schedMs: NaN, p50: NaN, p99: NaN };
+    for (const tool of ["fetch", "fetch_handler", "echo"]) result[tool] ??= { cpuMs: NaN, schedMs: NaN, p50: NaN, p99: NaN };
   } finally {
     client.close();
     await workerd.stop();
@@ -172,6 +175,8 @@ function render() {
     ["CPU per `tools/call` of `echo`, ms (scheduler)", (r) => r.echo.schedMs, 3],
     ["CPU per `tools/call` of `echo`, ms (utime+stime)", (r) => r.echo.cpuMs, 2],
     ["net CPU of the fetch (`fetch` − `echo`), ms (scheduler)", (r) => r.fetch.schedMs - r.echo.schedMs, 3],
+    ["CPU per `tools/call` of `fetch_handler` (C#: `WorkersHttpHandler`), ms (scheduler)", (r) => r.fetch_handler?.schedMs ?? NaN, 3],
+    ["net CPU of the fetch through `WorkersHttpHandler`, ms (scheduler)", (r) => (r.fetch_handler?.schedMs ?? NaN) - r.echo.schedMs, 3],
     ["latency p50 of `fetch`, ms", (r) => r.fetch.p50, 2],
     ["latency p99 of `fetch`, ms", (r) => r.fetch.p99, 2],
     ["latency p50 of `echo`, ms", (r) => r.echo.p50, 2],
@@ -207,9 +212,9 @@ function render() {
     "",
     "## Every round",
     "",
-    "| Round | Worker | fetch ms (sched) | echo ms (sched) | fetch ms (ticks) | echo ms (ticks) | fetch p50 ms | RSS MiB | failures |",
-    "| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |",
-    ...rounds.map((r) => `| ${r.round} | ${r.worker.key} | ${f(r.fetch.schedMs)} | ${f(r.echo.schedMs)} | ${f(r.fetch.cpuMs, 2)} | ${f(r.echo.cpuMs, 2)} | ${f(r.fetch.p50, 2)} | ${f(r.rssMiB, 1)} | ${r.failures.join("; ") || "none"} |`),
+    "| Round | Worker | fetch ms (sched) | fetch_handler ms (sched) | echo ms (sched) | fetch ms (ticks) | echo ms (ticks) | fetch p50 ms | RSS MiB | failures |",
+    "| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |",
+    ...rounds.map((r) => `| ${r.round} | ${r.worker.key} | ${f(r.fetch.schedMs)} | ${f(r.fetch_handler?.schedMs)} | ${f(r.echo.schedMs)} | ${f(r.fetch.cpuMs, 2)} | ${f(r.echo.cpuMs, 2)} | ${f(r.fetch.p50, 2)} | ${f(r.rssMiB, 1)} | ${r.failures.join("; ") || "none"} |`),
     "",
   ];
   return lines.join("\n");

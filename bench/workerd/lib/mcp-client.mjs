@@ -61,13 +61,13 @@ export class McpClient {
   post(message, initialized, extraHeaders = {}) {
     const payload = Buffer.isBuffer(message) ? message : Buffer.from(JSON.stringify(message));
     const headers = {
-      ...extraHeaders,
       "content-type": "application/json",
       accept: "application/json, text/event-stream",
       "content-length": payload.length,
     };
     if (initialized) headers["mcp-protocol-version"] = PROTOCOL_VERSION;
     if (initialized && this.sessionId) headers["mcp-session-id"] = this.sessionId;
+    Object.assign(headers, extraHeaders);
     return new Promise((resolve) => {
       const started = performance.now();
       const request = http.request({ host: "127.0.0.1", port: this.port, path: "/mcp", method: "POST", agent: this.agent, headers }, (response) => {

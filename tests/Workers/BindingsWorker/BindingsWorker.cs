@@ -1,4 +1,3 @@
-using HelloWorld;
 using Pmcp.Workers;
 using Pmcp.Workers.Contract;
 using Pmcp.Workers.Http;
@@ -9,14 +8,11 @@ namespace BindingsWorker;
 /// <summary>
 /// Runs the bindings contract inside workerd: <c>GET /contract</c> lists the cases (one name a line),
 /// <c>POST /contract/{name}</c> runs one against this request's env and answers 200 "pass" or 500 with why it failed.
-/// <c>POST /mcp</c> is HelloWorld's MCP server and <c>GET /memory</c> the isolate's memory, for the memory test.
 /// </summary>
 public sealed class BindingsWorker : IWorker
 {
     private static readonly Router Routes = new Router()
         .Get("/health", (_, _) => Response.Ok("OK"))
-        .Post("/mcp", McpEndpoint.Create(HelloWorldServer.CreateServer()))
-        .Get("/memory", (_, _) => MemoryProbe.Read())
         .Get("/contract", (_, _) => Response.Ok(string.Join('\n', ContractCases.All.Keys)))
         .Post("/contract/:name", (_, route) => RunAsync(route.Param("name"), route.Env))
         .Post("/r2/keep", (_, route) => R2StreamProbes.KeepAsync(route.Env))
