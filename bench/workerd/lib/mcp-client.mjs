@@ -39,12 +39,27 @@ export class McpClient {
     return { ok, ms: answer.ms, error: ok ? null : describe(answer, `the text "${text}"`) };
   }
 
+  /** `tools/call NAME` with ARGS; ok only if the answer is a text result for which `check(text)` holds (given back as text). */
+  async callTool(name, args, check) {
+    const id = this.nextId++;
+    const answer = await this.post({ jsonrpc: "2.0", id, method: "tools/call", params: { name, arguments: args } }, true);
+    const result = answer.ok ? findMessage(answer, id)?.result : undefined;
+    const text = result?.content?.[0]?.type === "text" ? result.content[0].text : undefined;
+    const ok = result !== undefined && !result.isError && text !== undefined && check(text);
+    return { ok, ms: answer.ms, text, error: ok ? null : describe(answer, `a ${name} result that passes its check`) };
+  }
+
+  /** Any JSON-RPC body (a batch, an oversized request) as it is, with extra headers; the raw answer (status, body). */
+  raw(payload, headers = {}) {
+    return this.post(payload, true, headers);
+  }
+
   close() {
     this.agent.destroy();
   }
 
-  post(message, initialized) {
-    const payload = Buffer.from(JSON.stringify(message));
+  post(message, initialized, extraHeaders = {}) {
+    const payload = Buffer.isBuffer(message) ? message : Buffer.from(JSON.stringify(message));
     const headers = {
       "content-type": "application/json",
       accept: "application/json, text/event-stream",
@@ -52,6 +67,7 @@ export class McpClient {
     };
     if (initialized) headers["mcp-protocol-version"] = PROTOCOL_VERSION;
     if (initialized && this.sessionId) headers["mcp-session-id"] = this.sessionId;
+    Object.assign(headers, extraHeaders);
     return new Promise((resolve) => {
       const started = performance.now();
       const request = http.request({ host: "127.0.0.1", port: this.port, path: "/mcp", method: "POST", agent: this.agent, headers }, (response) => {

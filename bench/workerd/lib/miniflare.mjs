@@ -15,7 +15,7 @@ export async function loadMiniflare(nodeModules) {
 
 /**
  * Starts one workerd through miniflare for the bundle in `outDir` (modules from bundleModules, settings from
- * wrangler.toml). Returns the Worker's direct URL (a socket bound straight to the Worker, so no miniflare entry
+ * wrangler.toml; R2 buckets too). Returns the Worker's direct URL (a socket bound straight to the Worker, so no miniflare entry
  * Worker runs in front of it), the workerd process as a ProcessProbe, the KV and D1 handles for seeding, what the
  * Worker logged, and dispose().
  */
@@ -25,6 +25,7 @@ export async function startWorker({ miniflare, outDir, modules, toml }) {
   const printed = [];
   const kvNamespaces = Object.fromEntries((toml.kv_namespaces ?? []).map((kv) => [kv.binding, kv.id ?? kv.binding]));
   const d1Databases = Object.fromEntries((toml.d1_databases ?? []).map((d1) => [d1.binding, d1.database_id ?? d1.binding]));
+  const r2Buckets = Object.fromEntries((toml.r2_buckets ?? []).map((r2) => [r2.binding, r2.bucket_name ?? r2.binding]));
   const mf = new miniflare.Miniflare(
     miniflare.convertV4MiniflareOptions({
       modules: modules.map(({ file, type }) => ({ type, path: path.join(outDir, file) })),
@@ -33,6 +34,7 @@ export async function startWorker({ miniflare, outDir, modules, toml }) {
       compatibilityFlags: toml.compatibility_flags ?? [],
       kvNamespaces,
       d1Databases,
+      r2Buckets,
       unsafeDirectSockets: [{ host: "127.0.0.1", port: 0 }],
       host: "127.0.0.1",
       port: 0,

@@ -128,6 +128,8 @@ export async function createWorker(assets, options = {}) {
       pending.holds++;
       pending.ctx.waitUntil(awaitDotnet(promise, pending.inbox).finally(() => release(requestId, pending)));
     },
+    /** For tests and benchmarks (tests/Workers/BindingsWorker's GET /memory): see stats().wasmMemoryBytes. */
+    wasmMemoryBytes: () => wasmMemoryBytes(),
     log(level, message) {
       if (level >= 2) console.error(message);
       else if (level === 1) console.warn(message);
@@ -139,6 +141,11 @@ export async function createWorker(assets, options = {}) {
     ...cryptoImports(),
     ...fetchImports(requests, completeOperation),
   };
+
+  /** The byte length of the runtime's linear memory now (0 before .NET has started). */
+  function wasmMemoryBytes() {
+    return api?.localHeapViewU8().buffer.byteLength ?? 0;
+  }
 
   function release(id, pending) {
     if (--pending.holds > 0) return;
@@ -265,9 +272,14 @@ export async function createWorker(assets, options = {}) {
         return new Response("Internal Server Error", { status: 500 });
       }
     },
-    /** For tests and benchmarks: what startup did. */
+    /**
+     * For tests and benchmarks: what startup did, and the isolate's memory. wasmMemoryBytes is the .NET runtime's
+     * WebAssembly.Memory (linear memory: never shrinks, so it is also the peak); workerd offers no JS heap figure
+     * (no performance.memory, process.memoryUsage or node:v8), so the process's RSS is the outer bound (docs/workerd.md).
+     */
     stats() {
       return {
+        wasmMemoryBytes: wasmMemoryBytes(),
         randomDraws: startup.randomDraws,
         randomBytes: startup.randomBytes,
         pendingTimers: pendingTimerCount(),

@@ -1,0 +1,195 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json.Nodes;
+using Pmcp.Testing;
+
+namespace Pmcp.WorkerdTests;
+
+/// <summary>
+/// Workers gives an isolate 128 MB, and WebAssembly memory never shrinks: whatever a request pattern makes .NET's
+/// memory grow to stays for the isolate's life. Runs the same round of request patterns twice in
+/// tests/Workers/MemoryWorker, an isolate of its own (MCP calls 32 at a time, 4 MiB MCP bodies and batches 8 at a time, a 50 MB streamed
+/// download) and reads the runtime's linear memory (<c>GET /memory</c>, the host's <c>stats().wasmMemoryBytes</c>) after
+/// each pattern: it must stay under 96 MB, and the second round must not grow it (a leak would, round after round).
+/// Figures for the docs come from bench/run-workerd-memory.sh, not from here.
+/// </summary>
+[Collection("workerd memory")]
+public sealed class IsolateMemoryTests(MemoryWorkerFixture fixture) : IDisposable
+{
+    /// <summary>The isolate's budget for the runtime's memory: 96 of Cloudflare's 128 MB, the rest for V8's own heap.</summary>
+    private const long BoundBytes = 96L * 1024 * 1024;
+
+    /// <summary>
+    /// What a second identical round may add: a few 64 KiB pages where the GC's fragmentation lands differently. A leak
+    /// of one 4 MiB body per request adds 24 MiB or more a round; one of a 1 KiB message per MCP call, 1 MiB.
+    /// </summary>
+    private const long ToleranceBytes = 1L * 1024 * 1024;
+
+    /// <summary>The endpoint's limit (the host's default PMCP_MAX_BODY_BYTES).</summary>
+    private const int BodyLimit = 4 * 1024 * 1024;
+
+    private readonly HttpClient _http = new() { Timeout = TimeSpan.FromSeconds(120) };
+
+    public void Dispose() => _http.Dispose();
+
+    [Fact]
+    public Task McpCallsAndAStreamedDownloadStayUnder96MbAndASecondRoundGrowsNothing() => AssertRoundsAsync(round =>
+    [
+        ("1000 MCP calls, 32 at a time", () => ManyMcpCallsAsync(calls: 1000, concurrency: 32, round)),
+        ("a 50 MB streamed download", () => StreamedDownloadAsync(megabytes: 50)),
+    ]);
+
+    [Fact(Skip = "Fails today: 8 at a time (the host admits 24 MiB of bodies in flight), 4 MiB echoes and batches took the WebAssembly " +
+        "memory from 32 to 100.8 MiB in round 1 and 121 MiB in round 2 (2026-12-07). Unskip once the host admits fewer large bodies at once.")]
+    public Task FourMiBBodiesEightAtATimeStayUnder96MbAndASecondRoundGrowsNothing() => AssertRoundsAsync(round =>
+    [
+        ("4 MiB MCP bodies and batches, 8 at a time", () => LargeBodiesAsync(concurrency: 8, round)),
+    ]);
+
+    /// <summary>
+    /// Runs the patterns of round 1, then the same again as round 2, reading the memory after each: every reading must be
+    /// under the bound, and round 2 must end where round 1 did, within the tolerance.
+    /// </summary>
+    private async Task AssertRoundsAsync(Func<int, (string Name, Func<Task> Run)[]> patterns)
+    {
+        var readings = new List<(string When, Memory Memory)> { ("start", await ReadMemoryAsync()) };
+        var endOfRound1 = 0;
+        for (var round = 1; round <= 2; round++)
+        {
+            foreach (var (name, run) in patterns(round))
+            {
+                await run();
+                readings.Add(($"round {round}: {name}", await ReadMemoryAsync()));
+            }
+
+            endOfRound1 = round == 1 ? readings.Count - 1 : endOfRound1;
+        }
+
+        var report = string.Join('\n', readings.Select(r => $"{r.When}: {r.Memory}"));
+        Console.WriteLine("isolate memory (workerd):\n" + report);
+        Assert.All(readings, r => Assert.True(r.Memory.Wasm <= BoundBytes, $"over {BoundBytes} bytes after {r.When}:\n{report}"));
+        var growth = readings[^1].Memory.Wasm - readings[endOfRound1].Memory.Wasm;
+        Assert.True(growth <= ToleranceBytes, $"the second round grew the WebAssembly memory by {growth} bytes (tolerance {ToleranceBytes}):\n{report}");
+        Assert.Equal("OK", await _http.GetStringAsync(fixture.Worker.BaseAddress + "/health"));
+    }
+
+    private async Task ManyMcpCallsAsync(int calls, int concurrency, int round)
+    {
+        using var gate = new SemaphoreSlim(concurrency);
+        var answers = await Task.WhenAll(Enumerable.Range(0, calls).Select(async i =>
+        {
+            await gate.WaitAsync();
+            try
+            {
+                var message = $"r{round}-m{i}";
+                var (status, body) = await PostMcpAsync(ToolCall(i, message));
+                return status == 200 && EchoedText(JsonNode.Parse(body)!) == message ? null : $"{status} {Shorten(body)}";
+            }
+            finally
+            {
+                gate.Release();
+            }
+        }));
+
+        var wrong = answers.Where(a => a is not null).ToList();
+        Assert.True(wrong.Count == 0, $"{wrong.Count} of {calls} MCP calls failed, the first: {wrong.FirstOrDefault()}");
+    }
+
+    /// <summary>
+    /// Bodies just under the limit, half one tools/call echoing a 4 MiB message (the answer is as large), half a batch of
+    /// 100 calls (the most a batch may hold, protocol 2025-03-26) of 40 KiB each. 8 at once is more than the host admits (24 MiB of bodies in
+    /// flight), so some are refused with 503 until others are done: each is retried until answered.
+    /// </summary>
+    private async Task LargeBodiesAsync(int concurrency, int round)
+    {
+        var answers = await Task.WhenAll(Enumerable.Range(0, concurrency).Select(async i =>
+        {
+            var batch = i % 2 == 1;
+            var message = Filler(round * 100 + i, batch ? 40 * 1024 : BodyLimit - 512);
+            var body = batch
+                ? "[" + string.Join(',', Enumerable.Range(0, 100).Select(n => ToolCall(n, message))) + "]"
+                : ToolCall(i, message);
+            Assert.True(Encoding.UTF8.GetByteCount(body) <= BodyLimit, "the body must be within the limit");
+            for (var attempt = 0; ; attempt++)
+            {
+                var (status, answer) = await PostMcpAsync(body, batch ? "2025-03-26" : "2025-06-18");
+                if (status == 503 && attempt < 50)
+                {
+                    await Task.Delay(200);
+                    continue;
+                }
+
+                if (status != 200)
+                {
+                    return $"{status} {Shorten(answer)}";
+                }
+
+                var json = JsonNode.Parse(answer)!;
+                var echoed = batch ? json.AsArray().Select(a => EchoedText(a!)).ToList() : [EchoedText(json)];
+                return echoed.Count == (batch ? 100 : 1) && echoed.All(e => e == message) ? null : "a wrong answer";
+            }
+        }));
+
+        var wrong = answers.Where(a => a is not null).ToList();
+        Assert.True(wrong.Count == 0, $"{wrong.Count} of {concurrency} large bodies failed, the first: {wrong.FirstOrDefault()}");
+    }
+
+    /// <summary>MemoryWorker's <c>POST /download</c>: 50 MB from the test API through .NET's response stream, every byte checked.</summary>
+    private async Task StreamedDownloadAsync(int megabytes)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"{fixture.Worker.BaseAddress}/download/{megabytes}");
+        request.Headers.Add("X-Fetch-Server", fixture.Server.BaseAddress);
+        using var response = await _http.SendAsync(request);
+        var report = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == HttpStatusCode.OK, report);
+        Assert.Contains($"read={megabytes * 1024L * 1024} ", report, StringComparison.Ordinal);
+    }
+
+    private async Task<Memory> ReadMemoryAsync()
+    {
+        var text = await _http.GetStringAsync(fixture.Worker.BaseAddress + "/memory");
+        var values = text.Split(' ').Select(p => p.Split('=')).ToDictionary(p => p[0], p => long.Parse(p[1], CultureInfo.InvariantCulture));
+        return new Memory(values["wasm"], values["heap"], values["committed"]);
+    }
+
+    /// <summary>A POST to /mcp; batches exist only in protocol version 2025-03-26.</summary>
+    private async Task<(int Status, string Body)> PostMcpAsync(string body, string protocolVersion = "2025-06-18")
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, fixture.Worker.BaseAddress + "/mcp") { Content = new StringContent(body, Encoding.UTF8) };
+        request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+        request.Headers.TryAddWithoutValidation("Accept", "application/json, text/event-stream");
+        request.Headers.TryAddWithoutValidation("MCP-Protocol-Version", protocolVersion);
+        using var response = await _http.SendAsync(request);
+        return ((int)response.StatusCode, await response.Content.ReadAsStringAsync());
+    }
+
+    private static string ToolCall(int id, string message) =>
+        "{\"jsonrpc\":\"2.0\",\"id\":" + id.ToString(CultureInfo.InvariantCulture) +
+        ",\"method\":\"tools/call\",\"params\":{\"name\":\"echo\",\"arguments\":{\"message\":\"" + message + "\"}}}";
+
+    private static string? EchoedText(JsonNode answer) => answer["result"]?["content"]?[0]?["text"]?.GetValue<string>();
+
+    /// <summary>ASCII letters that need no JSON escaping, different for every seed.</summary>
+    private static string Filler(int seed, int length)
+    {
+        var random = new Random(seed);
+        return string.Create(length, random, (span, r) =>
+        {
+            for (var i = 0; i < span.Length; i++)
+            {
+                span[i] = (char)('a' + r.Next(26));
+            }
+        });
+    }
+
+    private static string Shorten(string text) => text.Length <= 300 ? text : text[..300] + "…";
+
+    /// <summary>One reading of <c>GET /memory</c>: the WebAssembly memory, and .NET's GC heap in use and committed.</summary>
+    private readonly record struct Memory(long Wasm, long Heap, long Committed)
+    {
+        public override string ToString() => string.Create(CultureInfo.InvariantCulture,
+            $"wasm {Wasm / 1048576.0:F1} MiB (GC heap {Heap / 1048576.0:F1} MiB in use, {Committed / 1048576.0:F1} MiB committed)");
+    }
+}
