@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Pmcp.Http;
 using Pmcp.Server;
 using Pmcp.Workers.Http;
@@ -93,6 +94,15 @@ public sealed class McpEndpoint
         return ToResponse(response);
     }
 
+    /// <summary>
+    /// How long an event stream may stay silent before a comment line is sent: a client that went away is noticed only
+    /// when something is written to it behind some proxies (wrangler dev's among them), and only then is the handler
+    /// cancelled. SSE clients ignore comments.
+    /// </summary>
+    internal static readonly TimeSpan KeepAliveInterval = TimeSpan.FromSeconds(5);
+
+    private static readonly byte[] KeepAliveComment = ": keep-alive\n\n"u8.ToArray();
+
     /// <summary>Reads the settings once; two first requests at once (natively) settle alike, and the first one is kept.</summary>
     private Settled Settle(Env env)
     {
@@ -124,7 +134,45 @@ public sealed class McpEndpoint
             headers.Append(name, value);
         }
 
-        return new Response(response.StatusCode, response.Body, headers) { BodyStream = response.EventStream };
+        return new Response(response.StatusCode, response.Body, headers) { BodyStream = response.EventStream is { } events ? KeepAlive(events) : null };
+    }
+
+    /// <summary>The handler's events (each chunk one whole event), with a comment between two when it has been silent a while.</summary>
+    private static async IAsyncEnumerable<ReadOnlyMemory<byte>> KeepAlive(IAsyncEnumerable<ReadOnlyMemory<byte>> events, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        var enumerator = events.GetAsyncEnumerator(cancellationToken);
+        await using (enumerator.ConfigureAwait(false))
+        {
+            Task<bool>? next = null;
+            while (true)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                next ??= enumerator.MoveNextAsync().AsTask();
+                if (!next.IsCompleted && !await NextWithinAsync(next, cancellationToken).ConfigureAwait(false))
+                {
+                    yield return KeepAliveComment;
+                    continue;
+                }
+
+                if (!await next.ConfigureAwait(false))
+                {
+                    yield break;
+                }
+
+                next = null;
+                yield return enumerator.Current;
+            }
+        }
+    }
+
+    /// <summary>True when <paramref name="next"/> completes within <see cref="KeepAliveInterval"/>.</summary>
+    private static async Task<bool> NextWithinAsync(Task<bool> next, CancellationToken cancellationToken)
+    {
+        using var idle = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var delay = Task.Delay(KeepAliveInterval, idle.Token);
+        var first = await Task.WhenAny(next, delay).ConfigureAwait(false);
+        await idle.CancelAsync().ConfigureAwait(false);
+        return first == next;
     }
 
     private sealed record Settled(StreamableHttpHandler? Handler);

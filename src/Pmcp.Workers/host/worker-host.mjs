@@ -192,7 +192,8 @@ export async function createWorker(assets, options = {}) {
   async function handle(request, env, ctx) {
     const headers = [];
     for (const [name, value] of request.headers) headers.push(name, value);
-    // Aborts when the client goes away; needs the compatibility flag enable_request_signal (never fires without it).
+    // Aborts when the client goes away: on by default since compatibility date 2026-11-17, with the flag
+    // enable_request_signal before (without either it never fires, and a streamed body's cancel still tells).
     const signal = request.signal ?? null;
     if (request.method === "GET" || request.method === "HEAD" || request.body === null) {
       return toResponse(await invoke(request.method, request.url, headers, EMPTY_BODY, env, ctx, signal));
@@ -226,10 +227,11 @@ export async function createWorker(assets, options = {}) {
     const ended = new Promise((resolve) => { finished = resolve; });
     const pending = new RequestState(env, ctx, headReady, finished);
     requests.set(id, pending);
-    // Run by the request's own loop (awaitDotnet), in its context; a no-op once .NET has finished the request.
+    // Called from the signal's or the stream's own callback, so in this request's context; not through the inbox,
+    // whose loop workerd may have stopped with the request. A no-op once .NET has finished the request.
     pending.clientGone = () => {
       pending.clientGone = null;
-      pending.inbox.post(() => entry.Abort(id));
+      if (requests.get(id) === pending) entry.Abort(id);
     };
     signal?.addEventListener("abort", () => pending.clientGone?.(), { once: true });
     // Fetch returns at once and calls done() when the request ends (see WorkerExports.Fetch for why not a Task).
