@@ -9,6 +9,15 @@ namespace Pmcp.Workers;
 /// </summary>
 public sealed class Env(IEnvSource source) : Pmcp.Server.IRequestService
 {
+    /// <summary>Where the values and bindings come from (hosts layer their own vars over it).</summary>
+    internal IEnvSource Source => source;
+
+    /// <summary>
+    /// Not the Worker's environment: the JS host's start-up requests (the warm-up, and the start-up image's recording)
+    /// run without one, so the MCP endpoint must not take its settings from it.
+    /// </summary>
+    internal bool IsProvisional { get; init; }
+
     /// <summary>A plain-text var from <c>[vars]</c> in wrangler.toml (or <c>[workers.vars]</c> in .pmcp/deploy.toml).</summary>
     public string Var(string name) =>
         source.GetString(name) ?? throw new WorkerException(

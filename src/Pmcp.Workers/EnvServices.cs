@@ -16,5 +16,7 @@ public static class RequestContextExtensions
 /// <summary>The services a host hands to handlers: the request's <see cref="Env"/>.</summary>
 public sealed class EnvServices(Env env) : IServiceProvider
 {
+    internal Env Env => env;
+
     public object? GetService(Type serviceType) => serviceType == typeof(Env) ? env : null;
 }

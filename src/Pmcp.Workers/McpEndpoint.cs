@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Pmcp.Http;
 using Pmcp.Server;
 using Pmcp.Workers.Http;
@@ -6,70 +7,116 @@ using Pmcp.Workers.Routing;
 namespace Pmcp.Workers;
 
 /// <summary>
-/// Serves an <see cref="McpServer"/> over Streamable HTTP on a Worker, through the same
-/// <see cref="StreamableHttpHandler"/> as the native host. Settings come from the Worker's environment:
+/// Serves an <see cref="McpServer"/> over Streamable HTTP through <see cref="StreamableHttpHandler"/>, in workerd and
+/// natively alike (both hosts call the same Worker entry). Its settings are one <see cref="McpEndpointOptions"/>:
+/// given here, or read from the Worker's environment (<see cref="McpEndpointOptions.FromEnv"/>) once per isolate, at
+/// the first request that carries it — never in the warm-up or while the start-up image is recorded, which run without
+/// it:
 /// <list type="bullet">
 /// <item><c>MCP_API_KEY</c> (a secret): when set, requests must carry <c>Authorization: Bearer &lt;key&gt;</c>.</item>
 /// <item><c>PMCP_ALLOWED_HOSTS</c> (a var, comma-separated): Host names to accept; <c>dotnet pmcp dev</c> sets the loopback ones.</item>
 /// <item><c>PMCP_ALLOWED_ORIGINS</c> (a var, comma-separated): browser origins to accept.</item>
+/// <item><c>PMCP_MAX_BODY_BYTES</c> (a var): the request-body limit, 4 MiB by default.</item>
 /// </list>
 /// </summary>
 public sealed class McpEndpoint
 {
     private readonly McpServer _server;
-    private StreamableHttpHandler? _handler;
-    private (string? ApiKey, string? Hosts, string? Origins) _settings;
+    private readonly bool _routed;
 
-    private McpEndpoint(McpServer server) => _server = server;
+    /// <summary>The settings' outcome, once known: the handler, or none when the key is set but empty.</summary>
+    private Settled? _settled;
 
-    /// <summary>A route handler for <c>router.Post("/mcp", McpEndpoint.Create(server))</c>.</summary>
-    public static Func<Request, RouteContext, Task<Response>> Create(McpServer server)
+    /// <summary>The handler the warm-up runs (no settings: it has no environment); dropped once settled.</summary>
+    private StreamableHttpHandler? _warmUp;
+
+    /// <summary>The services handed to handlers for the last environment seen (natively one for the whole process).</summary>
+    private EnvServices? _services;
+
+    private McpEndpoint(McpServer server, McpEndpointOptions? options, bool routed)
     {
-        ArgumentNullException.ThrowIfNull(server);
-        var endpoint = new McpEndpoint(server);
-        return (request, route) => endpoint.HandleAsync(request, route.Env, routed: true);
+        _server = server;
+        _routed = routed;
+        // Settings given in code need no environment: the warm-up already runs with them.
+        _settled = options is null ? null : SettledFrom(options);
     }
 
-    /// <summary>A whole Worker that is one MCP server: <c>/mcp</c> and <c>/health</c>.</summary>
-    public static Func<Request, Env, Context, Task<Response>> Worker(McpServer server)
+    /// <summary>A route handler for <c>router.Post("/mcp", McpEndpoint.Create(server))</c>, with its settings from the environment.</summary>
+    public static Func<Request, RouteContext, Task<Response>> Create(McpServer server) => Create(server, null);
+
+    /// <summary>
+    /// A route handler for <c>router.Post("/mcp", McpEndpoint.Create(server, options))</c>; null
+    /// <paramref name="options"/> reads them from the environment.
+    /// </summary>
+    public static Func<Request, RouteContext, Task<Response>> Create(McpServer server, McpEndpointOptions? options)
     {
         ArgumentNullException.ThrowIfNull(server);
-        var endpoint = new McpEndpoint(server);
-        return (request, env, _) => endpoint.HandleAsync(request, env, routed: false);
+        var endpoint = new McpEndpoint(server, options, routed: true);
+        return (request, route) => endpoint.HandleAsync(request, route.Env);
     }
 
-    /// <param name="routed">True when a <see cref="Router"/> already chose this route: the path is then the MCP path, whatever it is.</param>
-    private async Task<Response> HandleAsync(Request request, Env env, bool routed)
+    /// <summary>A whole Worker that is one MCP server: <c>/mcp</c> and <c>/health</c>, with its settings from the environment.</summary>
+    public static Func<Request, Env, Context, Task<Response>> Worker(McpServer server) => Worker(server, null);
+
+    /// <summary>A whole Worker that is one MCP server; null <paramref name="options"/> reads them from the environment.</summary>
+    public static Func<Request, Env, Context, Task<Response>> Worker(McpServer server, McpEndpointOptions? options)
     {
-        // The settings rarely change (a Worker's env is fixed per deployment; the warm-up runs without one), so the
-        // handler is rebuilt only when they do.
-        var settings = (env.GetOrDefault("MCP_API_KEY"), env.GetOrDefault("PMCP_ALLOWED_HOSTS"), env.GetOrDefault("PMCP_ALLOWED_ORIGINS"));
-        if (settings.Item1 is { } key && string.IsNullOrWhiteSpace(key))
+        ArgumentNullException.ThrowIfNull(server);
+        var endpoint = new McpEndpoint(server, options, routed: false);
+        return (request, env, _) => endpoint.HandleAsync(request, env);
+    }
+
+    private async Task<Response> HandleAsync(Request request, Env env)
+    {
+        var settled = _settled ?? (env.IsProvisional ? null : Settle(env));
+        StreamableHttpHandler handler;
+        if (settled is null)
         {
-            // A key that is configured but empty is a mistake, never "no auth": refuse MCP requests until it is fixed.
-            return RefuseForEmptyKey(request, routed);
+            handler = _warmUp ??= new StreamableHttpHandler(_server, new McpEndpointOptions().ToHttpOptions(_routed));
+        }
+        else if (settled.Handler is { } ready)
+        {
+            handler = ready;
+        }
+        else
+        {
+            return RefuseForEmptyKey(request);
         }
 
-        if (_handler is null || settings != _settings)
-        {
-            _handler = new StreamableHttpHandler(_server, OptionsFrom(settings, routed));
-            _settings = settings;
-        }
-
-        var handler = _handler;
-        var path = routed ? handler.Options.McpPath : request.Path;
-        var mcpRequest = new McpHttpRequest(request.Method, path, name => request.Headers[name], request.Body)
+        var path = _routed ? handler.Options.McpPath : request.Path;
+        var services = _services is { } known && ReferenceEquals(known.Env, env) ? known : _services = new EnvServices(env);
+        var mcpRequest = new McpHttpRequest(request.Method, path, request.Headers.Get, request.Body)
         {
             Aborted = request.Aborted,
-            Services = new EnvServices(env),
+            Services = services,
         };
         var response = await handler.HandleAsync(mcpRequest).ConfigureAwait(false);
         return ToResponse(response);
     }
 
-    private static Response RefuseForEmptyKey(Request request, bool routed)
+    /// <summary>
+    /// How long an event stream may stay silent before a comment line is sent: a client that went away is noticed only
+    /// when something is written to it behind some proxies (wrangler dev's among them), and only then is the handler
+    /// cancelled. SSE clients ignore comments.
+    /// </summary>
+    internal static readonly TimeSpan KeepAliveInterval = TimeSpan.FromSeconds(5);
+
+    private static readonly byte[] KeepAliveComment = ": keep-alive\n\n"u8.ToArray();
+
+    /// <summary>Reads the settings once; two first requests at once (natively) settle alike, and the first one is kept.</summary>
+    private Settled Settle(Env env)
     {
-        if (!routed && request.Path != new StreamableHttpOptions().McpPath)
+        var settled = Interlocked.CompareExchange(ref _settled, SettledFrom(McpEndpointOptions.FromEnv(env)), null) ?? _settled!;
+        _warmUp = null;
+        return settled;
+    }
+
+    private Settled SettledFrom(McpEndpointOptions options) =>
+        new(options.HasEmptyApiKey ? null : new StreamableHttpHandler(_server, options.ToHttpOptions(_routed)));
+
+    private Response RefuseForEmptyKey(Request request)
+    {
+        if (!_routed && request.Path != new StreamableHttpOptions().McpPath)
         {
             return request.Path == "/health" && request.Method is "GET" or "HEAD" ? Response.Ok("OK") : Response.Text("Not Found", 404);
         }
@@ -78,39 +125,55 @@ public sealed class McpEndpoint
         return Response.Text("Internal Server Error: the Worker's MCP_API_KEY is empty; see its logs.", 500);
     }
 
-    private static StreamableHttpOptions OptionsFrom((string? ApiKey, string? Hosts, string? Origins) settings, bool routed)
-    {
-        var options = new StreamableHttpOptions { ApiKey = settings.ApiKey };
-        if (routed)
-        {
-            options.HealthPath = null;
-        }
-
-        foreach (var host in Split(settings.Hosts))
-        {
-            options.AllowedHosts.Add(host);
-        }
-
-        foreach (var origin in Split(settings.Origins))
-        {
-            options.AllowedOrigins.Add(origin);
-        }
-
-        return options;
-    }
-
-    private static string[] Split(string? list) =>
-        list?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) ?? [];
-
     /// <summary>An event stream stays a stream: progress, logs and requests to the client reach it as they happen.</summary>
     private static Response ToResponse(McpHttpResponse response)
     {
-        var headers = new Headers();
+        var headers = new Headers(response.Headers.Count);
         foreach (var (name, value) in response.Headers)
         {
             headers.Append(name, value);
         }
 
-        return new Response(response.StatusCode, response.Body, headers) { BodyStream = response.EventStream };
+        return new Response(response.StatusCode, response.Body, headers) { BodyStream = response.EventStream is { } events ? KeepAlive(events) : null };
     }
+
+    /// <summary>The handler's events (each chunk one whole event), with a comment between two when it has been silent a while.</summary>
+    private static async IAsyncEnumerable<ReadOnlyMemory<byte>> KeepAlive(IAsyncEnumerable<ReadOnlyMemory<byte>> events, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        var enumerator = events.GetAsyncEnumerator(cancellationToken);
+        await using (enumerator.ConfigureAwait(false))
+        {
+            Task<bool>? next = null;
+            while (true)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                next ??= enumerator.MoveNextAsync().AsTask();
+                if (!next.IsCompleted && !await NextWithinAsync(next, cancellationToken).ConfigureAwait(false))
+                {
+                    yield return KeepAliveComment;
+                    continue;
+                }
+
+                if (!await next.ConfigureAwait(false))
+                {
+                    yield break;
+                }
+
+                next = null;
+                yield return enumerator.Current;
+            }
+        }
+    }
+
+    /// <summary>True when <paramref name="next"/> completes within <see cref="KeepAliveInterval"/>.</summary>
+    private static async Task<bool> NextWithinAsync(Task<bool> next, CancellationToken cancellationToken)
+    {
+        using var idle = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var delay = Task.Delay(KeepAliveInterval, idle.Token);
+        var first = await Task.WhenAny(next, delay).ConfigureAwait(false);
+        await idle.CancelAsync().ConfigureAwait(false);
+        return first == next;
+    }
+
+    private sealed record Settled(StreamableHttpHandler? Handler);
 }

@@ -64,7 +64,7 @@ public sealed class HelloWorldClientTests
     [Fact]
     public async Task ApiKeyIsRequiredWhenConfigured()
     {
-        await using var server = await NativeServer.StartAsync(HelloWorldServer.CreateServer(), o => o.Http.ApiKey = "test-key-123");
+        await using var server = await NativeServer.StartAsync(HelloWorldServer.CreateServer(), o => o.Vars["MCP_API_KEY"] = "test-key-123");
 
         var refused = await RunAsync(server.McpUrl, [Op("ping")], "Authorization: Bearer wrong-key");
         var accepted = await RunAsync(server.McpUrl, [Op("callTool", new { name = "echo", arguments = new { message = "authorized" } })], "Authorization: Bearer test-key-123");

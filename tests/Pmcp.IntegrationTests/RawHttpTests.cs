@@ -16,7 +16,7 @@ public sealed class RawHttpTests : IAsyncLifetime, IDisposable
     private NativeServer _server = null!;
     private readonly HttpClient _http = new();
 
-    public async Task InitializeAsync() => _server = await NativeServer.StartAsync(HelloWorldServer.CreateServer(), o => o.Http.MaxRequestBodyBytes = 64 * 1024);
+    public async Task InitializeAsync() => _server = await NativeServer.StartAsync(HelloWorldServer.CreateServer(), o => o.Vars["PMCP_MAX_BODY_BYTES"] = "65536");
 
     public async Task DisposeAsync() => await _server.DisposeAsync();
 

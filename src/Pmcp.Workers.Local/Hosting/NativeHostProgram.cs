@@ -1,28 +1,34 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 using System.Reflection;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
-using Pmcp.Server;
+using Microsoft.Extensions.Logging;
 using Pmcp.Workers.Local.Bindings;
 
 namespace Pmcp.Workers.Local.Hosting;
 
 /// <summary>
 /// The whole program of the native host that <c>dotnet pmcp dev --native</c> generates for a server project:
-/// it loads the project's assembly, builds its server and serves it until Ctrl+C.
-/// Arguments: <c>--assembly NAME [--project-dir DIR] [--env NAME] [--host ADDRESS] [--port N] [--api-key-env VAR]</c>.
-/// With <c>--project-dir</c>, tools get the project's vars, secrets and local bindings (<see cref="LocalEnvSource"/>),
-/// and each D1 binding's pending migrations are applied before the first request.
+/// it loads the project's assembly, registers its entry as the worker program does in workerd
+/// (<see cref="WorkerEntryDiscovery"/>) and serves it until Ctrl+C, every request through that entry.
+/// Arguments: <c>--assembly NAME [--project-dir DIR] [--env NAME] [--host ADDRESS] [--port N] [--api-key-env VAR] [--allow-origin ORIGIN]…</c>.
+/// With <c>--project-dir</c>, the Worker gets the project's vars, secrets (<c>.dev.vars</c>) and local bindings
+/// (<see cref="LocalEnvSource"/>), and each D1 binding's pending migrations are applied before the first request.
+/// <c>--api-key-env</c> and <c>--allow-origin</c> set <c>MCP_API_KEY</c> and <c>PMCP_ALLOWED_ORIGINS</c> over them,
+/// as <c>dotnet pmcp dev</c> does for workerd.
 /// </summary>
 public static class NativeHostProgram
 {
     [RequiresUnreferencedCode("Loads the server project's assembly by name.")]
+    [RequiresDynamicCode("Registers the entry type it finds through a generic method.")]
     public static async Task<int> RunAsync(string[] args)
     {
         ArgumentNullException.ThrowIfNull(args);
         string? assemblyName = null;
         string? projectDirectory = null;
         string? wranglerEnvironment = null;
+        var origins = new List<string>();
         var options = new NativeHostOptions();
         for (var i = 0; i + 1 < args.Length; i += 2)
         {
@@ -41,9 +47,9 @@ public static class NativeHostProgram
                         return 2;
                     }
 
-                    options.Http.ApiKey = key;
+                    options.Vars[McpEndpointOptions.ApiKeyVar] = key;
                     break;
-                case "--allow-origin": options.Http.AllowedOrigins.Add(args[i + 1]); break;
+                case "--allow-origin": origins.Add(args[i + 1]); break;
                 default: Console.Error.WriteLine($"error: unknown argument {args[i]}"); return 2;
             }
         }
@@ -54,10 +60,10 @@ public static class NativeHostProgram
             return 2;
         }
 
-        McpServer server;
+        Type entry;
         try
         {
-            server = ServerDiscovery.CreateServer(Assembly.Load(new AssemblyName(assemblyName)));
+            entry = WorkerEntryDiscovery.Register(Assembly.Load(new AssemblyName(assemblyName)));
         }
         catch (Exception e) when (e is InvalidOperationException or TargetInvocationException or FileNotFoundException)
         {
@@ -72,7 +78,21 @@ public static class NativeHostProgram
         }
 
         options.Env = environment is null ? null : new Env(environment);
-        await using var app = NativeMcpHost.Build(server, options);
+        if (origins.Count > 0)
+        {
+            // Added to the project's own list, as wrangler's vars would be.
+            var configured = options.Env?.GetOrDefault(McpEndpointOptions.AllowedOriginsVar);
+            options.Vars[McpEndpointOptions.AllowedOriginsVar] = string.Join(',', string.IsNullOrWhiteSpace(configured) ? origins : origins.Prepend(configured));
+        }
+
+        await using var app = NativeMcpHost.Build(Worker.Fetch!, options);
+        var server = Worker.Server;
+        if (server is not null)
+        {
+            var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Pmcp");
+            server.OnUnhandledException ??= HandlerFailureLog.To(logger);
+        }
+
         try
         {
             await app.StartAsync().ConfigureAwait(false);
@@ -84,13 +104,14 @@ public static class NativeHostProgram
         }
 
         var address = NativeMcpHost.ListeningAddress(app);
-        Console.WriteLine($"{server.Info.Name} {server.Info.Version}: {server.Tools.Count} tools, {server.Resources.Count + server.ResourceTemplates.Count} resources, {server.Prompts.Count} prompts");
-        Console.WriteLine($"MCP endpoint: {address}{options.Http.McpPath}");
+        Console.WriteLine(server is null
+            ? $"{entry.FullName}: a Worker with its own routes"
+            : $"{server.Info.Name} {server.Info.Version}: {server.Tools.Count} tools, {server.Resources.Count + server.ResourceTemplates.Count} resources, {server.Prompts.Count} prompts");
+        Console.WriteLine($"MCP endpoint: {address}/mcp");
         Console.WriteLine("Press Ctrl+C to stop.");
         await app.WaitForShutdownAsync().ConfigureAwait(false);
         return 0;
     }
-
     /// <summary>Reads the project's environment and applies pending D1 migrations, saying what it did; null after an error it printed.</summary>
     private static async Task<LocalEnvSource?> LoadEnvironmentAsync(string projectDirectory, string? wranglerEnvironment)
     {

@@ -4,32 +4,42 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Pmcp.Http;
 using Pmcp.Server;
 using Pmcp.Workers;
+using Pmcp.Workers.Http;
 
 namespace Pmcp.Workers.Local.Hosting;
 
 /// <summary>
-/// Serves an <see cref="McpServer"/> on Kestrel through the same <see cref="StreamableHttpHandler"/> the Workers host uses:
-/// one terminal middleware, no MVC, no routing, so the native host is as lean as the protocol allows.
+/// Serves a Worker on Kestrel through the same entry workerd calls (one pipeline): each <see cref="HttpContext"/>
+/// becomes the Workers <see cref="Request"/> (its headers read in place, its body read up to the Worker's limit),
+/// the registered fetch (<see cref="Worker.ServeMcp{TServer}"/>, <see cref="Worker.Serve{TWorker}"/>, or
+/// <see cref="McpEndpoint.Worker(McpServer)"/>) answers it with the same <see cref="Env"/> and
+/// <see cref="Context"/> as in workerd, and its <see cref="Response"/> (a streamed body included) is written back.
+/// One terminal middleware, no MVC, no routing, so the native host is as lean as the protocol allows.
 /// </summary>
 public static class NativeMcpHost
 {
-    /// <summary>Builds (does not start) a web application serving <paramref name="server"/>.</summary>
+    /// <summary>Builds (does not start) a web application serving <paramref name="server"/> as a Worker: <c>/mcp</c> and <c>/health</c>.</summary>
     public static WebApplication Build(McpServer server, NativeHostOptions options)
     {
         ArgumentNullException.ThrowIfNull(server);
+        var app = Build(McpEndpoint.Worker(server), options);
+        var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Pmcp");
+        server.OnUnhandledException ??= HandlerFailureLog.To(logger);
+        return app;
+    }
+
+    /// <summary>Builds (does not start) a web application serving the Worker entry <paramref name="fetch"/>.</summary>
+    public static WebApplication Build(Func<Request, Env, Context, Task<Response>> fetch, NativeHostOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(fetch);
         ArgumentNullException.ThrowIfNull(options);
-        if (options.IsLoopback && options.Http.AllowedHosts.Count == 0)
-        {
-            foreach (var host in StreamableHttpOptions.LoopbackHosts)
-            {
-                options.Http.AllowedHosts.Add(host);
-            }
-        }
+        var worker = new NativeWorker(fetch, EnvOf(options));
 
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
@@ -38,27 +48,14 @@ public static class NativeMcpHost
         {
             k.AddServerHeader = false;
             // Room to read and drop an oversized body, so the client gets its 413 instead of a reset connection.
-            k.Limits.MaxRequestBodySize = options.Http.MaxRequestBodyBytes + (long)DrainBytes;
+            k.Limits.MaxRequestBodySize = worker.MaxBodyBytes + (long)DrainBytes;
         });
         builder.WebHost.UseUrls($"http://{(options.Host.Contains(':', StringComparison.Ordinal) && !options.Host.StartsWith('[') ? $"[{options.Host}]" : options.Host)}:{options.Port}");
+        // Context.WaitUntil work runs to its end: stopping the host waits for it.
+        builder.Services.AddHostedService(_ => worker.Pending);
 
         var app = builder.Build();
-        var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Pmcp");
-        server.OnUnhandledException ??= e =>
-        {
-            if (e is ToolFailedException)
-            {
-                logger.LogError(e, "A tool failed; the client got an isError result without the message");
-            }
-            else
-            {
-                logger.LogError(e, "A handler failed; the client got -32603");
-            }
-        };
-        var handler = new StreamableHttpHandler(server, options.Http);
-        // Handlers reach the Worker environment, as in workerd, and nothing of ASP.NET's container.
-        var services = new EnvServices(options.Env ?? new Env(new DictionaryEnvSource(new Dictionary<string, string>())));
-        app.Run(context => ServeAsync(handler, services, context));
+        app.Run(context => ServeAsync(worker, context));
         return app;
     }
 
@@ -66,29 +63,77 @@ public static class NativeMcpHost
     public static string ListeningAddress(WebApplication app) =>
         app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
 
-    private static async Task ServeAsync(StreamableHttpHandler handler, EnvServices services, HttpContext context)
+    /// <summary>The project's environment with the host's vars over it; on loopback, the loopback Host names unless set.</summary>
+    private static Env EnvOf(NativeHostOptions options)
+    {
+        var vars = new Dictionary<string, string>(options.Vars, StringComparer.Ordinal);
+        if (options.IsLoopback && !vars.ContainsKey(McpEndpointOptions.AllowedHostsVar))
+        {
+            vars[McpEndpointOptions.AllowedHostsVar] = string.Join(',', StreamableHttpOptions.LoopbackHosts);
+        }
+
+        var source = options.Env?.Source ?? new DictionaryEnvSource(new Dictionary<string, string>());
+        return new Env(new VarsOverEnvSource(vars, source));
+    }
+
+    private static async Task ServeAsync(NativeWorker worker, HttpContext context)
     {
         var http = context.Request;
-        var (body, tooLarge) = await ReadBodyAsync(http, handler.Options.MaxRequestBodyBytes, context.RequestAborted).ConfigureAwait(false);
+        var aborted = context.RequestAborted;
         try
         {
-            var request = new McpHttpRequest(http.Method, http.Path.Value ?? "/", name => HeaderValue(http.Headers, name), body)
+            var body = ReadOnlyMemory<byte>.Empty;
+            if (!HttpMethods.IsGet(http.Method) && !HttpMethods.IsHead(http.Method))
             {
-                BodyTooLarge = tooLarge,
-                Aborted = context.RequestAborted,
-                Services = services,
+                var (read, tooLarge) = await ReadBodyAsync(http, worker.MaxBodyBytes, aborted).ConfigureAwait(false);
+                if (tooLarge)
+                {
+                    // As the JS host answers it, before the Worker sees the request.
+                    await WriteAsync(context, worker.TooLarge()).ConfigureAwait(false);
+                    return;
+                }
+
+                body = read;
+            }
+
+            var (path, query) = Target(context);
+            var request = new Request(http.Method, (http.Scheme, http.Host.HasValue ? http.Host.Value : "localhost", path, query), new Headers(new NativeRequestHeaders(http.Headers)), body)
+            {
+                Aborted = aborted,
             };
-            var response = await handler.HandleAsync(request).ConfigureAwait(false);
+            Response response;
+            try
+            {
+                response = await worker.Fetch(request, worker.Env, worker.Context).ConfigureAwait(false);
+            }
+            catch (Exception e) when (!aborted.IsCancellationRequested)
+            {
+                // As in workerd: one failed request is a 500 and a log line.
+                Log.Error($"Unhandled {e.GetType().Name} in {http.Method} {path}: {e.Message}");
+                response = Response.Text("Internal Server Error", 500);
+            }
+
             await WriteAsync(context, response).ConfigureAwait(false);
         }
-        catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
+        catch (OperationCanceledException) when (aborted.IsCancellationRequested)
         {
             // The client left; nothing to answer.
         }
     }
 
-    private static string? HeaderValue(IHeaderDictionary headers, string name) =>
-        headers.TryGetValue(name, out var values) ? values.ToString() : null;
+    /// <summary>The request target's path (still percent-encoded, as workerd's URL has it) and query.</summary>
+    private static (string Path, string Query) Target(HttpContext context)
+    {
+        var target = context.Features.Get<IHttpRequestFeature>()?.RawTarget;
+        if (string.IsNullOrEmpty(target) || target[0] != '/')
+        {
+            var http = context.Request;
+            return (http.PathBase.Add(http.Path).Value is { Length: > 0 } p ? p : "/", http.QueryString.HasValue ? http.QueryString.Value![1..] : "");
+        }
+
+        var question = target.IndexOf('?', StringComparison.Ordinal);
+        return question < 0 ? (target, "") : (target[..question], target[(question + 1)..]);
+    }
 
     /// <summary>
     /// Reads at most <paramref name="limit"/> + 1 bytes, so an oversized body is refused without being buffered.
@@ -175,28 +220,30 @@ public static class NativeMcpHost
         return true;
     }
 
-    private static async Task WriteAsync(HttpContext context, McpHttpResponse response)
+    private static async Task WriteAsync(HttpContext context, Response response)
     {
         var http = context.Response;
-        http.StatusCode = response.StatusCode;
+        http.StatusCode = response.Status;
         foreach (var (name, value) in response.Headers)
         {
-            http.Headers[name] = value;
+            http.Headers.Append(name, value);
         }
 
-        if (response.EventStream is { } events)
+        if (response.BodyStream is { } chunks)
         {
-            await http.StartAsync(context.RequestAborted).ConfigureAwait(false);
-            await foreach (var chunk in events.WithCancellation(context.RequestAborted).ConfigureAwait(false))
+            var aborted = context.RequestAborted;
+            await http.StartAsync(aborted).ConfigureAwait(false);
+            await foreach (var chunk in chunks.WithCancellation(aborted).ConfigureAwait(false))
             {
-                await http.Body.WriteAsync(chunk, context.RequestAborted).ConfigureAwait(false);
-                await http.Body.FlushAsync(context.RequestAborted).ConfigureAwait(false);
+                await http.Body.WriteAsync(chunk, aborted).ConfigureAwait(false);
+                await http.Body.FlushAsync(aborted).ConfigureAwait(false);
             }
 
             return;
         }
 
-        if (!response.Body.IsEmpty)
+        // As workerd: no body on 204 and 304.
+        if (!response.Body.IsEmpty && response.Status is not (204 or 304))
         {
             http.ContentLength = response.Body.Length;
             await http.Body.WriteAsync(response.Body, context.RequestAborted).ConfigureAwait(false);

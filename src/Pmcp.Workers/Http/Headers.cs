@@ -5,14 +5,29 @@ namespace Pmcp.Workers.Http;
 /// <summary>HTTP headers with case-insensitive names, as the Fetch API's <c>Headers</c>.</summary>
 public sealed class Headers : IEnumerable<KeyValuePair<string, string>>
 {
-    private readonly List<KeyValuePair<string, string>> _entries = [];
+    /// <summary>The entries; null while a host's own headers are read in place (<see cref="_view"/>).</summary>
+    private List<KeyValuePair<string, string>>? _entries;
+
+    private IHeaderView? _view;
+
+    public Headers() => _entries = [];
+
+    internal Headers(int capacity) => _entries = new(capacity);
+
+    /// <summary>A host's request headers, read in place until the Worker changes them (natively: Kestrel's, no copy).</summary>
+    internal Headers(IHeaderView view) => _view = view;
 
     public string? this[string name]
     {
         get
         {
+            if (_view is { } view)
+            {
+                return view.Get(name);
+            }
+
             string? found = null;
-            foreach (var (key, value) in _entries)
+            foreach (var (key, value) in _entries!)
             {
                 if (string.Equals(key, name, StringComparison.OrdinalIgnoreCase))
                 {
@@ -24,7 +39,10 @@ public sealed class Headers : IEnumerable<KeyValuePair<string, string>>
         }
     }
 
-    public int Count => _entries.Count;
+    public int Count => _view?.Count ?? _entries!.Count;
+
+    /// <summary>The indexer as a method, for a header lookup delegate.</summary>
+    internal string? Get(string name) => this[name];
 
     /// <summary>RFC 9110's token characters: what a header name is made of.</summary>
     private static readonly SearchValues<char> TokenChars =
@@ -38,8 +56,9 @@ public sealed class Headers : IEnumerable<KeyValuePair<string, string>>
     public Headers Set(string name, string value)
     {
         Validate(name, value);
-        _entries.RemoveAll(e => string.Equals(e.Key, name, StringComparison.OrdinalIgnoreCase));
-        _entries.Add(new(name, value));
+        var entries = Entries();
+        entries.RemoveAll(e => string.Equals(e.Key, name, StringComparison.OrdinalIgnoreCase));
+        entries.Add(new(name, value));
         return this;
     }
 
@@ -48,8 +67,20 @@ public sealed class Headers : IEnumerable<KeyValuePair<string, string>>
     public Headers Append(string name, string value)
     {
         Validate(name, value);
-        _entries.Add(new(name, value));
+        Entries().Add(new(name, value));
         return this;
+    }
+
+    /// <summary>The entries, copied out of the host's view the first time the headers change.</summary>
+    private List<KeyValuePair<string, string>> Entries()
+    {
+        if (_view is { } view)
+        {
+            _entries = [.. view.All()];
+            _view = null;
+        }
+
+        return _entries!;
     }
 
     public bool Has(string name) => this[name] is not null;
@@ -75,7 +106,8 @@ public sealed class Headers : IEnumerable<KeyValuePair<string, string>>
 
     private static string Printable(string text) => text.Replace("\r", "\\r", StringComparison.Ordinal).Replace("\n", "\\n", StringComparison.Ordinal).Replace("\0", "\\0", StringComparison.Ordinal);
 
-    public IEnumerator<KeyValuePair<string, string>> GetEnumerator() => _entries.GetEnumerator();
+    public IEnumerator<KeyValuePair<string, string>> GetEnumerator() =>
+        _view is { } view ? view.All().GetEnumerator() : _entries!.GetEnumerator();
 
     System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
 }

@@ -22,19 +22,30 @@ public static partial class WorkerExports
     /// <see cref="JsHost.StreamEnd"/>, or, when neither could be called, <see cref="JsHost.Done"/>. Not a
     /// <c>Task</c>-returning export: in .NET 10.0.12, one that completes synchronously leaks a JS promise holder per
     /// call (dotnet/runtime#132966), which would grow the isolate's memory with every request.
+    /// <paramref name="warmUp"/>: one of the host's start-up requests, which run without the Worker's env (the
+    /// endpoint does not read its settings from it).
     /// </summary>
     [JSExport]
-    public static void Fetch(int requestId, string method, string url, string[] headers, byte[] body) =>
-        _ = RunAsync(requestId, method, url, headers, body);
+    public static void Fetch(int requestId, string method, string url, string[] headers, byte[] body, bool warmUp) =>
+        _ = RunAsync(requestId, method, url, headers, body, warmUp);
 
-    private static async Task RunAsync(int requestId, string method, string url, string[] headers, byte[] body)
+    /// <summary>
+    /// The request's client has gone (<c>request.signal</c> fired, or its streamed body's reader was cancelled): its
+    /// <see cref="Request.Aborted"/> token fires, as <c>HttpContext.RequestAborted</c> does natively. Called in the
+    /// request's own context.
+    /// </summary>
+    [JSExport]
+    public static void Abort(int requestId) => RequestAborts.Abort(requestId);
+
+    private static async Task RunAsync(int requestId, string method, string url, string[] headers, byte[] body, bool warmUp)
     {
         // Flows through every await of this request, and only this request (an async method's change stays within it).
         CurrentRequest.Id = requestId;
+        var aborted = RequestAborts.Start(requestId);
         var ended = false;
         try
         {
-            await FetchAsync(requestId, method, url, headers, body).ConfigureAwait(false);
+            await FetchAsync(requestId, method, url, headers, body, warmUp, aborted).ConfigureAwait(false);
             ended = true;
         }
         catch (Exception e)
@@ -43,6 +54,7 @@ public static partial class WorkerExports
         }
         finally
         {
+            RequestAborts.End(requestId);
             if (!ended)
             {
                 JsHost.Done(requestId);
@@ -50,21 +62,26 @@ public static partial class WorkerExports
         }
     }
 
-    private static async Task FetchAsync(int requestId, string method, string url, string[] headers, byte[] body)
+    private static async Task FetchAsync(int requestId, string method, string url, string[] headers, byte[] body, bool warmUp, CancellationToken aborted)
     {
         Response response;
         try
         {
             var fetch = Worker.Fetch ?? throw new WorkerException("No Worker is registered: the worker program must call Worker.ServeMcp<T>() or Worker.Serve<T>().");
-            var requestHeaders = new Headers();
+            var requestHeaders = new Headers(headers.Length / 2);
             for (var i = 0; i + 1 < headers.Length; i += 2)
             {
                 requestHeaders.Append(headers[i], headers[i + 1]);
             }
 
-            var request = new Request(method, url, requestHeaders, body);
+            var request = new Request(method, url, requestHeaders, body) { Aborted = aborted };
             var context = new Context(task => JsHost.WaitUntil(requestId, task));
-            response = await fetch(request, new Env(new JsEnvSource(requestId)), context).ConfigureAwait(false);
+            response = await fetch(request, new Env(new JsEnvSource(requestId)) { IsProvisional = warmUp }, context).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (aborted.IsCancellationRequested)
+        {
+            // The client has gone; nobody reads this answer (nginx's 499, "client closed request").
+            response = Response.Empty(499);
         }
         catch (Exception e)
         {
@@ -75,29 +92,35 @@ public static partial class WorkerExports
 
         if (response.BodyStream is { } chunks)
         {
-            await StreamAsync(requestId, response, chunks).ConfigureAwait(false);
+            await StreamAsync(requestId, response, chunks, aborted).ConfigureAwait(false);
             return;
         }
 
         JsHost.Respond(requestId, Head(response), Segment(response.Body));
     }
 
-    private static async Task StreamAsync(int requestId, Response response, IAsyncEnumerable<ReadOnlyMemory<byte>> chunks)
+    private static async Task StreamAsync(int requestId, Response response, IAsyncEnumerable<ReadOnlyMemory<byte>> chunks, CancellationToken aborted)
     {
         JsHost.StreamStart(requestId, Head(response));
         try
         {
-            await foreach (var chunk in chunks.ConfigureAwait(false))
+            await foreach (var chunk in chunks.WithCancellation(aborted).ConfigureAwait(false))
             {
                 // Backpressure: when the client is behind, make the next chunk only once it has caught up; when it
-                // has gone, stop making chunks nobody will read.
+                // has gone, stop making chunks nobody will read, and cancel the work behind them.
                 if (JsHost.StreamWrite(requestId, Segment(chunk))
                     && await HostOperations.RunAsync(operation => JsHost.StreamDrain(requestId, operation), CancellationToken.None).ConfigureAwait(false) != 0)
                 {
+                    RequestAborts.Abort(requestId);
                     break;
                 }
             }
 
+            JsHost.StreamEnd(requestId, null);
+        }
+        catch (OperationCanceledException) when (aborted.IsCancellationRequested)
+        {
+            // The client has gone: nothing to report.
             JsHost.StreamEnd(requestId, null);
         }
         catch (Exception e)

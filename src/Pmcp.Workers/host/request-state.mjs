@@ -38,6 +38,8 @@ export class RequestState {
   headReady;
   /** Called when .NET has finished the request. */
   finished;
+  /** Tells .NET the client has gone (its Request.Aborted fires), once; set by the host, null after. */
+  clientGone = null;
 
   /** Open resources: kind → (id → value). */
   #resources = new Map();

@@ -87,6 +87,8 @@ export async function createWorker(assets, options = {}) {
       pending.head = head;
       pending.body = readable;
       pending.writer = writable.getWriter();
+      // The client going away cancels the readable side, which errors the writer: the handler's token fires.
+      pending.writer.closed.catch(() => pending.clientGone?.());
       pending.headReady();
     },
     /**
@@ -189,12 +191,12 @@ export async function createWorker(assets, options = {}) {
   async function warmUp() {
     const headers = ["content-type", "application/json", "accept", "application/json, text/event-stream", "host", "localhost"];
     const encoder = new TextEncoder();
-    await invoke("GET", "http://localhost/health", ["host", "localhost"], new Uint8Array(0), {}, null);
+    await invoke("GET", "http://localhost/health", ["host", "localhost"], new Uint8Array(0), {}, null, null, true);
     for (const body of [
       { jsonrpc: "2.0", id: 1, method: "initialize", params: { protocolVersion: "2025-11-25", capabilities: {}, clientInfo: { name: "pmcp-warmup", version: "1" } } },
       { jsonrpc: "2.0", id: 2, method: "tools/list" },
     ]) {
-      await invoke("POST", "http://localhost/mcp", headers, encoder.encode(JSON.stringify(body)), {}, null);
+      await invoke("POST", "http://localhost/mcp", headers, encoder.encode(JSON.stringify(body)), {}, null, null, true);
     }
   }
 
@@ -203,8 +205,11 @@ export async function createWorker(assets, options = {}) {
   async function handle(request, env, ctx) {
     const headers = [];
     for (const [name, value] of request.headers) headers.push(name, value);
+    // Aborts when the client goes away: on by default since compatibility date 2026-11-17, with the flag
+    // enable_request_signal before (without either it never fires, and a streamed body's cancel still tells).
+    const signal = request.signal ?? null;
     if (request.method === "GET" || request.method === "HEAD" || request.body === null) {
-      return toResponse(await invoke(request.method, request.url, headers, EMPTY_BODY, env, ctx));
+      return toResponse(await invoke(request.method, request.url, headers, EMPTY_BODY, env, ctx, signal));
     }
     const limit = bodyLimit(env);
     const declared = Number(request.headers.get("content-length") ?? NaN);
@@ -215,7 +220,7 @@ export async function createWorker(assets, options = {}) {
     try {
       const body = await readBody(request.body, limit);
       if (body === null) return tooLarge(limit);
-      return toResponse(await invoke(request.method, request.url, headers, body, env, ctx));
+      return toResponse(await invoke(request.method, request.url, headers, body, env, ctx, signal));
     } finally {
       bodyBytesInFlight -= reserved;
     }
@@ -224,8 +229,10 @@ export async function createWorker(assets, options = {}) {
   /**
    * Runs one request in .NET. A plain response is complete when .NET's task ends; a streamed one (server-sent
    * events) is answered as soon as its head is known, and .NET keeps writing the body while the client reads it.
+   * When the client goes away (signal, or a streamed body's reader cancelled), .NET's Request.Aborted fires.
+   * warmUp: a start-up request, without the Worker's env (the MCP endpoint reads its settings only from a real one).
    */
-  async function invoke(method, url, headers, body, env, ctx) {
+  async function invoke(method, url, headers, body, env, ctx, signal = null, warmUp = false) {
     const id = nextRequestId++;
     let headReady;
     const streamed = new Promise((resolve) => { headReady = resolve; });
@@ -233,8 +240,16 @@ export async function createWorker(assets, options = {}) {
     const ended = new Promise((resolve) => { finished = resolve; });
     const pending = new RequestState(env, ctx, headReady, finished);
     requests.set(id, pending);
+    // Called from the signal's or the stream's own callback, so in this request's context; not through the inbox,
+    // whose loop workerd may have stopped with the request. A no-op once .NET has finished the request.
+    pending.clientGone = () => {
+      pending.clientGone = null;
+      if (requests.get(id) === pending) entry.Abort(id);
+    };
+    signal?.addEventListener("abort", () => pending.clientGone?.(), { once: true });
     // Fetch returns at once and calls done() when the request ends (see WorkerExports.Fetch for why not a Task).
-    entry.Fetch(id, method, url, headers, body);
+    entry.Fetch(id, method, url, headers, body, warmUp);
+    if (signal?.aborted) pending.clientGone?.();
     const work = awaitDotnet(ended, pending.inbox).finally(() => release(id, pending));
     await Promise.race([work, streamed]);
     if (pending.writer !== null) {

@@ -7,7 +7,7 @@ using Pmcp.Workers.Routing;
 
 namespace RoutesWorker;
 
-/// <summary>Routes that exercise the Workers runtime: MCP, failures, timers, the environment, logging and streamed bodies.</summary>
+/// <summary>Routes that exercise the Workers runtime: MCP, failures, cancellation, timers, the environment, logging and streamed bodies.</summary>
 public sealed class RoutesWorker : IWorker
 {
     private static readonly McpServer Server = McpServer.CreateBuilder("routes-worker", "1.0.0")
@@ -17,6 +17,7 @@ public sealed class RoutesWorker : IWorker
             await Task.Delay(20, context.CancellationToken);
             return "slow done";
         })
+        .Tool<string>("wait", "Reports progress when asked, then waits until the client goes away", WaitProbe.WaitAsync)
         .Build();
 
     private static readonly Router Routes = new Router()
@@ -33,6 +34,7 @@ public sealed class RoutesWorker : IWorker
         .Get("/var/:name", (_, route) => Response.Ok(route.Env.Var(route.Param("name"))))
         .Get("/hash/:text", (_, route) => Response.Ok(route.Param("text").GetHashCode().ToString(CultureInfo.InvariantCulture)))
         .Get("/random", (_, _) => Response.Ok(RandomProbe.Draw()))
+        .Get("/waits", (_, _) => Response.Ok(WaitProbe.Counts()))
         .Post("/flood", (request, _) => Response.Ok(RandomProbe.Flood(request.Text())))
         .Get("/stream/:token/:chunks", (_, route) => StreamProbe.Body(route.Param("token"), int.Parse(route.Param("chunks"), CultureInfo.InvariantCulture)))
         .Get("/streamed/:token", (_, route) => Response.Ok(StreamProbe.Count(route.Param("token"))))

@@ -1,0 +1,75 @@
+using System.Text;
+using Pmcp.Workers;
+using Pmcp.Workers.Http;
+
+namespace Pmcp.Tests;
+
+/// <summary>
+/// The endpoint's settings are one <see cref="McpEndpointOptions"/>, read from the Worker's env once per isolate, at
+/// the first request that carries it: the start-up requests (warm-up, image recording) run without one and fix nothing.
+/// </summary>
+public sealed class McpEndpointSettingsTests
+{
+    [Fact]
+    public async Task TheSettingsComeFromTheFirstRealEnvNotTheWarmUpsAndAreReadOnce()
+    {
+        var worker = McpEndpoint.Worker(TestServer.Builder().Build());
+        var warmUp = new Env(new DictionaryEnvSource(new Dictionary<string, string>())) { IsProvisional = true };
+        var keyed = Env(("MCP_API_KEY", "k1"), ("PMCP_ALLOWED_HOSTS", "localhost"));
+
+        Assert.Equal(200, (await PingAsync(worker, warmUp, key: null)).Status);
+
+        // Eight first requests at once: every one holds to the key.
+        var first = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => PingAsync(worker, keyed, key: null)));
+        Assert.All(first, r => Assert.Equal(401, r.Status));
+        Assert.Equal(200, (await PingAsync(worker, keyed, key: "k1")).Status);
+        Assert.Equal(403, (await PingAsync(worker, keyed, key: "k1", host: "evil.example")).Status);
+
+        // Read once: an env seen later changes nothing.
+        var other = Env(("MCP_API_KEY", "k2"));
+        Assert.Equal(401, (await PingAsync(worker, other, key: "k2")).Status);
+        Assert.Equal(200, (await PingAsync(worker, other, key: "k1")).Status);
+    }
+
+    [Fact]
+    public async Task SettingsGivenInCodeApplyFromTheStartAndTheEnvIsNotRead()
+    {
+        var worker = McpEndpoint.Worker(TestServer.Builder().Build(), new McpEndpointOptions { ApiKey = "code-key", MaxRequestBodyBytes = 64 });
+        var env = Env(("MCP_API_KEY", "env-key"));
+
+        Assert.Equal(401, (await PingAsync(worker, new Env(new DictionaryEnvSource(new Dictionary<string, string>())) { IsProvisional = true }, key: null)).Status);
+        Assert.Equal(401, (await PingAsync(worker, env, key: "env-key")).Status);
+        Assert.Equal(200, (await PingAsync(worker, env, key: "code-key")).Status);
+        Assert.Equal(413, (await PingAsync(worker, env, key: "code-key", pad: new string('x', 100))).Status);
+    }
+
+    [Fact]
+    public void FromEnvReadsEveryVarAndPrintingNeverShowsTheKey()
+    {
+        var options = McpEndpointOptions.FromEnv(Env(
+            ("MCP_API_KEY", "secret-value"), ("PMCP_ALLOWED_HOSTS", "a.example, b.example"), ("PMCP_ALLOWED_ORIGINS", "https://c.example"), ("PMCP_MAX_BODY_BYTES", "1024")));
+
+        Assert.Equal("secret-value", options.ApiKey);
+        Assert.Equal(["a.example", "b.example"], options.AllowedHosts);
+        Assert.Equal(["https://c.example"], options.AllowedOrigins);
+        Assert.Equal(1024, options.MaxRequestBodyBytes);
+        Assert.DoesNotContain("secret-value", options.ToString(), StringComparison.Ordinal);
+        Assert.Equal(McpEndpointOptions.DefaultMaxRequestBodyBytes, McpEndpointOptions.FromEnv(Env(("PMCP_MAX_BODY_BYTES", "-3"))).MaxRequestBodyBytes);
+        Assert.True(McpEndpointOptions.FromEnv(Env(("MCP_API_KEY", " "))).HasEmptyApiKey);
+    }
+
+    private static Env Env(params (string Name, string Value)[] vars) =>
+        new(new DictionaryEnvSource(vars.ToDictionary(v => v.Name, v => v.Value)));
+
+    private static Task<Response> PingAsync(Func<Request, Env, Context, Task<Response>> worker, Env env, string? key, string host = "localhost", string pad = "")
+    {
+        var headers = new Headers().Append("Content-Type", "application/json").Append("Accept", Http.JsonAndSse).Append("Host", host);
+        if (key is not null)
+        {
+            headers.Append("Authorization", "Bearer " + key);
+        }
+
+        var body = pad.Length == 0 ? Http.Request(1, "ping") : "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"ping\",\"params\":{\"pad\":\"" + pad + "\"}}";
+        return worker(new Request("POST", "http://localhost/mcp", headers, Encoding.UTF8.GetBytes(body)), env, new Context());
+    }
+}
