@@ -54,3 +54,11 @@ test("a failure (the request's end) rejects a waiting receive", async () => {
   queue.fail(new Error("the request has ended"));
   await assert.rejects(waiting, /the request has ended/);
 });
+
+test("binary data is taken by its bytes, whatever realm its ArrayBuffer or view comes from", async () => {
+  const socket = new EventTarget();
+  const queue = new MessageQueue(socket);
+  const view = new Uint8Array([9, 8, 7, 6]).subarray(1, 3);
+  socket.dispatchEvent(message("message", { data: view }));
+  assert.deepEqual((await queue.next()).bytes, new Uint8Array([8, 7]));
+});

@@ -45,7 +45,8 @@ export class MessageQueue {
     if (this.#end !== null || this.#failure !== null) return;
     const message = typeof data === "string"
       ? { text: true, bytes: encoder.encode(data) }
-      : { text: false, bytes: data instanceof Uint8Array ? data : new Uint8Array(data instanceof ArrayBuffer ? data : data.buffer) };
+      // Not `instanceof ArrayBuffer`: workerd's event data need not come from this module's realm.
+      : { text: false, bytes: ArrayBuffer.isView(data) ? new Uint8Array(data.buffer, data.byteOffset, data.byteLength) : new Uint8Array(data) };
     if (this.#bytes + message.bytes.byteLength > this.#limit) {
       this.fail(new Error(`the peer sent more than ${this.#limit} bytes that the Worker had not received yet (it sends faster than ReceiveAsync is called): the WebSocket was closed with 1009`));
       try {
