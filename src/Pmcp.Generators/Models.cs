@@ -33,8 +33,8 @@ internal enum ParameterRole
     Context,
     CancellationToken,
 
-    /// <summary>The Worker's environment (<c>Pmcp.Workers.Env</c>): taken from the request's services.</summary>
-    Environment,
+    /// <summary>A host service (a type implementing <c>Pmcp.Server.IRequestService</c>, such as a Worker's <c>Env</c>): taken from the request's services.</summary>
+    Service,
 }
 
 /// <summary>

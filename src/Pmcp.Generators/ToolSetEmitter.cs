@@ -136,8 +136,8 @@ internal static class ToolSetEmitter
                 case ParameterRole.CancellationToken:
                     arguments.Add("__context.CancellationToken");
                     break;
-                case ParameterRole.Environment:
-                    arguments.Add("global::Pmcp.Workers.RequestContextExtensions.GetEnv(__context)");
+                case ParameterRole.Service:
+                    arguments.Add($"__context.GetService<{parameter.Type}>()");
                     break;
                 default:
                     var n = i.ToString(CultureInfo.InvariantCulture);

@@ -131,9 +131,9 @@ internal static class ToolSetParser
                 continue;
             }
 
-            if (TypeShapes.Is(parameter.Type, "Pmcp.Workers.Env"))
+            if (TypeShapes.Implements(parameter.Type, "Pmcp.Server.IRequestService"))
             {
-                parameters.Add(new ParameterModel(ParameterRole.Environment, "", "", "", ""));
+                parameters.Add(new ParameterModel(ParameterRole.Service, "", parameter.Type.ToDisplayString(TypeShapes.QualifiedWithoutNullable), "", ""));
                 continue;
             }
 

@@ -1,3 +1,4 @@
+using System.Linq;
 using Microsoft.CodeAnalysis;
 
 namespace Pmcp.Generators;
@@ -47,6 +48,10 @@ internal static class TypeShapes
     /// <summary>True for <c>T?</c> in both senses: <c>Nullable&lt;T&gt;</c> and an annotated reference type.</summary>
     public static bool IsNullable(ITypeSymbol type) =>
         NullableValueOf(type) is not null || (type.IsReferenceType && type.NullableAnnotation == NullableAnnotation.Annotated);
+
+    /// <summary>True when the type is, or implements, the interface of that metadata name.</summary>
+    public static bool Implements(ITypeSymbol type, string interfaceMetadataName) =>
+        Is(type, interfaceMetadataName) || type.AllInterfaces.Any(i => Is(i, interfaceMetadataName));
 
     /// <summary>Compares with a metadata name such as <c>System.Threading.Tasks.Task`1</c>.</summary>
     public static bool Is(ITypeSymbol? type, string metadataName) => type is not null && MetadataName(type) == metadataName;

@@ -7,7 +7,7 @@ namespace Pmcp.Workers;
 /// The Worker's environment: vars and secrets now, bindings (KV, D1, R2, Hyperdrive) as they arrive.
 /// Inside workerd it reads the <c>env</c> object of the request; natively, a local source.
 /// </summary>
-public sealed class Env(IEnvSource source)
+public sealed class Env(IEnvSource source) : Pmcp.Server.IRequestService
 {
     /// <summary>A plain-text var from <c>[vars]</c> in wrangler.toml (or <c>[workers.vars]</c> in .pmcp/deploy.toml).</summary>
     public string Var(string name) =>

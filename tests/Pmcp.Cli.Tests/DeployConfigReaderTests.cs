@@ -100,6 +100,24 @@ public sealed class DeployConfigReaderTests
         ErrorOf($"[workers]\nname = \"s\"\n[workers.limits]\n{line}\n"));
 
     [Fact]
+    public void TheSubrequestLimitIsReadWithTheCpuLimit()
+    {
+        var config = Parse("[workers]\nname = \"s\"\n[workers.limits]\ncpu_ms = 100\nsubrequests = 1000\n");
+        Assert.Equal(1000, config.Subrequests);
+        Assert.Equal(100, config.CpuMs);
+        Assert.Null(Parse("[workers]\nname = \"s\"\n").Subrequests);
+    }
+
+    [Theory]
+    [InlineData("subrequests = 0")]
+    [InlineData("subrequests = -5")]
+    [InlineData("subrequests = \"many\"")]
+    [InlineData("subrequests = 2.5")]
+    public void ABadSubrequestLimitSaysWhatIsAccepted(string line) => Assert.Equal(
+        "'.pmcp/deploy.toml': [workers.limits] subrequests must be a whole number of at least 1, e.g. subrequests = 1000 (the default is 50 per request on the Free plan and 10,000 on Paid).",
+        ErrorOf($"[workers]\nname = \"s\"\n[workers.limits]\n{line}\n"));
+
+    [Fact]
     public void TheCpuLimitHasNoOtherKeys() =>
         Assert.StartsWith("'.pmcp/deploy.toml': unknown key [workers.limits] memory_mb", ErrorOf("[workers]\nname = \"s\"\n[workers.limits]\nmemory_mb = 128\n"), StringComparison.Ordinal);
 

@@ -47,6 +47,7 @@ public sealed class WranglerRegenerationTests
 
         [workers.limits]
         cpu_ms = 50000
+        subrequests = 2000
 
         [env.staging]
         name = "my-mcp-server-staging"
@@ -163,8 +164,9 @@ public sealed class WranglerRegenerationTests
     {
         var table = Tomlyn.TomlSerializer.Deserialize<Tomlyn.Model.TomlTable>(Generate(FullDeployToml))!;
         Assert.Equal(50000L, ((Tomlyn.Model.TomlTable)table["limits"])["cpu_ms"]);
+        Assert.Equal(2000L, ((Tomlyn.Model.TomlTable)table["limits"])["subrequests"]);
 
-        var without = Generate(FullDeployToml.Replace("[workers.limits]\ncpu_ms = 50000\n", "", StringComparison.Ordinal), Generate(FullDeployToml));
+        var without = Generate(FullDeployToml.Replace("[workers.limits]\ncpu_ms = 50000\nsubrequests = 2000\n", "", StringComparison.Ordinal), Generate(FullDeployToml));
         Assert.DoesNotContain("[limits]", without, StringComparison.Ordinal);
     }
 

@@ -68,7 +68,7 @@ public sealed class SchemaGenerationTests
             """).AssertClean();
 
         AssertJson("""{"type":"object","properties":{"name":{"type":"string"}},"required":["name"]}""", run.Schema("Tools", "Greet"));
-        Assert.Contains("global::Pmcp.Workers.RequestContextExtensions.GetEnv(__context)", run.GeneratedText, StringComparison.Ordinal);
+        Assert.Contains("__context.GetService<global::Pmcp.Workers.Env>()", run.GeneratedText, StringComparison.Ordinal);
     }
 
     [Fact]

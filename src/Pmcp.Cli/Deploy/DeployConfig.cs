@@ -57,6 +57,12 @@ internal sealed record DeployConfig
     /// <summary>The largest <c>cpu_ms</c> Cloudflare accepts: 5 minutes.</summary>
     public const int MaxCpuMs = 300_000;
 
+    /// <summary>
+    /// <c>[workers.limits] subrequests</c>: how many subrequests (fetches, service-binding calls) one request may make.
+    /// Null: the plan's default (50 on Free, 10,000 on Paid). Written to wrangler.toml as <c>[limits] subrequests</c>.
+    /// </summary>
+    public int? Subrequests { get; init; }
+
     /// <summary>What a fresh <c>deploy init</c> writes: the chapter's layout, staging and production environments.</summary>
     public static DeployConfig Default(string workerName, string compatibilityDate) => new()
     {

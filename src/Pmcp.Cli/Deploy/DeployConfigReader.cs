@@ -86,9 +86,15 @@ internal static partial class DeployConfigReader
         }
 
         int? cpuMs = null;
+        int? subrequests = null;
         if (reader.Table(workers, "limits", "workers") is { } limits)
         {
-            reader.OnlyKnown(limits, "workers.limits", ["cpu_ms"]);
+            reader.OnlyKnown(limits, "workers.limits", ["cpu_ms", "subrequests"]);
+            subrequests = limits.TryGetValue("subrequests", out var count) ? count switch
+            {
+                long n and >= 1 and <= int.MaxValue => (int)n,
+                _ => throw reader.Error("[workers.limits] subrequests must be a whole number of at least 1, e.g. subrequests = 1000 (the default is 50 per request on the Free plan and 10,000 on Paid)."),
+            } : null;
             cpuMs = limits.TryGetValue("cpu_ms", out var cpu) ? cpu switch
             {
                 long ms and >= 1 and <= DeployConfig.MaxCpuMs => (int)ms,
@@ -154,6 +160,7 @@ internal static partial class DeployConfigReader
             Snapshot = snapshot,
             Plan = plan,
             CpuMs = cpuMs,
+            Subrequests = subrequests,
         };
     }
 

@@ -58,10 +58,18 @@ internal static class DeployTomlWriter
             AppendRoutes(text, "workers", config.Routes);
         }
 
-        if (config.CpuMs is { } cpuMs)
+        if (config.CpuMs is not null || config.Subrequests is not null)
         {
-            text.Append(CultureInfo.InvariantCulture, $"\n# CPU time a request may use, 1 to {DeployConfig.MaxCpuMs} ms (Paid plan; Cloudflare's default is 30 s)\n[workers.limits]\n");
-            text.Append(TomlText.Line("cpu_ms", (long)cpuMs));
+            text.Append(CultureInfo.InvariantCulture, $"\n# cpu_ms: CPU time a request may use, 1 to {DeployConfig.MaxCpuMs} ms (Paid plan; Cloudflare's default is 30 s)\n# subrequests: fetches a request may make (default 50 on Free, 10,000 on Paid)\n[workers.limits]\n");
+            if (config.CpuMs is { } cpuMs)
+            {
+                text.Append(TomlText.Line("cpu_ms", (long)cpuMs));
+            }
+
+            if (config.Subrequests is { } subrequests)
+            {
+                text.Append(TomlText.Line("subrequests", (long)subrequests));
+            }
         }
 
         if (config.Snapshot != "auto")

@@ -5,7 +5,7 @@ namespace Pmcp.Cli.Deploy;
 
 /// <summary>
 /// When <c>deploy init</c> finds a wrangler.toml written before deploy.toml existed, the new deploy.toml starts from it
-/// (name, compatibility_date, main, account_id, workers_dev, vars, bindings, routes, limits.cpu_ms), so nothing the project already
+/// (name, compatibility_date, main, account_id, workers_dev, vars, bindings, routes, limits.cpu_ms and limits.subrequests), so nothing the project already
 /// declares is lost when wrangler.toml is regenerated. Environments are not imported.
 /// </summary>
 internal static class WranglerImport
@@ -39,6 +39,9 @@ internal static class WranglerImport
             CpuMs = root.TryGetValue("limits", out var limits) && limits is TomlTable l && l.TryGetValue("cpu_ms", out var cpu) && cpu is long ms and >= 1 and <= DeployConfig.MaxCpuMs
                 ? (int)ms
                 : defaults.CpuMs,
+            Subrequests = root.TryGetValue("limits", out var imported) && imported is TomlTable il && il.TryGetValue("subrequests", out var sub) && sub is long n and >= 1 and <= int.MaxValue
+                ? (int)n
+                : defaults.Subrequests,
             Environments = [.. defaults.Environments.Select(e => e with { Name = $"{name}-{(e.Key == "production" ? "prod" : e.Key)}" })],
         };
     }

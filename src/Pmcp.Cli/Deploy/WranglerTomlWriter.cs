@@ -54,9 +54,11 @@ internal static class WranglerTomlWriter
         sections.Add(top.ToString());
 
         AddDerived(sections, null, config.Vars, config.Bindings, config.Routes, config.ZoneId, kept);
-        if (config.CpuMs is { } cpuMs)
+        if (config.CpuMs is not null || config.Subrequests is not null)
         {
-            sections.Add("[limits]\n" + TomlText.Line("cpu_ms", (long)cpuMs));
+            sections.Add("[limits]\n"
+                + (config.CpuMs is { } cpuMs ? TomlText.Line("cpu_ms", (long)cpuMs) : "")
+                + (config.Subrequests is { } subrequests ? TomlText.Line("subrequests", (long)subrequests) : ""));
         }
 
         sections.Add(WranglerBuildSection.Text(sources));

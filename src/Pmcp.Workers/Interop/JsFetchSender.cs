@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net;
 using System.Runtime.Versioning;
+using Pmcp.Workers.Http;
 
 namespace Pmcp.Workers.Interop;
 
@@ -46,7 +47,8 @@ internal static class JsFetchSender
         int status;
         try
         {
-            var started = HostOperations.RunAsync(op => JsFetch.Start(requestId, op, key, request.Method.Method, url, headers, redirect, bodyKind, bytes, length), cancellationToken);
+            var cf = request.CfJson();
+            var started = HostOperations.RunAsync(op => JsFetch.Start(requestId, op, key, request.Method.Method, url, headers, redirect, bodyKind, bytes, length, cf), cancellationToken);
             if (upload is not null)
             {
                 await UploadAsync(requestId, key, upload, started, cancellationToken).ConfigureAwait(false);

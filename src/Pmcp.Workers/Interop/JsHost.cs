@@ -13,7 +13,7 @@ internal static partial class JsHost
     [JSImport("envGet", Module)]
     public static partial string? EnvGet(int requestId, string name);
 
-    /// <summary>Hands the response to the host; the body is copied out before this returns.</summary>
+    /// <summary>Hands the response to the host and ends the request; the body is copied out before this returns.</summary>
     [JSImport("respond", Module)]
     public static partial void Respond(int requestId, string head, [JSMarshalAs<JSType.MemoryView>] ArraySegment<byte> body);
 
@@ -29,10 +29,11 @@ internal static partial class JsHost
     [JSImport("streamDrain", Module)]
     public static partial string? StreamDrain(int requestId, int operation);
 
+    /// <summary>Ends a streamed response (aborts it when <paramref name="error"/> is set) and the request.</summary>
     [JSImport("streamEnd", Module)]
     public static partial void StreamEnd(int requestId, string? error);
 
-    /// <summary>The request has ended: its response (plain or streamed) is complete.</summary>
+    /// <summary>The request has ended without <see cref="Respond"/> or <see cref="StreamEnd"/> (its answer failed).</summary>
     [JSImport("done", Module)]
     public static partial void Done(int requestId);
 

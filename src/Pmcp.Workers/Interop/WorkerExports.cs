@@ -10,16 +10,17 @@ using Pmcp.Workers.WebSockets;
 namespace Pmcp.Workers.Interop;
 
 /// <summary>
-/// The entry points the JS host calls. A request crosses once each way: method, URL, headers (name, value, …) and
-/// body in; the response goes back through <see cref="JsHost.Respond"/> (status and headers as one string,
-/// the body as a view the host copies) before the returned task completes.
+/// The entry points the JS host calls. A plain request crosses once each way: method, URL, headers (name, value, …) and
+/// body in; the response out through <see cref="JsHost.Respond"/> (status and headers as one string, the body as a
+/// view the host copies), which also ends the request. A streamed one ends with <see cref="JsHost.StreamEnd"/>.
 /// </summary>
 [SupportedOSPlatform("browser")]
 [EditorBrowsable(EditorBrowsableState.Never)]
 public static partial class WorkerExports
 {
     /// <summary>
-    /// Starts a request and returns at once; <see cref="JsHost.Done"/> tells the host when it has ended. Not a
+    /// Starts a request and returns at once; the host learns that it has ended from <see cref="JsHost.Respond"/>,
+    /// <see cref="JsHost.StreamEnd"/>, or, when neither could be called, <see cref="JsHost.Done"/>. Not a
     /// <c>Task</c>-returning export: in .NET 10.0.12, one that completes synchronously leaks a JS promise holder per
     /// call (dotnet/runtime#132966), which would grow the isolate's memory with every request.
     /// </summary>
@@ -31,9 +32,11 @@ public static partial class WorkerExports
     {
         // Flows through every await of this request, and only this request (an async method's change stays within it).
         CurrentRequest.Id = requestId;
+        var ended = false;
         try
         {
             await FetchAsync(requestId, method, url, headers, body).ConfigureAwait(false);
+            ended = true;
         }
         catch (Exception e)
         {
@@ -41,7 +44,10 @@ public static partial class WorkerExports
         }
         finally
         {
-            JsHost.Done(requestId);
+            if (!ended)
+            {
+                JsHost.Done(requestId);
+            }
         }
     }
 

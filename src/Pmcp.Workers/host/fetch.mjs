@@ -36,11 +36,31 @@ function begin(request, key, url, init) {
   request.put(FETCH, key, entry);
   return {
     entry,
-    response: fetch(url, { ...init, signal: controller.signal }).then((response) => {
-      entry.response = response;
-      return response;
-    }),
+    response: fetch(url, { ...init, signal: controller.signal }).then(
+      (response) => {
+        entry.response = response;
+        return response;
+      },
+      (e) => { throw refusal(e); },
+    ),
   };
+}
+
+/**
+ * Cloudflare's refusal of a subrequest past the plan's limit ("Too many subrequests."), reworded so a .NET developer
+ * knows which limit and which setting; any other failure as it is. workerd does not count subrequests locally.
+ */
+export function refusal(e) {
+  if (!/too many subrequests/i.test(String(e?.message ?? e))) return e;
+  return new Error("Cloudflare refused this request: the Worker has made as many subrequests (fetches) as one request may "
+    + "(50 on the Free plan; 10,000 by default on Paid, set with [workers.limits] subrequests in deploy.toml). Make fewer "
+    + `calls per request, or raise the limit. (${e?.message ?? e})`);
+}
+
+/** Workers' `cf` options (cache settings and the like), which .NET passes as JSON. */
+function cfOf(json) {
+  if (json == null || json === "") return undefined;
+  return typeof json === "string" ? JSON.parse(json) : json;
 }
 
 /** Names and values, with non-ASCII values refused in words a .NET developer can act on. */
@@ -94,7 +114,7 @@ export function fetchImports(requests, complete) {
      * Starts a fetch under .NET's key. bodyKind: 0 none, 1 the bytes in body, 2 streamed (fetchWrite) of unknown
      * length, 3 streamed of exactly `length` bytes. The outcome's value is the status; the rest is taken with fetchHead.
      */
-    fetchStart(requestId, operation, key, method, url, headers, redirect, bodyKind, body, length) {
+    fetchStart(requestId, operation, key, method, url, headers, redirect, bodyKind, body, length, cf) {
       const bytes = copyView(body); // the view points into .NET memory, valid only during this call
       return submit(requestId, operation, async (request) => {
         const names = [];
@@ -104,6 +124,7 @@ export function fetchImports(requests, complete) {
           values.push(headers[i + 1]);
         }
         const init = { method, headers: toHeaders(names, values), redirect };
+        if (cf) init.cf = cfOf(cf);
         let writer = null;
         if (bodyKind === 1) {
           init.body = bytes;
@@ -218,6 +239,7 @@ export function routeRuntimeHttp(internals, requests, currentRequestId, heap) {
     for (let i = 0; i < optionNames.length; i++) {
       if (FETCH_OPTIONS.has(optionNames[i])) init[optionNames[i]] = optionValues[i];
     }
+    if (init.cf !== undefined) init.cf = cfOf(init.cf);
     try {
       init.headers = toHeaders(names, values);
     } catch (e) {

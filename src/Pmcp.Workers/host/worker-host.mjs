@@ -66,14 +66,17 @@ export async function createWorker(assets, options = {}) {
       const value = requests.get(requestId)?.env?.[name];
       return typeof value === "string" ? value : null;
     },
+    /** The whole response, and the request's end: a plain request's only crossing back. */
     respond(requestId, head, body) {
       const bytes = copyView(body); // the view points into .NET memory, valid only during this call
       const pending = requests.get(requestId);
       if (pending) {
         pending.head = head;
         pending.body = bytes;
+        pending.finished();
       }
     },
+    /** The request ended without respond or streamEnd: its answer failed in .NET. */
     done(requestId) {
       requests.get(requestId)?.finished();
     },
@@ -111,10 +114,13 @@ export async function createWorker(assets, options = {}) {
         }
       });
     },
+    /** Ends the streamed body (aborts it when error is set) and the request. */
     streamEnd(requestId, error) {
-      const writer = requests.get(requestId)?.writer;
-      if (!writer) return;
-      (error ? writer.abort(new Error(error)) : writer.close()).catch(() => {});
+      const pending = requests.get(requestId);
+      if (!pending) return;
+      const writer = pending.writer;
+      if (writer) (error ? writer.abort(new Error(error)) : writer.close()).catch(() => {});
+      pending.finished();
     },
     waitUntil(requestId, promise) {
       const pending = requests.get(requestId);

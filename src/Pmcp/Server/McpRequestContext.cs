@@ -47,6 +47,16 @@ public sealed class McpRequestContext
     /// <summary>Services of the host (on Workers: the <c>Env</c>); null when the host offers none.</summary>
     public IServiceProvider? Services { get; }
 
+    /// <summary>
+    /// The host's <typeparamref name="T"/> for this request: how a tool method's <see cref="IRequestService"/> parameter
+    /// is filled.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The host serving this request offers none.</exception>
+    public T GetService<T>() where T : class, IRequestService =>
+        Services?.GetService(typeof(T)) as T
+        ?? throw new InvalidOperationException(
+            $"This host offers no {typeof(T).Name} to handlers: serve the server from a host that provides it (for a Worker's Env: dotnet pmcp dev, in workerd or --native), or pass it through McpHttpRequest.Services.");
+
     public CancellationToken CancellationToken { get; }
 
     /// <summary>The client's progress token (<c>_meta.progressToken</c>), when it asked for progress.</summary>
