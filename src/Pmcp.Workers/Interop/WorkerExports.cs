@@ -76,8 +76,10 @@ public static partial class WorkerExports
 
         if (response.WebSocketHandler is not null)
         {
-            // The host answers 101 once the socket is accepted; the request lasts as long as the handler.
+            // The host answers 101 once the socket is accepted; the request lasts as long as the handler, and ends
+            // with done (there is no respond or streamEnd for a WebSocket).
             await WebSocketSession.RunAsync(response, new JsWebSocketAcceptor(requestId)).ConfigureAwait(false);
+            JsHost.Done(requestId);
             return;
         }
 

@@ -76,7 +76,7 @@ export async function createWorker(assets, options = {}) {
         pending.finished();
       }
     },
-    /** The request ended without respond or streamEnd: its answer failed in .NET. */
+    /** The request ended without respond or streamEnd: its answer failed in .NET, or its WebSocket handler returned. */
     done(requestId) {
       requests.get(requestId)?.finished();
     },
