@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Globalization;
+using System.Net.WebSockets;
 using System.Security.Cryptography;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -21,6 +22,10 @@ namespace Pmcp.Testing;
 /// <item><c>/headers</c>: X-Multi twice ("one", "two").</item>
 /// <item><c>/slow/{id}</c>: answers nothing for 30 s; <c>/state/{id}</c> says "waiting", "aborted" (the client went away) or "finished".</item>
 /// <item><c>/bytes/{length}?seed=N</c>: that many bytes of <c>new Random(N).NextBytes</c>, written 64 KiB at a time.</item>
+/// <item><c>/ws/echo</c> (WebSocket; accepts the subprotocol <c>pmcp.test</c> when offered): every message back whole, with
+/// its type; the client's close answered with the same code and description.</item>
+/// <item><c>/ws/close/{code}</c> (WebSocket): sends "closing", then closes with that code and "server says bye".</item>
+/// <item><c>/ws/abort</c> (WebSocket): once the client's first message arrives, drops the connection without a close handshake.</item>
 /// </list>
 /// </summary>
 public sealed class HttpTestServer : IAsyncDisposable
@@ -48,6 +53,7 @@ public sealed class HttpTestServer : IAsyncDisposable
         builder.WebHost.UseUrls("http://127.0.0.1:0");
         var app = builder.Build();
         var server = new HttpTestServer(app);
+        app.UseWebSockets();
         app.Run(server.ServeAsync);
         await app.StartAsync();
         server.BaseAddress = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
@@ -89,6 +95,9 @@ public sealed class HttpTestServer : IAsyncDisposable
                 return;
             case ["bytes", var length]:
                 await BytesAsync(long.Parse(length, CultureInfo.InvariantCulture), int.Parse(request.Query["seed"].ToString() is { Length: > 0 } s ? s : "1", CultureInfo.InvariantCulture), context);
+                return;
+            case ["ws", ..]:
+                await WebSocketAsync(parts, context);
                 return;
             default:
                 response.StatusCode = 404;
@@ -143,6 +152,64 @@ public sealed class HttpTestServer : IAsyncDisposable
             random.NextBytes(buffer.AsSpan(0, count));
             await context.Response.Body.WriteAsync(buffer.AsMemory(0, count), context.RequestAborted);
             sent += count;
+        }
+    }
+
+    private static async Task WebSocketAsync(string[] parts, HttpContext context)
+    {
+        if (!context.WebSockets.IsWebSocketRequest)
+        {
+            context.Response.StatusCode = 426;
+            await context.Response.WriteAsync("a WebSocket endpoint: connect with a WebSocket client");
+            return;
+        }
+
+        var offered = context.WebSockets.WebSocketRequestedProtocols;
+        using var socket = await context.WebSockets.AcceptWebSocketAsync(offered.Contains("pmcp.test") ? "pmcp.test" : null);
+        switch (parts)
+        {
+            case ["ws", "echo"]:
+                await EchoMessagesAsync(socket, context.RequestAborted);
+                return;
+            case ["ws", "close", var code]:
+                await socket.SendAsync("closing"u8.ToArray(), WebSocketMessageType.Text, endOfMessage: true, context.RequestAborted);
+                await socket.CloseAsync((WebSocketCloseStatus)int.Parse(code, CultureInfo.InvariantCulture), "server says bye", context.RequestAborted);
+                return;
+            case ["ws", "abort"]:
+                // Once the client's first message has arrived (so its handshake is surely complete), drop the connection.
+                await socket.ReceiveAsync(new byte[1024], context.RequestAborted);
+                context.Abort();
+                return;
+        }
+    }
+
+    /// <summary>Sends every message back whole, with its type, until the client closes; answers its close with the same code and description.</summary>
+    private static async Task EchoMessagesAsync(WebSocket socket, CancellationToken cancellationToken)
+    {
+        var buffer = new byte[64 * 1024];
+        var message = new MemoryStream();
+        try
+        {
+            while (true)
+            {
+                var result = await socket.ReceiveAsync(buffer, cancellationToken);
+                if (result.MessageType == WebSocketMessageType.Close)
+                {
+                    await socket.CloseOutputAsync(result.CloseStatus ?? WebSocketCloseStatus.Empty, result.CloseStatusDescription, cancellationToken);
+                    return;
+                }
+
+                message.Write(buffer, 0, result.Count);
+                if (result.EndOfMessage)
+                {
+                    await socket.SendAsync(message.ToArray(), result.MessageType, endOfMessage: true, cancellationToken);
+                    message.SetLength(0);
+                }
+            }
+        }
+        catch (Exception e) when (e is WebSocketException or OperationCanceledException)
+        {
+            // The client went away without closing: nothing to answer.
         }
     }
 

@@ -16,6 +16,33 @@ public sealed class Response(int status, ReadOnlyMemory<byte> body, Headers? hea
     /// <summary>When set, the body is streamed chunk by chunk as it is produced (server-sent events) instead of <see cref="Body"/>.</summary>
     public IAsyncEnumerable<ReadOnlyMemory<byte>>? BodyStream { get; init; }
 
+    /// <summary>The handler of a WebSocket response (<see cref="WebSocket"/>); null for any other response.</summary>
+    internal Func<System.Net.WebSockets.WebSocket, Task>? WebSocketHandler { get; private init; }
+
+    /// <summary>The subprotocol a WebSocket response accepts, or null.</summary>
+    internal string? WebSocketProtocol { get; private init; }
+
+    /// <summary>
+    /// Accepts the request's WebSocket and runs <paramref name="handler"/> on it (use it for a request with
+    /// <c>Upgrade: websocket</c>; <see cref="Routing.Router.WebSocket"/> checks that for you). Inside workerd the host makes a
+    /// WebSocketPair and answers 101 with its client end; natively Kestrel accepts it. The request lasts until the handler
+    /// returns; what it left open is then closed with 1000, or with 1011 when it threw (the exception is logged).
+    /// <code>
+    /// return Response.WebSocket(async socket =&gt;
+    /// {
+    ///     var buffer = new byte[4096];
+    ///     var result = await socket.ReceiveAsync(buffer, CancellationToken.None);
+    ///     await socket.SendAsync(buffer.AsMemory(0, result.Count), result.MessageType, true, CancellationToken.None);
+    /// });
+    /// </code>
+    /// </summary>
+    /// <param name="subProtocol">The subprotocol to accept (one the client offered), or null.</param>
+    public static Response WebSocket(Func<System.Net.WebSockets.WebSocket, Task> handler, string? subProtocol = null)
+    {
+        ArgumentNullException.ThrowIfNull(handler);
+        return new(101, ReadOnlyMemory<byte>.Empty) { WebSocketHandler = handler, WebSocketProtocol = subProtocol };
+    }
+
     /// <summary>
     /// A streamed response, such as <c>text/event-stream</c>. Chunks are taken at the pace the client reads: once
     /// 1 MB waits for it, the next chunk is asked for only when it catches up, and none after it has gone.

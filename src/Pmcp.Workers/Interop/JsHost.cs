@@ -33,7 +33,10 @@ internal static partial class JsHost
     [JSImport("streamEnd", Module)]
     public static partial void StreamEnd(int requestId, string? error);
 
-    /// <summary>The request has ended without <see cref="Respond"/> or <see cref="StreamEnd"/> (its answer failed).</summary>
+    /// <summary>
+    /// The request has ended without <see cref="Respond"/> or <see cref="StreamEnd"/>: its answer failed, or it was a
+    /// WebSocket whose handler has returned.
+    /// </summary>
     [JSImport("done", Module)]
     public static partial void Done(int requestId);
 

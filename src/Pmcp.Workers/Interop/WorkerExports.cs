@@ -5,6 +5,7 @@ using System.Runtime.Versioning;
 using System.Text;
 using Pmcp.Http;
 using Pmcp.Workers.Http;
+using Pmcp.Workers.WebSockets;
 
 namespace Pmcp.Workers.Interop;
 
@@ -88,6 +89,15 @@ public static partial class WorkerExports
             // The isolate stays healthy: one failed request is a 500 and a log line, never a dead runtime.
             Log.Error($"Unhandled {e.GetType().Name} in {method} {SafePath(url)}: {e.Message}");
             response = Response.Text("Internal Server Error", 500);
+        }
+
+        if (response.WebSocketHandler is not null)
+        {
+            // The host answers 101 once the socket is accepted; the request lasts as long as the handler, and ends
+            // with done (there is no respond or streamEnd for a WebSocket).
+            await WebSocketSession.RunAsync(response, new JsWebSocketAcceptor(requestId)).ConfigureAwait(false);
+            JsHost.Done(requestId);
+            return;
         }
 
         if (response.BodyStream is { } chunks)

@@ -22,6 +22,21 @@ public sealed class Router
 
     public Router Delete(string pattern, Func<Request, RouteContext, Task<Response>> handler) => On("DELETE", pattern, handler);
 
+    /// <summary>
+    /// A WebSocket endpoint: a GET with <c>Upgrade: websocket</c> is accepted and <paramref name="handler"/> talks to the
+    /// client (<see cref="Response.WebSocket"/>); any other request is 426 Upgrade Required.
+    /// <code>
+    /// router.WebSocket("/ws", async (socket, route) =&gt; { /* ReceiveAsync, SendAsync, CloseAsync */ });
+    /// </code>
+    /// </summary>
+    public Router WebSocket(string pattern, Func<System.Net.WebSockets.WebSocket, RouteContext, Task> handler)
+    {
+        ArgumentNullException.ThrowIfNull(handler);
+        return On("GET", pattern, (request, route) => Task.FromResult(IsWebSocketUpgrade(request)
+            ? Response.WebSocket(socket => handler(socket, route))
+            : Response.Text("Upgrade Required: this endpoint speaks WebSocket; connect with a WebSocket client.", 426).WithHeader("Upgrade", "websocket")));
+    }
+
     /// <summary>Every method on <paramref name="pattern"/>: the handler decides (the MCP endpoint answers GET with 405 itself).</summary>
     public Router Any(string pattern, Func<Request, RouteContext, Task<Response>> handler) => On("*", pattern, handler);
 
@@ -57,6 +72,9 @@ public sealed class Router
             ? Response.Text("Not Found", 404)
             : Response.Text("Method Not Allowed", 405).WithHeader("Allow", string.Join(", ", allowed.Distinct()));
     }
+
+    private static bool IsWebSocketUpgrade(Request request) =>
+        request.Headers["Upgrade"] is { } upgrade && upgrade.Contains("websocket", StringComparison.OrdinalIgnoreCase);
 
     private static Func<Request, RouteContext, Task<Response>> Sync(Func<Request, RouteContext, Response> handler)
     {

@@ -30,6 +30,8 @@ export class RequestState {
   body = null;
   /** The streamed body's writer; null for a plain response. */
   writer = null;
+  /** A WebSocket answer, { client, protocol }: the client end of the pair whose server end .NET accepted (websockets.mjs). */
+  upgrade = null;
   /** Who still needs this state: the request itself, and each Context.WaitUntil of .NET's. */
   holds = 1;
   /** Thenables handed to .NET's own HttpClient handler and not yet settled (fetch.mjs); the request's end rejects them. */

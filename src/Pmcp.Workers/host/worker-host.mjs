@@ -14,6 +14,7 @@ import { socketImports } from "./sockets.mjs";
 import { r2StreamImports } from "./r2streams.mjs";
 import { cryptoImports } from "./crypto.mjs";
 import { fetchImports, routeRuntimeHttp } from "./fetch.mjs";
+import { webSocketImports } from "./websockets.mjs";
 import { submitter } from "./inbox.mjs";
 import { RequestState } from "./request-state.mjs";
 import { imageSupport } from "./snapshot.mjs";
@@ -75,7 +76,7 @@ export async function createWorker(assets, options = {}) {
         pending.finished();
       }
     },
-    /** The request ended without respond or streamEnd: its answer failed in .NET. */
+    /** The request ended without respond or streamEnd: its answer failed in .NET, or its WebSocket handler returned. */
     done(requestId) {
       requests.get(requestId)?.finished();
     },
@@ -142,6 +143,7 @@ export async function createWorker(assets, options = {}) {
     ...r2StreamImports(requests, completeOperation),
     ...cryptoImports(),
     ...fetchImports(requests, completeOperation),
+    ...webSocketImports(requests, completeOperation),
   };
 
   /** The byte length of the runtime's linear memory now (0 before .NET has started). */
@@ -252,7 +254,11 @@ export async function createWorker(assets, options = {}) {
     if (signal?.aborted) pending.clientGone?.();
     const work = awaitDotnet(ended, pending.inbox).finally(() => release(id, pending));
     await Promise.race([work, streamed]);
-    if (pending.writer !== null) {
+    if (pending.upgrade !== null) {
+      // A WebSocket: answered with 101 now; the request lasts (held, its inbox running) until .NET's handler ends.
+      const rest = work.catch((e) => console.error("pmcp: a WebSocket session failed:", e?.stack ?? String(e)));
+      if (ctx) ctx.waitUntil(rest);
+    } else if (pending.writer !== null) {
       const rest = work.catch((e) => console.error("pmcp: a streamed response failed:", e?.stack ?? String(e)));
       if (ctx) ctx.waitUntil(rest);
     } else {
@@ -360,6 +366,10 @@ function busy() {
 }
 
 function toResponse(pending) {
+  if (pending.upgrade !== null) {
+    const headers = pending.upgrade.protocol ? { "sec-websocket-protocol": pending.upgrade.protocol } : {};
+    return new Response(null, { status: 101, webSocket: pending.upgrade.client, headers });
+  }
   if (pending.head === null) throw new Error(".NET finished the request without a response");
   const parts = pending.head.split("\n");
   const headers = new Headers();

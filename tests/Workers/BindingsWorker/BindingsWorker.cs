@@ -27,7 +27,11 @@ public sealed class BindingsWorker : IWorker
         .Post("/fetch-memory/:client/:mb", (request, route) => FetchProbes.MemoryAsync(request, route.Param("client"), route.Param("mb")))
         .Post("/fetch-keep/:client", (request, route) => FetchProbes.KeepAsync(request, route.Param("client")))
         .Post("/fetch-read-kept", (_, _) => FetchProbes.ReadKeptAsync())
-        .Post("/fetch-outside/:client", (request, route) => FetchProbes.OutsideAsync(request, route.Param("client")));
+        .Post("/fetch-outside/:client", (request, route) => FetchProbes.OutsideAsync(request, route.Param("client")))
+        .Get("/websocket", (_, _) => Response.Ok(string.Join('\n', WebSocketCases.All.Keys)))
+        .Post("/websocket/:name", (request, route) => WebSocketProbes.RunAsync(request, route.Param("name")))
+        .Post("/websocket-keep", (request, _) => WebSocketProbes.KeepAsync(request))
+        .Post("/websocket-use-kept", (_, _) => WebSocketProbes.UseKeptAsync());
 
     public static Task<Response> FetchAsync(Request request, Env env, Context context) => Routes.RunAsync(request, env, context);
 

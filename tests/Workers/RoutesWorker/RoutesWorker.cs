@@ -7,7 +7,7 @@ using Pmcp.Workers.Routing;
 
 namespace RoutesWorker;
 
-/// <summary>Routes that exercise the Workers runtime: MCP, failures, cancellation, timers, the environment, logging and streamed bodies.</summary>
+/// <summary>Routes that exercise the Workers runtime: MCP, failures, cancellation, timers, the environment, logging, streamed bodies and WebSockets.</summary>
 public sealed class RoutesWorker : IWorker
 {
     private static readonly McpServer Server = McpServer.CreateBuilder("routes-worker", "1.0.0")
@@ -44,6 +44,10 @@ public sealed class RoutesWorker : IWorker
             route.Context.WaitUntil(LogLaterAsync(route.Param("text")));
             return Response.Ok("answered first");
         })
+        .WebSocket("/ws/echo", (socket, _) => WebSocketProbe.EchoAsync(socket))
+        .WebSocket("/ws/close/:code", (socket, route) => WebSocketProbe.CloseFirstAsync(socket, int.Parse(route.Param("code"), CultureInfo.InvariantCulture)))
+        .WebSocket("/ws/throw", (socket, _) => WebSocketProbe.ThrowAsync(socket))
+        .WebSocket("/ws/send-after-close", (socket, _) => WebSocketProbe.SendAfterCloseAsync(socket))
         .Get("/log/:text", (_, route) =>
         {
             Log.Info("routes-worker log: " + route.Param("text"));
