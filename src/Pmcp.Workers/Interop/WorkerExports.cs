@@ -95,7 +95,7 @@ public static partial class WorkerExports
         {
             // The host answers 101 once the socket is accepted; the request lasts as long as the handler, and ends
             // with done (there is no respond or streamEnd for a WebSocket).
-            await WebSocketSession.RunAsync(response, new JsWebSocketAcceptor(requestId)).ConfigureAwait(false);
+            await WebSocketSession.RunAsync(response, new JsWebSocketAcceptor(requestId), CancellationToken.None).ConfigureAwait(false);
             JsHost.Done(requestId);
             return;
         }
