@@ -111,19 +111,29 @@ internal sealed partial class DocsScript
     }
 
     /// <summary>
-    /// Runs the next command as written with a terminal (util-linux <c>script</c>) and, once it shows
-    /// <paramref name="prompt"/>, answers <paramref name="typed"/> (again every 2 s until it exits: a program may drop
-    /// what was typed before it started to read). It must exit with 0.
+    /// Runs the next command as written with a terminal (util-linux <c>script</c>): once it shows
+    /// <paramref name="prompt"/>, types <paramref name="answer"/> until the terminal echoes it after the prompt (a
+    /// program may drop what was typed before it started to read), then Enter. It must exit with 0.
     /// </summary>
-    public async Task<string> RunInTerminalAsync(string expected, string prompt, string typed, IReadOnlyDictionary<string, string>? environment = null)
+    public async Task<string> RunInTerminalAsync(string expected, string prompt, string answer, IReadOnlyDictionary<string, string>? environment = null)
     {
         var command = Take(expected);
         using var process = TestProcess.Start("script", ["--quiet", "--return", "--command", command, "/dev/null"], WorkingDirectory, Environment(environment), redirectInput: true);
         var output = new StringBuilder();
-        process.OutputDataReceived += (_, e) => { if (e.Data is not null) { lock (output) { output.AppendLine(e.Data); } } };
         process.ErrorDataReceived += (_, e) => { if (e.Data is not null) { lock (output) { output.AppendLine(e.Data); } } };
-        process.BeginOutputReadLine();
         process.BeginErrorReadLine();
+        var reading = Task.Run(async () =>
+        {
+            var buffer = new char[4096];
+            int read;
+            while ((read = await process.StandardOutput.ReadAsync(buffer)) > 0)
+            {
+                lock (output)
+                {
+                    output.Append(buffer, 0, read);
+                }
+            }
+        });
         string Printed()
         {
             lock (output)
@@ -133,7 +143,8 @@ internal sealed partial class DocsScript
         }
 
         var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(5);
-        var asked = false;
+        var answered = false;
+        var answeredAt = -1; // the prompt last answered: one asked again (an answer it did not take) is answered again
         while (!process.HasExited)
         {
             if (DateTime.UtcNow > deadline)
@@ -142,18 +153,26 @@ internal sealed partial class DocsScript
                 throw new TimeoutException($"{_file}: `{command}` did not finish within 5 minutes:\n{Printed()}");
             }
 
-            asked |= Printed().Contains(prompt, StringComparison.Ordinal);
-            if (asked)
+            var printed = Printed();
+            var asked = printed.LastIndexOf(prompt, StringComparison.Ordinal);
+            if (asked > answeredAt)
             {
-                await process.StandardInput.WriteAsync(typed);
+                var echoed = printed[(asked + prompt.Length)..].Contains(answer, StringComparison.Ordinal);
+                await process.StandardInput.WriteAsync(echoed ? "\r" : answer);
                 await process.StandardInput.FlushAsync();
+                if (echoed)
+                {
+                    answered = true;
+                    answeredAt = asked;
+                }
             }
 
-            await Task.WhenAny(process.WaitForExitAsync(), Task.Delay(asked ? 2000 : 100));
+            await Task.WhenAny(process.WaitForExitAsync(), Task.Delay(1000));
         }
 
         process.WaitForExit();
-        Assert.True(asked, $"{_file}: `{command}` never asked `{prompt}`:\n{Printed()}");
+        await reading;
+        Assert.True(answered, $"{_file}: `{command}` was not answered at `{prompt}`:\n{Printed()}");
         Assert.True(process.ExitCode == 0, $"{_file}: `{command}` failed ({process.ExitCode}) in {WorkingDirectory}:\n{Printed()}");
         return Printed();
     }
