@@ -169,7 +169,7 @@ public sealed class DocsCommandsTests(FreshProject project, WorkerdFixture worke
             Assert.Contains($"WorkerUrl: {cloudflare.WorkersDevUrl("my-server-staging")}", staging, StringComparison.Ordinal);
             Assert.Equal("staging", cloudflare.Script("my-server-staging")!.Metadata!.Vars["ENVIRONMENT"]);
             var destroy = await script.RunInTerminalAsync("dotnet pmcp deploy destroy src/MyServer --env staging", "[y/n]", "y", environment); // it asks first
-            Assert.True(destroy.Contains("Deleted the Worker my-server-staging", StringComparison.Ordinal), destroy);
+            Assert.True(destroy.Contains("Deleted the staging Worker my-server-staging", StringComparison.Ordinal), destroy);
             Assert.True(cloudflare.Script("my-server-staging")!.Deleted);
             Assert.False(cloudflare.Script("my-server")!.Deleted);
             Assert.Empty(cloudflare.UnhandledRequests);
