@@ -39,11 +39,11 @@ dotnet test Pmcp.slnx -c "$configuration" --no-build -nologo 2>&1 | tee -a "$log
 
 # The Workers again, each restored from its start-up image instead of booting .NET: the same end-to-end, runtime,
 # bindings and conformance tests must pass in both modes (docs/workers-snapshot.md). Tests of the CLI's own steps
-# (deploying, the README walk-through, tool installs, wrangler's [build] with the default settings, login) and of the image
+# (deploying, the docs' commands, tool installs, wrangler's [build] with the default settings, login) and of the image
 # itself ran above.
 echo "==> dotnet test (workerd, every Worker started from its start-up image: PMCP_SNAPSHOT=on)"
 PMCP_SNAPSHOT=on dotnet test tests/Pmcp.WorkerdTests -c "$configuration" --no-build -nologo \
-  --filter "FullyQualifiedName!~StartupImageTests&FullyQualifiedName!~DeployToCloudflareTests&FullyQualifiedName!~ReadmeWalkthroughTests&FullyQualifiedName!~ToolInstallTests&FullyQualifiedName!~WranglerBuildSectionTests&FullyQualifiedName!~LoginTests" \
+  --filter "FullyQualifiedName!~StartupImageTests&FullyQualifiedName!~DeployToCloudflareTests&FullyQualifiedName!~DocsCommandsTests&FullyQualifiedName!~ToolInstallTests&FullyQualifiedName!~WranglerBuildSectionTests&FullyQualifiedName!~LoginTests" \
   2>&1 | tee -a "$log"
 [[ ${PIPESTATUS[0]} == 0 ]] || status=1
 set -e

@@ -6,8 +6,8 @@ namespace Pmcp.Cli.Tests;
 
 /// <summary>
 /// Every <c>dotnet pmcp</c> command in the README's and docs/'s shell examples (```bash blocks) must be one the CLI
-/// accepts as written: its command, options and arguments. The end-to-end tests run the main workflow itself
-/// (ReadmeWalkthroughTests, DeployToCloudflareTests, Pmcp.PackageTests); this keeps every other example from drifting.
+/// accepts as written: its command, options and arguments, checked in seconds. Pmcp.WorkerdTests' DocsCommandsTests runs
+/// every command of those blocks end to end.
 /// </summary>
 public sealed partial class DocumentedCommandsTests
 {

@@ -4,12 +4,16 @@ namespace Pmcp.WorkerdTests;
 
 /// <summary>
 /// The first steps of docs/deploying.md's walkthrough, run once in a fresh folder outside the checkout: <c>new my-server</c>,
-/// <c>deploy init</c> and <c>deploy build</c>. The walkthrough test checks what they printed and goes on from there;
-/// the deploy tests reuse the bundle they built.
+/// <c>deploy init</c> and <c>deploy build</c>. The docs tests (DocsCommandsTests) check what they printed and go on from
+/// there; the deploy tests reuse the bundle they built.
 /// </summary>
 public sealed class FreshProject : IAsyncLifetime
 {
     private readonly DirectoryInfo _root = Directory.CreateTempSubdirectory("pmcp-fresh-");
+    private readonly Dictionary<string, Task<string>> _ran = new(StringComparer.Ordinal);
+
+    /// <summary>The folder <c>new my-server</c> ran in.</summary>
+    public string Root => _root.FullName;
 
     /// <summary>The solution folder <c>new</c> made: <c>&lt;temp&gt;/my-server</c>.</summary>
     public string Folder => Path.Combine(_root.FullName, "my-server");
@@ -28,6 +32,24 @@ public sealed class FreshProject : IAsyncLifetime
         NewOutput = await RunAsync(_root.FullName, "new", "my-server");
         InitOutput = await RunAsync(Folder, "deploy", "init", "src/MyServer", "--target", "cloudflare-workers");
         BuildOutput = await RunAsync(Folder, "deploy", "build", "src/MyServer", "--target", "cloudflare-workers");
+    }
+
+    /// <summary>
+    /// A command that several docs show, run in this project once: the first caller runs it (<paramref name="run"/>),
+    /// later ones get its output (after <paramref name="reuse"/>).
+    /// </summary>
+    public Task<string> OnceAsync(string command, Func<Task<string>> run, Action reuse)
+    {
+        lock (_ran)
+        {
+            if (_ran.TryGetValue(command, out var ran))
+            {
+                reuse();
+                return ran;
+            }
+
+            return _ran[command] = run();
+        }
     }
 
     public Task DisposeAsync()

@@ -42,31 +42,17 @@ internal static class Wrangler
         return (exitCode, stdout + stderr);
     }
 
-    /// <summary>The folder of the <c>dotnet-pmcp</c> launcher, made once per test run.</summary>
-    private static readonly Lazy<string> Launcher = new(() =>
-    {
-        var folder = System.IO.Directory.CreateTempSubdirectory("pmcp-test-tool-").FullName;
-        var launcher = Path.Combine(folder, "dotnet-pmcp");
-        File.WriteAllText(launcher, $"#!/bin/sh\nexec dotnet '{CliProcess.CliAssembly}' \"$@\"\n");
-        if (!OperatingSystem.IsWindows())
-        {
-            File.SetUnixFileMode(launcher, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-        }
-
-        return folder;
-    });
-
     private static Dictionary<string, string> Environment(bool build)
     {
         var environment = new Dictionary<string, string>(WorkerdFixture.Environment)
         {
             ["WRANGLER_SEND_METRICS"] = "false",
-            ["PATH"] = Launcher.Value + Path.PathSeparator + System.Environment.GetEnvironmentVariable("PATH"),
+            ["PATH"] = PmcpLauncher.Folder + Path.PathSeparator + System.Environment.GetEnvironmentVariable("PATH"),
         };
         if (!build)
         {
             // The one-time marker dotnet pmcp deploy and dev leave for the build command they run through wrangler.
-            var marker = Path.Combine(Launcher.Value, $"built-{Guid.NewGuid():N}");
+            var marker = Path.Combine(PmcpLauncher.Folder, $"built-{Guid.NewGuid():N}");
             File.WriteAllText(marker, "");
             environment["PMCP_BUNDLE_JUST_BUILT"] = marker;
         }
