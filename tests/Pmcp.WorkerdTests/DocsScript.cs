@@ -1,5 +1,4 @@
 using System.Text;
-using System.Text.RegularExpressions;
 using Pmcp.Testing;
 
 namespace Pmcp.WorkerdTests;
@@ -43,29 +42,7 @@ internal sealed partial class DocsScript
             .Order(StringComparer.Ordinal);
 
     /// <summary>The commands of the ```bash blocks: comments removed, a line ending in \ joined with the next.</summary>
-    public static IEnumerable<string> Commands(string markdown)
-    {
-        foreach (Match block in BashBlock().Matches(markdown))
-        {
-            var pending = "";
-            foreach (var raw in block.Groups["body"].Value.Split('\n'))
-            {
-                var line = TrailingComment().Replace(raw, "").Trim();
-                if (line.EndsWith('\\'))
-                {
-                    pending += line[..^1].TrimEnd() + " ";
-                    continue;
-                }
-
-                line = (pending + line).Trim();
-                pending = "";
-                if (line.Length > 0 && !line.StartsWith('#'))
-                {
-                    yield return line;
-                }
-            }
-        }
-    }
+    public static IEnumerable<string> Commands(string markdown) => DocsShell.Commands(markdown);
 
     /// <summary>The next command, which must be <paramref name="expected"/>; the caller checks what a fixture printed for it.</summary>
     public string Reused(string expected) => Take(expected);
@@ -90,7 +67,7 @@ internal sealed partial class DocsScript
     public string[] PmcpArguments(string expected)
     {
         var command = Take(expected);
-        var words = Words(command);
+        var words = DocsShell.Words(command);
         Assert.True(words is ["dotnet", "pmcp", ..], $"{_file}: `{command}` is not a dotnet pmcp command");
         return words[2..];
     }
@@ -203,47 +180,4 @@ internal sealed partial class DocsScript
         Assert.True(command == expected, $"{_file}: command {_next} is `{command}`, but the test runs `{expected}`: update the test to run what the docs say");
         return command;
     }
-
-    /// <summary>Splits a command line as a shell does for the quoting the docs use ('…' and "…").</summary>
-    private static string[] Words(string line)
-    {
-        var words = new List<string>();
-        var word = new StringBuilder();
-        var inWord = false;
-        char? quote = null;
-        foreach (var c in line)
-        {
-            if (quote is { } q)
-            {
-                if (c == q) quote = null;
-                else word.Append(c);
-            }
-            else if (c is '\'' or '"')
-            {
-                quote = c;
-                inWord = true;
-            }
-            else if (char.IsWhiteSpace(c))
-            {
-                if (inWord) words.Add(word.ToString());
-                word.Clear();
-                inWord = false;
-            }
-            else
-            {
-                word.Append(c);
-                inWord = true;
-            }
-        }
-
-        if (inWord) words.Add(word.ToString());
-        return [.. words];
-    }
-
-    [GeneratedRegex(@"```bash\n(?<body>.*?)```", RegexOptions.Singleline)]
-    private static partial Regex BashBlock();
-
-    /// <summary>A comment: a # after at least two spaces (the docs align them).</summary>
-    [GeneratedRegex(@"\s{2,}#.*$")]
-    private static partial Regex TrailingComment();
 }
