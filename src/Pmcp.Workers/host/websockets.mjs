@@ -31,6 +31,9 @@ class Entry {
   constructor(socket, protocol) {
     this.socket = socket;
     this.protocol = protocol ?? "";
+    // Since the websocket_standard_binary_type flag (on with recent compatibility dates) binary messages arrive as
+    // Blobs unless asked for as ArrayBuffers; a Blob's bytes could only be read asynchronously, out of order.
+    socket.binaryType = "arraybuffer";
     this.queue = new MessageQueue(socket, undefined, () => socket.close(1009, "the Worker's receive queue is full"));
     socket.accept();
   }
