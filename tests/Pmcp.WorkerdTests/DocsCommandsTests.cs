@@ -258,10 +258,30 @@ public sealed class DocsCommandsTests(FreshProject project, WorkerdFixture worke
         using var browser = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false });
         using var consent = await browser.GetAsync(new Uri(link));
         Assert.Equal(HttpStatusCode.Redirect, consent.StatusCode);
-        using var returned = await browser.GetAsync(consent.Headers.Location!); // wrangler's callback, localhost:8976
+        using var returned = await CallbackAsync(browser, consent.Headers.Location!); // wrangler's callback, localhost:8976
         Assert.Equal(HttpStatusCode.TemporaryRedirect, returned.StatusCode);
         Assert.Equal(0, await login.WaitForExitAsync(TimeSpan.FromMinutes(1)));
         Assert.Contains("Successfully logged in.", login.Output, StringComparison.Ordinal);
+    }
+
+    /// <summary>
+    /// Follows the consent's redirect to wrangler's callback. wrangler may print the link a moment before its callback
+    /// server listens (seen on a loaded machine), so a refused connection is tried again for up to 30 s.
+    /// </summary>
+    private static async Task<HttpResponseMessage> CallbackAsync(HttpClient browser, Uri callback)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        while (true)
+        {
+            try
+            {
+                return await browser.GetAsync(callback);
+            }
+            catch (HttpRequestException e) when (e.InnerException is System.Net.Sockets.SocketException { SocketErrorCode: System.Net.Sockets.SocketError.ConnectionRefused } && DateTime.UtcNow < deadline)
+            {
+                await Task.Delay(250);
+            }
+        }
     }
 
     private static async Task WaitForAsync(Func<bool> condition, TimeSpan timeout, Func<string> output)
