@@ -62,3 +62,19 @@ test("binary data is taken by its bytes, whatever realm its ArrayBuffer or view 
   socket.dispatchEvent(message("message", { data: view }));
   assert.deepEqual((await queue.next()).bytes, new Uint8Array([8, 7]));
 });
+
+test("a lost connection is reported after what was received, and a close frame that comes with it wins", async () => {
+  const socket = new EventTarget();
+  const queue = new MessageQueue(socket);
+  socket.dispatchEvent(message("message", { data: "last words" }));
+  socket.dispatchEvent(message("error", { message: "Network connection lost." }));
+  assert.equal((await queue.next()).text, true);
+  await assert.rejects(queue.next(), /Network connection lost/);
+
+  const closed = new EventTarget();
+  const clean = new MessageQueue(closed);
+  const waiting = clean.next();
+  closed.dispatchEvent(message("error", { message: "Network connection lost." }));
+  closed.dispatchEvent(message("close", { code: 1000, reason: "bye" }));
+  assert.deepEqual(await waiting, { close: true, code: 1000, reason: "bye" });
+});

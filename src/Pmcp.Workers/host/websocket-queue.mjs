@@ -20,6 +20,7 @@ export class MessageQueue {
   #waiter = null;
   #end = null;
   #failure = null;
+  #error = null;
   #limit;
   #onOverflow;
 
@@ -33,7 +34,7 @@ export class MessageQueue {
     this.#onOverflow = onOverflow;
     socket.addEventListener("message", (event) => this.push(event.data));
     socket.addEventListener("close", (event) => this.end(event.code, event.reason ?? ""));
-    socket.addEventListener("error", (event) => this.fail(new Error(event?.message || event?.error?.message || "the WebSocket connection failed")));
+    socket.addEventListener("error", (event) => this.error(new Error(event?.message || event?.error?.message || "the WebSocket connection failed")));
   }
 
   /** Bytes waiting for .NET. */
@@ -66,6 +67,21 @@ export class MessageQueue {
     if (this.#waiter !== null) this.#take();
   }
 
+  /**
+   * The connection reported an error (it was lost). What was received before it is still delivered, and a close frame
+   * that arrives with or after it wins: a peer that closes its TCP connection right after its close frame did close.
+   */
+  error(error) {
+    if (this.#end !== null || this.#failure !== null || this.#error !== null) return;
+    this.#error = error;
+    if (this.#waiter !== null && this.#messages.length === 0) {
+      // Give a close event dispatched right after the error the chance to win.
+      queueMicrotask(() => {
+        if (this.#waiter !== null && this.#messages.length === 0 && this.#end === null) this.#take();
+      });
+    }
+  }
+
   /** The socket failed, or its request ended: what waits is dropped and every later receive fails with error. */
   fail(error) {
     if (this.#failure !== null) return;
@@ -80,7 +96,7 @@ export class MessageQueue {
     if (this.#waiter !== null) return Promise.reject(new Error("a receive is already waiting on this WebSocket (one ReceiveAsync at a time)"));
     return new Promise((resolve, reject) => {
       this.#waiter = { resolve, reject };
-      if (this.#messages.length > 0 || this.#end !== null || this.#failure !== null) this.#take();
+      if (this.#messages.length > 0 || this.#end !== null || this.#failure !== null || this.#error !== null) this.#take();
     });
   }
 
@@ -99,8 +115,10 @@ export class MessageQueue {
       const message = this.#messages.shift();
       this.#bytes -= message.bytes.byteLength;
       waiter.resolve(message);
-    } else {
+    } else if (this.#end !== null) {
       waiter.resolve(this.#end);
+    } else {
+      waiter.reject(this.#error);
     }
   }
 }
