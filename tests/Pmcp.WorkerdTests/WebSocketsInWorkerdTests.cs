@@ -42,10 +42,10 @@ public sealed class WebSocketsInWorkerdTests(WorkerdFixture workers) : IAsyncLif
     {
         // Each request's WebSocket belongs to its own I/O context; overlapping requests must never cross them.
         var names = new[] { "websocket.echo_text_and_binary", "websocket.many_messages", "websocket.large_message_in_parts", "websocket.server_closes_with_code" };
-        var results = await Task.WhenAll(Enumerable.Range(0, 16).Select(i => PostAsync("/websocket/" + names[i % names.Length])));
+        var results = await Task.WhenAll(Enumerable.Range(0, 16).Select(async i => (Name: names[i % names.Length], Answer: await PostAsync("/websocket/" + names[i % names.Length]))));
 
-        var failures = results.Where(r => r.Body != "pass").Select(r => $"{r.Status} {r.Body}").ToList();
-        Assert.True(failures.Count == 0, $"{failures.Count} of 16 failed:\n" + string.Join('\n', failures));
+        var failures = results.Where(r => r.Answer.Body != "pass").Select(r => $"{r.Name}: {r.Answer.Status} {r.Answer.Body}").ToList();
+        Assert.True(failures.Count == 0, $"{failures.Count} of 16 failed:\n" + string.Join("\n", failures));
         Assert.DoesNotContain("Cannot perform I/O on behalf of a different request", workers.Bindings.Output, StringComparison.Ordinal);
     }
 

@@ -63,18 +63,35 @@ test("binary data is taken by its bytes, whatever realm its ArrayBuffer or view 
   assert.deepEqual((await queue.next()).bytes, new Uint8Array([8, 7]));
 });
 
-test("a lost connection is reported after what was received, and a close frame that comes with it wins", async () => {
+test("a lost connection is reported after what was received, once the grace period passes without a close", async () => {
   const socket = new EventTarget();
-  const queue = new MessageQueue(socket);
+  const queue = new MessageQueue(socket, undefined, undefined, 20);
   socket.dispatchEvent(message("message", { data: "last words" }));
   socket.dispatchEvent(message("error", { message: "Network connection lost." }));
   assert.equal((await queue.next()).text, true);
+  const started = Date.now();
   await assert.rejects(queue.next(), /Network connection lost/);
+  assert.ok(Date.now() - started >= 15, "the receive waited out the grace period");
+  // A receive after the grace period fails at once.
+  await assert.rejects(queue.next(), /Network connection lost/);
+});
 
-  const closed = new EventTarget();
-  const clean = new MessageQueue(closed);
-  const waiting = clean.next();
-  closed.dispatchEvent(message("error", { message: "Network connection lost." }));
-  closed.dispatchEvent(message("close", { code: 1000, reason: "bye" }));
+test("a close event that comes turns after the error wins (workerd: a peer that drops TCP right after its close frame)", async () => {
+  const socket = new EventTarget();
+  const queue = new MessageQueue(socket, undefined, undefined, 1000);
+  const waiting = queue.next();
+  socket.dispatchEvent(message("error", { message: "Network connection lost." }));
+  await new Promise((resolve) => setTimeout(resolve, 30));
+  socket.dispatchEvent(message("close", { code: 1000, reason: "bye" }));
   assert.deepEqual(await waiting, { close: true, code: 1000, reason: "bye" });
+  assert.deepEqual(await queue.next(), { close: true, code: 1000, reason: "bye" });
+});
+
+test("the request's end during the grace period fails the receive at once", async () => {
+  const socket = new EventTarget();
+  const queue = new MessageQueue(socket, undefined, undefined, 60_000);
+  const waiting = queue.next();
+  socket.dispatchEvent(message("error", { message: "Network connection lost." }));
+  queue.fail(new Error("the request has ended"));
+  await assert.rejects(waiting, /the request has ended/);
 });

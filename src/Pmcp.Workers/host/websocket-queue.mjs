@@ -8,6 +8,9 @@
 /** How many bytes of received messages may wait for .NET on one socket. */
 export const MAX_QUEUED_BYTES = 4 * 1024 * 1024;
 
+/** How long after a connection error a close event may still arrive and be what .NET receives. */
+export const ERROR_GRACE_MS = 1000;
+
 const encoder = new TextEncoder();
 
 /**
@@ -23,15 +26,19 @@ export class MessageQueue {
   #error = null;
   #limit;
   #onOverflow;
+  #errorGraceMs;
+  #graceTimer = null;
 
   /**
    * @param {EventTarget} socket an accepted WebSocket (its message, close and error events).
    * @param {number} limit the cap on waiting bytes.
    * @param {() => void} onOverflow closes the socket when the cap is passed.
+   * @param {number} errorGraceMs how long after an error a close event may still arrive and win.
    */
-  constructor(socket, limit = MAX_QUEUED_BYTES, onOverflow = () => {}) {
+  constructor(socket, limit = MAX_QUEUED_BYTES, onOverflow = () => {}, errorGraceMs = ERROR_GRACE_MS) {
     this.#limit = limit;
     this.#onOverflow = onOverflow;
+    this.#errorGraceMs = errorGraceMs;
     socket.addEventListener("message", (event) => this.push(event.data));
     socket.addEventListener("close", (event) => this.end(event.code, event.reason ?? ""));
     socket.addEventListener("error", (event) => this.error(new Error(event?.message || event?.error?.message || "the WebSocket connection failed")));
@@ -64,28 +71,29 @@ export class MessageQueue {
   end(code, reason) {
     if (this.#end !== null || this.#failure !== null) return;
     this.#end = { close: true, code, reason };
+    this.#clearGrace();
     if (this.#waiter !== null) this.#take();
   }
 
   /**
    * The connection reported an error (it was lost). What was received before it is still delivered, and a close frame
-   * that arrives with or after it wins: a peer that closes its TCP connection right after its close frame did close.
+   * that arrives within the grace period wins: workerd reports a peer that closes its TCP connection right after its
+   * close frame as an error first, and dispatches the close event a turn or more later (seen with 8+ sockets at once).
    */
   error(error) {
     if (this.#end !== null || this.#failure !== null || this.#error !== null) return;
     this.#error = error;
-    if (this.#waiter !== null && this.#messages.length === 0) {
-      // Give a close event dispatched right after the error the chance to win.
-      queueMicrotask(() => {
-        if (this.#waiter !== null && this.#messages.length === 0 && this.#end === null) this.#take();
-      });
-    }
+    this.#graceTimer = setTimeout(() => {
+      this.#graceTimer = null;
+      if (this.#waiter !== null && this.#messages.length === 0 && this.#end === null) this.#take();
+    }, this.#errorGraceMs);
   }
 
   /** The socket failed, or its request ended: what waits is dropped and every later receive fails with error. */
   fail(error) {
     if (this.#failure !== null) return;
     this.#failure = error;
+    this.#clearGrace();
     this.#messages = [];
     this.#bytes = 0;
     if (this.#waiter !== null) this.#take();
@@ -96,8 +104,14 @@ export class MessageQueue {
     if (this.#waiter !== null) return Promise.reject(new Error("a receive is already waiting on this WebSocket (one ReceiveAsync at a time)"));
     return new Promise((resolve, reject) => {
       this.#waiter = { resolve, reject };
-      if (this.#messages.length > 0 || this.#end !== null || this.#failure !== null || this.#error !== null) this.#take();
+      // After an error, a receive with nothing left waits out the grace period (its timer takes).
+      if (this.#messages.length > 0 || this.#end !== null || this.#failure !== null || (this.#error !== null && this.#graceTimer === null)) this.#take();
     });
+  }
+
+  #clearGrace() {
+    if (this.#graceTimer !== null) clearTimeout(this.#graceTimer);
+    this.#graceTimer = null;
   }
 
   #settle(message) {
