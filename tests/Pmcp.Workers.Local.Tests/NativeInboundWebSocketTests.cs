@@ -2,22 +2,15 @@ using System.Net;
 using System.Net.WebSockets;
 using System.Text;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Http.Extensions;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 using Pmcp.Workers.Http;
-using Pmcp.Workers.Local.WebSockets;
+using Pmcp.Workers.Local.Hosting;
 using Pmcp.Workers.Routing;
 
 namespace Pmcp.Workers.Local.Tests;
 
 /// <summary>
-/// Inbound WebSockets natively: a Router's WebSocket routes answered on Kestrel through NativeWebSocketResponses (what
-/// the native host does with a <see cref="Response.WebSocket"/>), driven by real ClientWebSockets.
+/// Inbound WebSockets natively: a Router's WebSocket routes served by the native host (NativeMcpHost, as
+/// <c>dev --native</c> runs a Worker), driven by real ClientWebSockets.
 /// </summary>
 public sealed class NativeInboundWebSocketTests : IAsyncLifetime
 {
@@ -55,14 +48,9 @@ public sealed class NativeInboundWebSocketTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        _app = builder.Build();
-        _app.UseWebSockets();
-        _app.Run(ServeAsync);
+        _app = NativeMcpHost.Build(Routes.RunAsync, new NativeHostOptions { Port = 0 });
         await _app.StartAsync();
-        _base = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        _base = NativeMcpHost.ListeningAddress(_app);
     }
 
     public async Task DisposeAsync() => await _app.DisposeAsync();
@@ -116,27 +104,6 @@ public sealed class NativeInboundWebSocketTests : IAsyncLifetime
         using var http = new HttpClient();
         using var response = await http.GetAsync(_base + "/ws/echo");
         Assert.Equal(HttpStatusCode.UpgradeRequired, response.StatusCode);
-    }
-
-    /// <summary>The part of the native host this stands for: HttpContext → Request → the Worker → Kestrel.</summary>
-    private static async Task ServeAsync(HttpContext context)
-    {
-        var headers = new Headers();
-        foreach (var (name, values) in context.Request.Headers)
-        {
-            headers.Append(name, values.ToString());
-        }
-
-        var request = new Request(context.Request.Method, context.Request.GetDisplayUrl(), headers, ReadOnlyMemory<byte>.Empty);
-        var response = await Routes.RunAsync(request, new Env(new DictionaryEnvSource(new Dictionary<string, string>())), new Context());
-        if (NativeWebSocketResponses.IsWebSocket(response))
-        {
-            await NativeWebSocketResponses.RunAsync(context, response);
-            return;
-        }
-
-        context.Response.StatusCode = response.Status;
-        await context.Response.Body.WriteAsync(response.Body);
     }
 
     private async Task<ClientWebSocket> ConnectAsync(string path)

@@ -11,6 +11,7 @@ using Pmcp.Http;
 using Pmcp.Server;
 using Pmcp.Workers;
 using Pmcp.Workers.Http;
+using Pmcp.Workers.Local.WebSockets;
 
 namespace Pmcp.Workers.Local.Hosting;
 
@@ -20,7 +21,9 @@ namespace Pmcp.Workers.Local.Hosting;
 /// the registered fetch (<see cref="Worker.ServeMcp{TServer}"/>, <see cref="Worker.Serve{TWorker}"/>, or
 /// <see cref="McpEndpoint.Worker(McpServer)"/>) answers it with the same <see cref="Env"/> and
 /// <see cref="Context"/> as in workerd, and its <see cref="Response"/> (a streamed body included) is written back.
-/// One terminal middleware, no MVC, no routing, so the native host is as lean as the protocol allows.
+/// A <see cref="Response.WebSocket"/> is answered by accepting the request's WebSocket on Kestrel, as workerd answers
+/// it with a WebSocketPair. One terminal middleware (behind Kestrel's WebSocket upgrade), no MVC, no routing, so the
+/// native host is as lean as the protocol allows.
 /// </summary>
 public static class NativeMcpHost
 {
@@ -55,6 +58,8 @@ public static class NativeMcpHost
         builder.Services.AddHostedService(_ => worker.Pending);
 
         var app = builder.Build();
+        // A Worker's Response.WebSocket is answered by accepting the request's WebSocket (NativeWebSocketResponses).
+        app.UseWebSockets();
         app.Run(context => ServeAsync(worker, context));
         return app;
     }
@@ -222,6 +227,12 @@ public static class NativeMcpHost
 
     private static async Task WriteAsync(HttpContext context, Response response)
     {
+        if (NativeWebSocketResponses.IsWebSocket(response))
+        {
+            await NativeWebSocketResponses.RunAsync(context, response).ConfigureAwait(false);
+            return;
+        }
+
         var http = context.Response;
         http.StatusCode = response.Status;
         foreach (var (name, value) in response.Headers)
