@@ -288,7 +288,7 @@ async function attackRound(target, round, readings, host) {
   const client = new McpClient({ port: target.port, connections: 8, timeoutMs: 120_000 });
   const message = "b".repeat(40 * 1024);
   const batch = Buffer.from(JSON.stringify(Array.from({ length: 100 }, (_, i) => ({ jsonrpc: "2.0", id: i, method: "tools/call", params: { name: "echo", arguments: { message } } }))));
-  // Batches exist only in protocol version 2025-03-26; 8 × 4 MiB is more than the host admits at once (24 MiB), so a 503 is an answer too.
+  // Batches exist only in protocol version 2025-03-26; 8 × 4 MiB is more than the host admits at once (8 MiB), so a 503 is an answer too.
   const batches = await Promise.all(Array.from({ length: 8 }, () => client.raw(batch, { "mcp-protocol-version": "2025-03-26" })));
   client.close();
   count(`${host} 4 MiB batch`, batches.map((b) => b.status));

@@ -41,8 +41,7 @@ public sealed class IsolateMemoryTests(MemoryWorkerFixture fixture) : IDisposabl
         ("a 50 MB streamed download", () => StreamedDownloadAsync(megabytes: 50)),
     ]);
 
-    [Fact(Skip = "Fails today: 8 at a time (the host admits 24 MiB of bodies in flight), 4 MiB echoes and batches took the WebAssembly " +
-        "memory from 32 to 100.8 MiB in round 1 and 121 MiB in round 2 (2026-12-07). Unskip once the host admits fewer large bodies at once.")]
+    [Fact]
     public Task FourMiBBodiesEightAtATimeStayUnder96MbAndASecondRoundGrowsNothing() => AssertRoundsAsync(round =>
     [
         ("4 MiB MCP bodies and batches, 8 at a time", () => LargeBodiesAsync(concurrency: 8, round)),
@@ -99,7 +98,7 @@ public sealed class IsolateMemoryTests(MemoryWorkerFixture fixture) : IDisposabl
 
     /// <summary>
     /// Bodies just under the limit, half one tools/call echoing a 4 MiB message (the answer is as large), half a batch of
-    /// 100 calls (the most a batch may hold, protocol 2025-03-26) of 40 KiB each. 8 at once is more than the host admits (24 MiB of bodies in
+    /// 100 calls (the most a batch may hold, protocol 2025-03-26) of 40 KiB each. 8 at once is more than the host admits (8 MiB of bodies in
     /// flight), so some are refused with 503 until others are done: each is retried until answered.
     /// </summary>
     private async Task LargeBodiesAsync(int concurrency, int round)

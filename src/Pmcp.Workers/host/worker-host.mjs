@@ -32,8 +32,19 @@ const STREAM_BUFFER_BYTES = 1 << 20;
  */
 const DEFAULT_MAX_BODY_BYTES = 4 * 1024 * 1024;
 
-/** The most request-body bytes the isolate holds at once, over all requests: past it a request waits its turn as a 503. */
-const MAX_BODY_BYTES_IN_FLIGHT = 24 * 1024 * 1024;
+/**
+ * The most request-body bytes the isolate holds at once, over all requests: past it a request waits its turn as a 503.
+ * Two bodies at the default 4 MiB limit: each costs its .NET side several times its size (the bytes, the strings read
+ * from them, the answer), and the WebAssembly memory never shrinks.
+ */
+const MAX_BODY_BYTES_IN_FLIGHT = 8 * 1024 * 1024;
+
+/**
+ * The runtime's GC past a 24 MiB heap collects after a few nurseries of growth instead of letting garbage pile up: the
+ * WebAssembly memory never shrinks, so garbage left between large requests became isolate memory for good (4 MiB
+ * bodies took it past 96 MiB without this, 88 MiB with it: IsolateMemoryTests).
+ */
+const GC_PARAMS = "soft-heap-limit=24m";
 
 const JITERPRETER_OFF = [
   // The jiterpreter compiles wasm at run time; workerd forbids that during requests.
@@ -157,7 +168,7 @@ export async function createWorker(assets, options = {}) {
     pending.close(new Error(REQUEST_ENDED));
   }
 
-  const runtimeOptions = { runtimeOptions: JITERPRETER_OFF, exitOnUnhandledError: false, environmentVariables: { TZ: "UTC" } };
+  const runtimeOptions = { runtimeOptions: JITERPRETER_OFF, exitOnUnhandledError: false, environmentVariables: { TZ: "UTC", MONO_GC_PARAMS: GC_PARAMS } };
 
   async function boot() {
     api = await assets.dotnet

@@ -11,7 +11,8 @@ internal static class JsonRpcWriter
 
     public static byte[] Result(JsonElement id, Action<Utf8JsonWriter> writeResult)
     {
-        var buffer = new ArrayBufferWriter<byte>(256);
+        // Results can be megabytes: written into pooled segments, copied out once (PooledBufferWriter says why).
+        using var buffer = new Json.PooledBufferWriter(256);
         using (var w = new Utf8JsonWriter(buffer, Options))
         {
             w.WriteStartObject();
@@ -23,7 +24,7 @@ internal static class JsonRpcWriter
             w.WriteEndObject();
         }
 
-        return buffer.WrittenSpan.ToArray();
+        return buffer.ToArray();
     }
 
     public static byte[] Error(JsonElement id, int code, string message, JsonElement? data = null)
