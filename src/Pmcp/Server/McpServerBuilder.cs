@@ -9,13 +9,16 @@ namespace Pmcp.Server;
 
 /// <summary>
 /// Describes a server: its name, its tools, resources and prompts. Build once, serve many requests.
+/// </summary>
+/// <example>
 /// <code>
 /// var server = McpServer.CreateBuilder("hello-world", "1.0.0")
 ///     .WithJsonContext(HelloJsonContext.Default)
-///     .Tool&lt;EchoInput, string&gt;("echo", "Echo a message", input => input.Message)
+///     .Tool&lt;EchoInput, string&gt;("echo", "Echo a message", input =&gt; input.Message)
+///     .WithTools&lt;NoteTools&gt;() // the [McpTool] methods of a [McpToolSet] class
 ///     .Build();
 /// </code>
-/// </summary>
+/// </example>
 public sealed class McpServerBuilder
 {
     private readonly List<IJsonTypeInfoResolver> _resolvers = [];
