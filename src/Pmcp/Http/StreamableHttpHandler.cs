@@ -29,7 +29,8 @@ public sealed class StreamableHttpHandler(McpServer server, StreamableHttpOption
     /// </summary>
     /// <param name="request">The request as the host read it.</param>
     /// <returns>
-    /// The response to send. Protocol problems are answered with an HTTP status and a JSON-RPC error, not thrown;
+    /// The response to send. Refusals are answered, not thrown: an HTTP status, with a JSON-RPC error body for what the
+    /// client sent as JSON-RPC (a 401 or 404 is plain text);
     /// when the work sends notifications before its result the response carries an <see cref="McpHttpResponse.EventStream"/>.
     /// </returns>
     public async Task<McpHttpResponse> HandleAsync(McpHttpRequest request)
