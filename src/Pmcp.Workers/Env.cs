@@ -71,14 +71,25 @@ public sealed class Env(IEnvSource source) : Pmcp.Server.IRequestService
 /// </summary>
 public interface IEnvSource
 {
+    /// <summary>Reads a var or secret.</summary>
+    /// <param name="name">The name as declared in <c>[vars]</c>, set as a secret, or written in <c>.dev.vars</c>.</param>
+    /// <returns>The value, or <see langword="null"/> when the Worker has none by that name.</returns>
     string? GetString(string name);
 
+    /// <summary>The KV namespace bound under <paramref name="binding"/>; null (the default) when there is none.</summary>
+    /// <param name="binding">The binding name from <c>[[kv_namespaces]]</c>.</param>
     IKvBackend? GetKv(string binding) => null;
 
+    /// <summary>The D1 database bound under <paramref name="binding"/>; null (the default) when there is none.</summary>
+    /// <param name="binding">The binding name from <c>[[d1_databases]]</c>.</param>
     ID1Backend? GetD1(string binding) => null;
 
+    /// <summary>The R2 bucket bound under <paramref name="binding"/>; null (the default) when there is none.</summary>
+    /// <param name="binding">The binding name from <c>[[r2_buckets]]</c>.</param>
     IR2Backend? GetR2(string binding) => null;
 
+    /// <summary>The Hyperdrive configuration bound under <paramref name="binding"/>; null (the default) when there is none.</summary>
+    /// <param name="binding">The binding name from <c>[[hyperdrive]]</c>.</param>
     Hyperdrive? GetHyperdrive(string binding) => null;
 
     /// <summary>Outbound TCP for this request (Hyperdrive and <see cref="Env.ConnectAsync"/>); null when the host has none.</summary>
@@ -88,5 +99,6 @@ public interface IEnvSource
 /// <summary>An environment backed by a dictionary: native hosts and tests.</summary>
 public sealed class DictionaryEnvSource(IReadOnlyDictionary<string, string> values) : IEnvSource
 {
+    /// <inheritdoc/>
     public string? GetString(string name) => values.GetValueOrDefault(name);
 }

@@ -3,15 +3,21 @@ using Pmcp.Workers.Interop;
 namespace Pmcp.Workers;
 
 /// <summary>
-/// Console logging that shows in <c>wrangler dev</c> and <c>wrangler tail</c> (the chapter's <c>console_log!</c>);
+/// Console logging that shows in <c>wrangler dev</c> and <c>wrangler tail</c> (workers-rs's <c>console_log!</c>);
 /// natively it goes to the process's stdout and stderr.
 /// </summary>
 public static class Log
 {
+    /// <summary>Writes an informational line (<c>console.log</c>; stdout natively).</summary>
+    /// <param name="message">The text to write; keep secrets out of it.</param>
     public static void Info(string message) => Write(0, message);
 
+    /// <summary>Writes a warning (<c>console.warn</c>; stderr natively).</summary>
+    /// <param name="message">The text to write; keep secrets out of it.</param>
     public static void Warn(string message) => Write(1, message);
 
+    /// <summary>Writes an error (<c>console.error</c>; stderr natively).</summary>
+    /// <param name="message">The text to write; keep secrets out of it.</param>
     public static void Error(string message) => Write(2, message);
 
     private static void Write(int level, string message)

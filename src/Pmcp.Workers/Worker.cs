@@ -26,6 +26,9 @@ public static class Worker
     /// <summary>Serve a Worker with its own routes.</summary>
     public static void Serve<TWorker>() where TWorker : IWorker => Serve(TWorker.FetchAsync);
 
+    /// <summary>Serve a Worker through one fetch function, for a Worker that needs no <see cref="IWorker"/> type.</summary>
+    /// <param name="fetch">Called for every request with the request, the environment and the execution context.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="fetch"/> is null.</exception>
     public static void Serve(Func<Request, Env, Context, Task<Response>> fetch)
     {
         Fetch = fetch ?? throw new ArgumentNullException(nameof(fetch));

@@ -46,8 +46,11 @@ public sealed class FileR2Backend : IR2Backend, IDisposable
         RemoveLeftovers();
     }
 
+    /// <summary>The bucket's folder as a full path: the object files under <c>objects/</c> and the <c>index.sqlite</c> index.</summary>
     public string Folder { get; }
 
+    /// <inheritdoc/>
+    /// <remarks>The file is opened at the get, so a put that replaces the object later does not change what this body reads.</remarks>
     public Task<R2ObjectBody?> GetAsync(string key, R2Range? range, CancellationToken cancellationToken) =>
         _index.RunAsync(connection =>
         {
@@ -70,9 +73,11 @@ public sealed class FileR2Backend : IR2Backend, IDisposable
             return new R2ObjectBody(o with { Range = range is null ? null : new R2Range { Offset = offset, Length = length } }, length, new FileBodySource(file));
         }, cancellationToken);
 
+    /// <inheritdoc/>
     public Task<R2Object?> HeadAsync(string key, CancellationToken cancellationToken) =>
         _index.RunAsync(connection => Find(connection, key)?.Object, cancellationToken);
 
+    /// <inheritdoc/>
     public Task<R2Object> PutAsync(string key, ReadOnlyMemory<byte> value, R2PutOptions options, CancellationToken cancellationToken) =>
         StoreAsync(key, options, (file, token) => file.WriteAsync(value, token), cancellationToken);
 
@@ -299,6 +304,7 @@ public sealed class FileR2Backend : IR2Backend, IDisposable
         }, cancellationToken);
     }
 
+    /// <summary>Closes the SQLite index; bodies already returned by <see cref="GetAsync"/> keep their own file handles.</summary>
     public void Dispose() => _index.Dispose();
 
     private static (long Offset, long Length) Resolve(R2Range? range, long size, string key)

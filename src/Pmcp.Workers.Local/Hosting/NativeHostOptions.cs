@@ -25,5 +25,9 @@ public sealed class NativeHostOptions
     /// </summary>
     public IDictionary<string, string> Vars { get; } = new Dictionary<string, string>(StringComparer.Ordinal);
 
+    /// <summary>
+    /// Whether <see cref="Host"/> is a loopback address (<c>127.0.0.1</c>, <c>localhost</c>, <c>::1</c>): then only the
+    /// loopback names are accepted in the <c>Host</c> header, unless <see cref="Vars"/> sets <c>PMCP_ALLOWED_HOSTS</c>.
+    /// </summary>
     public bool IsLoopback => Host is "127.0.0.1" or "localhost" or "::1" or "[::1]";
 }

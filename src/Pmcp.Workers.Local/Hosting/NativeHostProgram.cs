@@ -1,3 +1,4 @@
+using System.ComponentModel;
 using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 using System.Reflection;
@@ -20,6 +21,16 @@ namespace Pmcp.Workers.Local.Hosting;
 /// </summary>
 public static class NativeHostProgram
 {
+    /// <summary>
+    /// Runs the native host with the arguments listed on <see cref="NativeHostProgram"/> until it is stopped. Used by the program that
+    /// <c>dotnet pmcp dev --native</c> generates; not meant to be called directly.
+    /// </summary>
+    /// <param name="args">The arguments, as pairs of option and value.</param>
+    /// <returns>
+    /// The process exit code: 0 after a clean stop, 2 for missing or unknown arguments, 1 when the entry cannot be loaded,
+    /// the project's environment cannot be read or the address cannot be bound (each with an <c>error:</c> line on stderr).
+    /// </returns>
+    [EditorBrowsable(EditorBrowsableState.Never)]
     [RequiresUnreferencedCode("Loads the server project's assembly by name.")]
     [RequiresDynamicCode("Registers the entry type it finds through a generic method.")]
     public static async Task<int> RunAsync(string[] args)

@@ -10,6 +10,7 @@ public sealed class Headers : IEnumerable<KeyValuePair<string, string>>
 
     private IHeaderView? _view;
 
+    /// <summary>Creates an empty header list, for a response or a request built in code.</summary>
     public Headers() => _entries = [];
 
     internal Headers(int capacity) => _entries = new(capacity);
@@ -17,6 +18,9 @@ public sealed class Headers : IEnumerable<KeyValuePair<string, string>>
     /// <summary>A host's request headers, read in place until the Worker changes them (natively: Kestrel's, no copy).</summary>
     internal Headers(IHeaderView view) => _view = view;
 
+    /// <summary>Gets a header's value, as the Fetch API's <c>headers.get(name)</c>.</summary>
+    /// <param name="name">The header name, matched case-insensitively.</param>
+    /// <returns>All values under <paramref name="name"/> joined with <c>", "</c>, or <see langword="null"/> when there are none.</returns>
     public string? this[string name]
     {
         get
@@ -39,6 +43,7 @@ public sealed class Headers : IEnumerable<KeyValuePair<string, string>>
         }
     }
 
+    /// <summary>The number of entries; a header appended several times counts once per value.</summary>
     public int Count => _view?.Count ?? _entries!.Count;
 
     /// <summary>The indexer as a method, for a header lookup delegate.</summary>
@@ -83,6 +88,8 @@ public sealed class Headers : IEnumerable<KeyValuePair<string, string>>
         return _entries!;
     }
 
+    /// <summary>Whether any value is present under <paramref name="name"/> (case-insensitive).</summary>
+    /// <param name="name">The header name.</param>
     public bool Has(string name) => this[name] is not null;
 
     /// <summary>
@@ -106,6 +113,8 @@ public sealed class Headers : IEnumerable<KeyValuePair<string, string>>
 
     private static string Printable(string text) => text.Replace("\r", "\\r", StringComparison.Ordinal).Replace("\n", "\\n", StringComparison.Ordinal).Replace("\0", "\\0", StringComparison.Ordinal);
 
+    /// <summary>Enumerates the entries as sent, one per value, in order.</summary>
+    /// <returns>An enumerator of name/value pairs.</returns>
     public IEnumerator<KeyValuePair<string, string>> GetEnumerator() =>
         _view is { } view ? view.All().GetEnumerator() : _entries!.GetEnumerator();
 

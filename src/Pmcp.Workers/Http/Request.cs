@@ -11,6 +11,12 @@ public sealed class Request
     private readonly (string Scheme, string Authority, string Path, string Query) _url;
     private string? _text;
 
+    /// <summary>Creates a request, as a host does for each call or a test does to call a Worker directly.</summary>
+    /// <param name="method">The HTTP method, such as <c>GET</c> or <c>POST</c>.</param>
+    /// <param name="url">The absolute URL, such as <c>https://example.com/mcp?x=1</c>.</param>
+    /// <param name="headers">The request headers.</param>
+    /// <param name="body">The body's bytes; empty when there is none.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="url"/> is null.</exception>
     public Request(string method, string url, Headers headers, ReadOnlyMemory<byte> body)
     {
         ArgumentNullException.ThrowIfNull(url);
@@ -30,6 +36,7 @@ public sealed class Request
         Body = body;
     }
 
+    /// <summary>The HTTP method, such as <c>GET</c> or <c>POST</c>.</summary>
     public string Method { get; }
 
     /// <summary>The full URL, as the client sent it (<c>new Uri(request.Url)</c> when you need one).</summary>
@@ -40,6 +47,7 @@ public sealed class Request
     /// <summary>The URL's path, such as <c>/mcp</c> (still percent-encoded).</summary>
     public string Path => _url.Path;
 
+    /// <summary>The request headers (names case-insensitive).</summary>
     public Headers Headers { get; }
 
     /// <summary>The body's bytes (empty for GET and HEAD).</summary>
@@ -51,10 +59,20 @@ public sealed class Request
     /// <summary>Set when the client goes away (or the runtime stops waiting for this request).</summary>
     public CancellationToken Aborted { get; init; }
 
+    /// <summary>The body decoded as UTF-8 text, as workers-rs's <c>req.text()</c>.</summary>
+    /// <returns>The body as a string; empty when there is no body.</returns>
     public string Text() => Encoding.UTF8.GetString(Body.Span);
 
+    /// <summary>Deserializes the body as JSON, with source-generated metadata (trimming and AOT safe), as workers-rs's <c>req.json()</c>.</summary>
+    /// <typeparam name="T">The type to read.</typeparam>
+    /// <param name="typeInfo">The metadata of <typeparamref name="T"/> from your <c>JsonSerializerContext</c>.</param>
+    /// <returns>The value, or the default of <typeparamref name="T"/> for a JSON <c>null</c>.</returns>
+    /// <exception cref="JsonException">The body is not valid JSON for <typeparamref name="T"/>.</exception>
     public T? Json<T>(JsonTypeInfo<T> typeInfo) => JsonSerializer.Deserialize(Body.Span, typeInfo);
 
+    /// <summary>Reads one query-string parameter of the URL, percent-decoded (<c>+</c> as a space).</summary>
+    /// <param name="name">The parameter name, compared exactly (case-sensitive).</param>
+    /// <returns>The first value under <paramref name="name"/>, empty for a name without <c>=</c>, or <see langword="null"/> when it is absent.</returns>
     public string? Query(string name)
     {
         foreach (var pair in _url.Query.Split('&', StringSplitOptions.RemoveEmptyEntries))

@@ -30,6 +30,8 @@ internal sealed class JsWebSocket : WebSocket
     private bool _released;
     private bool _disposed;
 
+    /// <param name="requestId">The request whose I/O context owns the socket.</param>
+    /// <param name="id">The socket's number among that request's sockets in the host.</param>
     /// <param name="peer">Words for messages: "to ws://…" or "from the client".</param>
     public JsWebSocket(int requestId, int id, string peer)
     {

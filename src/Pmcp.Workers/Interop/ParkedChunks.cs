@@ -15,6 +15,8 @@ internal sealed class ParkedChunks(int requestId)
     /// <summary>The stream gave its last chunk, or <see cref="End"/> was called.</summary>
     public bool Ended { get; private set; }
 
+    /// <param name="buffer">Where the bytes go; at most its length is read.</param>
+    /// <param name="cancellationToken">Cancels a wait for the next chunk.</param>
     /// <param name="nextSlot">Fetches the next chunk; resolves to its slot (taken with bindingTake), or 0 at the end.</param>
     public async ValueTask<int> ReadAsync(Memory<byte> buffer, Func<CancellationToken, Task<int>> nextSlot, CancellationToken cancellationToken)
     {

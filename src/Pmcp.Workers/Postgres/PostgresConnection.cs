@@ -125,6 +125,10 @@ public sealed class PostgresConnection : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Closes the connection: tells the server it is leaving (when no query is running and the connection is sound),
+    /// then closes the socket. Calling it again does nothing.
+    /// </summary>
     public async ValueTask DisposeAsync()
     {
         if (_disposed)

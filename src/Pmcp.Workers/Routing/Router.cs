@@ -6,20 +6,56 @@ namespace Pmcp.Workers.Routing;
 /// Routes requests by method and path, as workers-rs's <c>Router</c> and ASP.NET Core's minimal APIs do.
 /// An unknown path is 404; a known path with another method is 405 with <c>Allow</c>.
 /// </summary>
+/// <example>
+/// <code>
+/// private static readonly Router Routes = new Router()
+///     .Get("/health", (_, _) =&gt; Response.Ok("OK"))
+///     .Get("/notes/:id", async (request, route) =&gt;
+///         Response.Text(await route.Env.Kv("NOTES").GetTextAsync(route.Param("id")) ?? ""))
+///     .Any("/mcp", McpEndpoint.Create(MyServer.CreateServer()));
+///
+/// public static Task&lt;Response&gt; FetchAsync(Request request, Env env, Context context) =&gt;
+///     Routes.RunAsync(request, env, context);
+/// </code>
+/// </example>
 public sealed class Router
 {
     private readonly List<(string Method, RoutePattern Pattern, Func<Request, RouteContext, Task<Response>> Handler)> _routes = [];
 
+    /// <summary>Adds a GET route (HEAD requests match it too).</summary>
+    /// <param name="pattern">The path, with <c>:name</c> segments for parameters, such as <c>/notes/:id</c>.</param>
+    /// <param name="handler">Answers the matched request.</param>
+    /// <returns>This router, for chaining.</returns>
     public Router Get(string pattern, Func<Request, RouteContext, Task<Response>> handler) => On("GET", pattern, handler);
 
+    /// <summary>Adds a GET route with a synchronous handler (HEAD requests match it too).</summary>
+    /// <param name="pattern">The path, with <c>:name</c> segments for parameters, such as <c>/notes/:id</c>.</param>
+    /// <param name="handler">Answers the matched request.</param>
+    /// <returns>This router, for chaining.</returns>
     public Router Get(string pattern, Func<Request, RouteContext, Response> handler) => On("GET", pattern, Sync(handler));
 
+    /// <summary>Adds a POST route.</summary>
+    /// <param name="pattern">The path, with <c>:name</c> segments for parameters.</param>
+    /// <param name="handler">Answers the matched request.</param>
+    /// <returns>This router, for chaining.</returns>
     public Router Post(string pattern, Func<Request, RouteContext, Task<Response>> handler) => On("POST", pattern, handler);
 
+    /// <summary>Adds a POST route with a synchronous handler.</summary>
+    /// <param name="pattern">The path, with <c>:name</c> segments for parameters.</param>
+    /// <param name="handler">Answers the matched request.</param>
+    /// <returns>This router, for chaining.</returns>
     public Router Post(string pattern, Func<Request, RouteContext, Response> handler) => On("POST", pattern, Sync(handler));
 
+    /// <summary>Adds a PUT route.</summary>
+    /// <param name="pattern">The path, with <c>:name</c> segments for parameters.</param>
+    /// <param name="handler">Answers the matched request.</param>
+    /// <returns>This router, for chaining.</returns>
     public Router Put(string pattern, Func<Request, RouteContext, Task<Response>> handler) => On("PUT", pattern, handler);
 
+    /// <summary>Adds a DELETE route.</summary>
+    /// <param name="pattern">The path, with <c>:name</c> segments for parameters.</param>
+    /// <param name="handler">Answers the matched request.</param>
+    /// <returns>This router, for chaining.</returns>
     public Router Delete(string pattern, Func<Request, RouteContext, Task<Response>> handler) => On("DELETE", pattern, handler);
 
     /// <summary>
@@ -40,6 +76,11 @@ public sealed class Router
     /// <summary>Every method on <paramref name="pattern"/>: the handler decides (the MCP endpoint answers GET with 405 itself).</summary>
     public Router Any(string pattern, Func<Request, RouteContext, Task<Response>> handler) => On("*", pattern, handler);
 
+    /// <summary>Adds a route for any method, such as <c>PATCH</c>; <c>*</c> matches every method, as <see cref="Any"/> does.</summary>
+    /// <param name="method">The HTTP method, compared case-insensitively.</param>
+    /// <param name="pattern">The path, with <c>:name</c> segments for parameters.</param>
+    /// <param name="handler">Answers the matched request.</param>
+    /// <returns>This router, for chaining.</returns>
     public Router On(string method, string pattern, Func<Request, RouteContext, Task<Response>> handler)
     {
         ArgumentNullException.ThrowIfNull(handler);
@@ -47,6 +88,14 @@ public sealed class Router
         return this;
     }
 
+    /// <summary>
+    /// Answers a request with the first route, in the order added, whose pattern and method match; call it from
+    /// <see cref="IWorker.FetchAsync"/>.
+    /// </summary>
+    /// <param name="request">The incoming request; its <see cref="Request.Params"/> are set from the matched pattern.</param>
+    /// <param name="env">The Worker's environment, handed to the handler.</param>
+    /// <param name="context">The request's execution context, handed to the handler.</param>
+    /// <returns>The handler's response; 404 when no pattern matches, 405 with <c>Allow</c> when only other methods do.</returns>
     public async Task<Response> RunAsync(Request request, Env env, Context context)
     {
         ArgumentNullException.ThrowIfNull(request);

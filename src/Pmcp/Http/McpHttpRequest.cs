@@ -8,10 +8,13 @@ namespace Pmcp.Http;
 /// </summary>
 public sealed class McpHttpRequest(string method, string path, Func<string, string?> header, ReadOnlyMemory<byte> body)
 {
+    /// <summary>The HTTP method, upper case as sent (<c>POST</c>, <c>GET</c>, <c>OPTIONS</c>).</summary>
     public string Method { get; } = method;
 
+    /// <summary>The request path without the query string, compared with <see cref="StreamableHttpOptions.McpPath"/> and <see cref="StreamableHttpOptions.HealthPath"/>.</summary>
     public string Path { get; } = path;
 
+    /// <summary>The request body as read by the host (UTF-8 JSON-RPC for the MCP endpoint); empty when there was none or it was too large.</summary>
     public ReadOnlyMemory<byte> Body { get; } = body;
 
     /// <summary>Set by the host when the body was longer than the limit (and so was not read whole).</summary>
@@ -23,6 +26,9 @@ public sealed class McpHttpRequest(string method, string path, Func<string, stri
     /// <summary>Host services handed to handlers as <c>McpRequestContext.Services</c>.</summary>
     public IServiceProvider? Services { get; init; }
 
+    /// <summary>Looks up a request header.</summary>
+    /// <param name="name">The header name, matched case-insensitively.</param>
+    /// <returns>The header's value (repeated headers joined with <c>", "</c>), or <see langword="null"/> when the request has none.</returns>
     public string? Header(string name) => header(name);
 
     /// <summary>Builds a request from a header list, for hosts and tests that have one.</summary>

@@ -8,15 +8,21 @@ namespace Pmcp.Http;
 /// </summary>
 public sealed class McpHttpResponse
 {
+    /// <summary>The HTTP status code, such as 200, 202 (a notification), 401 or 413.</summary>
     public int StatusCode { get; init; }
 
+    /// <summary>The response headers in the order the host should send them (content type, CORS, protocol version).</summary>
     public IReadOnlyList<KeyValuePair<string, string>> Headers { get; init; } = [];
 
+    /// <summary>The response body; ignored when <see cref="EventStream"/> is set.</summary>
     public ReadOnlyMemory<byte> Body { get; init; }
 
     /// <summary>When set, the body is this stream of SSE bytes, to be flushed chunk by chunk.</summary>
     public IAsyncEnumerable<ReadOnlyMemory<byte>>? EventStream { get; init; }
 
+    /// <summary>Looks up a response header, for hosts and tests that need one value.</summary>
+    /// <param name="name">The header name, matched case-insensitively.</param>
+    /// <returns>The first value under that name, or <see langword="null"/> when there is none.</returns>
     public string? Header(string name) =>
         Headers.FirstOrDefault(h => string.Equals(h.Key, name, StringComparison.OrdinalIgnoreCase)).Value;
 

@@ -17,10 +17,22 @@ public sealed class StreamableHttpHandler(McpServer server, StreamableHttpOption
     private const string ProtocolVersionHeader = "MCP-Protocol-Version";
     private static readonly KeyValuePair<string, string>[] NoHeaders = [];
 
+    /// <summary>The server whose tools, resources and prompts answer the requests this handler admits.</summary>
     public McpServer Server { get; } = server;
 
+    /// <summary>The endpoint's paths, limits and guards (API key, allowed hosts and origins); defaults when none were given.</summary>
     public StreamableHttpOptions Options { get; } = options ?? new StreamableHttpOptions();
 
+    /// <summary>
+    /// Answers one HTTP request: the health path, the MCP endpoint (Host, Origin and API key checks, CORS preflight,
+    /// body limit, protocol version, then the JSON-RPC message or batch), or 404 for any other path.
+    /// </summary>
+    /// <param name="request">The request as the host read it.</param>
+    /// <returns>
+    /// The response to send. Refusals are answered, not thrown: an HTTP status, with a JSON-RPC error body for what the
+    /// client sent as JSON-RPC (a 401 or 404 is plain text);
+    /// when the work sends notifications before its result the response carries an <see cref="McpHttpResponse.EventStream"/>.
+    /// </returns>
     public async Task<McpHttpResponse> HandleAsync(McpHttpRequest request)
     {
         if (Options.HealthPath is { } health && request.Path == health)

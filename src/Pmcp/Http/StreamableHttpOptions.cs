@@ -40,5 +40,9 @@ public sealed class StreamableHttpOptions
             : throw new ArgumentException("An empty API key is not a key: set a real one, or leave ApiKey null to serve without one.", nameof(value));
     }
 
+    /// <summary>
+    /// The names of the local machine (<c>localhost</c>, <c>127.0.0.1</c> and <c>::1</c>), for a host serving on loopback
+    /// to copy into <see cref="AllowedHosts"/> so that a DNS-rebinding page cannot reach it under another name.
+    /// </summary>
     public static IReadOnlyList<string> LoopbackHosts { get; } = ["localhost", "127.0.0.1", "[::1]", "::1"];
 }

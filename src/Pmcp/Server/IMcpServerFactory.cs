@@ -12,5 +12,7 @@ namespace Pmcp.Server;
 /// </summary>
 public interface IMcpServerFactory
 {
+    /// <summary>Builds the server the project serves; called once per process or Worker isolate.</summary>
+    /// <returns>The built server, typically from <see cref="McpServer.CreateBuilder"/>.</returns>
     static abstract McpServer CreateServer();
 }

@@ -36,6 +36,7 @@ public sealed class McpRequestContext
     /// <summary>True for the stateless revisions (2026-07-28 on): per-request <c>_meta</c>, no session.</summary>
     public bool IsStateless => ProtocolVersions.IsStateless(ProtocolVersion);
 
+    /// <summary>The server answering this request, for handlers that need its description or other registrations.</summary>
     public McpServer Server { get; }
 
     /// <summary>The MCP revision this request is spoken in.</summary>
@@ -57,6 +58,7 @@ public sealed class McpRequestContext
         ?? throw new InvalidOperationException(
             $"This host offers no {typeof(T).Name} to handlers: serve the server from a host that provides it (for a Worker's Env: dotnet pmcp dev, in workerd or --native), or pass it through McpHttpRequest.Services.");
 
+    /// <summary>Cancelled when the client goes away before the answer is sent; pass it on to the I/O the handler does.</summary>
     public CancellationToken CancellationToken { get; }
 
     /// <summary>The client's progress token (<c>_meta.progressToken</c>), when it asked for progress.</summary>

@@ -56,20 +56,34 @@ public sealed partial class McpServer
     /// <summary>Starts describing a server.</summary>
     public static McpServerBuilder CreateBuilder(string name, string version) => new(name, version);
 
+    /// <summary>The server's name, version and title, sent to clients in the <c>initialize</c> result (<c>serverInfo</c>).</summary>
     public Implementation Info { get; }
 
+    /// <summary>The text given by <see cref="McpServerBuilder.WithInstructions"/>, sent in the <c>initialize</c> result; null when none.</summary>
     public string? Instructions { get; }
 
+    /// <summary>
+    /// What this server offers, derived from its registrations: tools, resources, prompts and completions only when it has
+    /// them; logging always.
+    /// </summary>
     public ServerCapabilities Capabilities { get; }
 
+    /// <summary>The tools, in the order they were added; <c>tools/list</c> pages through them.</summary>
     public IReadOnlyList<ToolRegistration> Tools { get; }
 
+    /// <summary>The resources with fixed URIs, in the order they were added.</summary>
     public IReadOnlyList<ResourceRegistration> Resources { get; }
 
+    /// <summary>The resources named by URI templates, tried for any URI that is not one of <see cref="Resources"/>.</summary>
     public IReadOnlyList<ResourceTemplateRegistration> ResourceTemplates { get; }
 
+    /// <summary>The prompts, in the order they were added.</summary>
     public IReadOnlyList<PromptRegistration> Prompts { get; }
 
+    /// <summary>
+    /// The least severe <c>notifications/message</c> sent when the request does not choose a level itself
+    /// (set by <see cref="McpServerBuilder.WithMinimumLogLevel"/>; <see cref="LoggingLevel.Debug"/> by default).
+    /// </summary>
     public LoggingLevel MinimumLogLevel { get; }
 
     /// <summary>Answers one request; the result is written by the returned action.</summary>

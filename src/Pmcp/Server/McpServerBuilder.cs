@@ -9,13 +9,16 @@ namespace Pmcp.Server;
 
 /// <summary>
 /// Describes a server: its name, its tools, resources and prompts. Build once, serve many requests.
+/// </summary>
+/// <example>
 /// <code>
 /// var server = McpServer.CreateBuilder("hello-world", "1.0.0")
 ///     .WithJsonContext(HelloJsonContext.Default)
-///     .Tool&lt;EchoInput, string&gt;("echo", "Echo a message", input => input.Message)
+///     .Tool&lt;EchoInput, string&gt;("echo", "Echo a message", input =&gt; input.Message)
+///     .WithTools&lt;NoteTools&gt;() // the [McpTool] methods of a [McpToolSet] class
 ///     .Build();
 /// </code>
-/// </summary>
+/// </example>
 public sealed class McpServerBuilder
 {
     private readonly List<IJsonTypeInfoResolver> _resolvers = [];
@@ -38,6 +41,9 @@ public sealed class McpServerBuilder
 
     private Implementation Info { get; set; }
 
+    /// <summary>Sets the human-readable name clients may show instead of the server's programmatic name.</summary>
+    /// <param name="title">The display name, sent as <c>serverInfo.title</c>.</param>
+    /// <returns>This builder, for chaining.</returns>
     public McpServerBuilder WithTitle(string title)
     {
         Info = Info with { Title = title };
@@ -147,6 +153,10 @@ public sealed class McpServerBuilder
         return this;
     }
 
+    /// <summary>Adds a resource at a fixed URI whose contents are produced on each <c>resources/read</c>.</summary>
+    /// <param name="resource">The resource's description: URI, name, MIME type.</param>
+    /// <param name="read">Produces the contents each time a client reads the resource.</param>
+    /// <returns>This builder, for chaining.</returns>
     public McpServerBuilder Resource(Resource resource, Func<McpRequestContext, ValueTask<ReadResourceResult>> read)
     {
         ArgumentNullException.ThrowIfNull(resource);
@@ -185,6 +195,9 @@ public sealed class McpServerBuilder
         return this;
     }
 
+    /// <summary>Builds the immutable server: binds the tools to the JSON metadata added with <see cref="WithJsonContext"/>.</summary>
+    /// <returns>A server that can answer any number of requests, concurrently.</returns>
+    /// <exception cref="InvalidOperationException">Two tools, two resources or two prompts share a name (URI for resources).</exception>
     public McpServer Build()
     {
         var json = new JsonSerializerOptions(JsonSerializerDefaults.Web)

@@ -23,12 +23,19 @@ public sealed class McpToolAttribute : Attribute
     {
     }
 
+    /// <summary>A tool with the given name instead of one derived from the method's.</summary>
+    /// <param name="name">The tool's name as clients see and call it.</param>
     public McpToolAttribute(string name) => Name = name;
 
+    /// <summary>The tool's name; null when it is derived from the method's name.</summary>
     public string? Name { get; }
 
+    /// <summary>A human-readable name clients may show in place of <see cref="Name"/>.</summary>
     public string? Title { get; set; }
 
+    /// <summary>
+    /// What the tool does, for the model that chooses it; when null, the method's <c>[Description]</c> is used.
+    /// </summary>
     public string? Description { get; set; }
 
     /// <summary>The tool does not change its environment (<c>readOnlyHint</c>).</summary>

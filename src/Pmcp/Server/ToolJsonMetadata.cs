@@ -9,12 +9,12 @@ namespace Pmcp.Server;
 /// <summary>
 /// Finds the JSON metadata of a tool's types in the server's options when the server is built, and checks that it
 /// agrees with schemas made at compile time, so a mismatch fails at <see cref="McpServerBuilder.Build"/> with the fix
-/// rather than at a call.
+/// rather than at a call. Used by generated code; not meant to be called directly.
 /// </summary>
 [EditorBrowsable(EditorBrowsableState.Never)]
 public static class ToolJsonMetadata
 {
-    /// <summary>Parses a schema computed at compile time, once, when the server is built.</summary>
+    /// <summary>Parses a schema computed at compile time, once, when the server is built. Used by generated code; not meant to be called directly.</summary>
     public static JsonElement Schema(string json)
     {
         using var document = JsonDocument.Parse(json);
@@ -24,6 +24,7 @@ public static class ToolJsonMetadata
     /// <summary>
     /// The metadata of <typeparamref name="T"/> from the server's JSON contexts, else from
     /// <paramref name="fallback"/> (the generator passes System.Text.Json's built-in converter for primitives).
+    /// Used by generated code; not meant to be called directly.
     /// </summary>
     public static JsonTypeInfo<T> Resolve<T>(JsonSerializerOptions options, string tool, string typeName, JsonConverter<T>? fallback = null)
     {
@@ -43,7 +44,7 @@ public static class ToolJsonMetadata
             + "to your JsonSerializerContext and pass it to McpServerBuilder.WithJsonContext(...).");
     }
 
-    /// <summary>The compile-time schema names <paramref name="names"/> as <paramref name="type"/>'s JSON properties; so must its metadata.</summary>
+    /// <summary>The compile-time schema names <paramref name="names"/> as <paramref name="type"/>'s JSON properties; so must its metadata. Used by generated code; not meant to be called directly.</summary>
     public static void CheckPropertyNames(JsonSerializerOptions options, string tool, Type type, string typeName, string[] names)
     {
         ArgumentNullException.ThrowIfNull(options);
@@ -63,7 +64,7 @@ public static class ToolJsonMetadata
         }
     }
 
-    /// <summary>The compile-time schema lists an enum's values by name; its metadata must read and write those names.</summary>
+    /// <summary>The compile-time schema lists an enum's values by name; its metadata must read and write those names. Used by generated code; not meant to be called directly.</summary>
     public static void CheckEnumNames(JsonSerializerOptions options, string tool, Type type, string typeName, string[] names)
     {
         ArgumentNullException.ThrowIfNull(options);

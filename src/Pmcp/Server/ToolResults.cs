@@ -9,23 +9,27 @@ namespace Pmcp.Server;
 
 /// <summary>
 /// Turns what a tool returns into a <see cref="CallToolResult"/>; shared by the builder's typed tools and the code
-/// that Pmcp's source generator writes for <see cref="McpToolAttribute"/> methods.
+/// that Pmcp's source generator writes for <see cref="McpToolAttribute"/> methods. Used by generated code; not meant to be called directly.
 /// </summary>
 [EditorBrowsable(EditorBrowsableState.Never)]
 public static class ToolResults
 {
-    /// <summary>A tool that returns nothing (<c>void</c>, <c>Task</c>): MCP needs a content list, so an empty one.</summary>
+    /// <summary>A tool that returns nothing (<c>void</c>, <c>Task</c>): MCP needs a content list, so an empty one. Used by generated code; not meant to be called directly.</summary>
     public static CallToolResult Empty() => new();
 
+    /// <summary>A <c>string</c> result: one text content block. Used by generated code; not meant to be called directly.</summary>
     public static CallToolResult Text(string text) => CallToolResult.FromText(text);
 
+    /// <summary>A single <see cref="ContentBlock"/> result. Used by generated code; not meant to be called directly.</summary>
     public static CallToolResult Content(ContentBlock block) => new() { Content = [block] };
 
+    /// <summary>A result of several <see cref="ContentBlock"/>s, in order. Used by generated code; not meant to be called directly.</summary>
     public static CallToolResult Content(IEnumerable<ContentBlock> blocks) => new() { Content = [.. blocks] };
 
     /// <summary>
     /// Any other value: <c>structuredContent</c>, wrapped as <c>{ "result": … }</c> when its schema is not an object
     /// schema (MCP wants objects), and the same JSON as text for clients that read only content.
+    /// Used by generated code; not meant to be called directly.
     /// </summary>
     public static CallToolResult Structured<T>(T value, JsonTypeInfo<T> info, bool wrap)
     {
