@@ -18,7 +18,7 @@ export function bindingImports(requests) {
   }
 
   return {
-    /** "kv", "d1", "r2", "hyperdrive", or null: what the env entry looks like (each has its own methods). */
+    /** "kv", "d1", "r2", "hyperdrive", "service", or null: what the env entry looks like (each has its own methods). */
     bindingKind(requestId, name) {
       const b = requests.get(requestId)?.env?.[name];
       if (b == null || (typeof b !== "object" && typeof b !== "function")) return null;
@@ -27,6 +27,7 @@ export function bindingImports(requests) {
       if (has("head", "put", "list", "get", "delete")) return "r2";
       if (has("get", "put", "list", "delete", "getWithMetadata")) return "kv";
       if (typeof b.connectionString === "string") return "hyperdrive";
+      if (typeof b.fetch === "function") return "service";
       return null;
     },
 
