@@ -129,3 +129,16 @@ test("new HttpClient(): cf options set with SetCf (a JSON string option) reach f
   assert.equal("mode" in calls[0].init, false, "workerd refuses browser-only options");
   assert.equal(http.http_wasm_get_response_status(controller), 200);
 });
+
+test("bindingKind: a service binding with JS RPC (every property a callable stub) is a service, not D1 or KV", async () => {
+  const { bindingImports } = await import("../../src/Pmcp.Workers/host/bindings.mjs");
+  const rpcStub = new Proxy({}, { get: (_, name) => (name === "then" ? undefined : () => {}) });
+  const plainFetcher = { fetch() {}, connect() {} };
+  const kv = { get() {}, put() {}, list() {}, delete() {}, getWithMetadata() {} };
+  const requests = new Map([[1, { env: { RPC: rpcStub, PLAIN: plainFetcher, KV: kv } }]]);
+  const { bindingKind } = bindingImports(requests);
+  assert.equal(bindingKind(1, "RPC"), "service");
+  assert.equal(bindingKind(1, "PLAIN"), "service");
+  assert.equal(bindingKind(1, "KV"), "kv");
+  assert.equal(bindingKind(1, "NONE"), null);
+});
