@@ -1,4 +1,5 @@
 using System.Net;
+using Pmcp.Testing;
 using Pmcp.Workers.Contract;
 
 namespace Pmcp.WorkerdTests;
@@ -7,15 +8,21 @@ namespace Pmcp.WorkerdTests;
 /// Service bindings in real workerd: <c>dotnet pmcp dev tests/Workers/ServicesWorker</c> serves the C# Worker and, with
 /// wrangler's multi-config dev, the JS Worker its binding ECHO names (deploy.toml's <c>[workers.services] ECHO = {
 /// project = "../EchoService" }</c>). Each of Pmcp.Workers.Contract's ServiceCases runs inside the C# Worker (POST
-/// /service/{name}); Pmcp.Workers.Contract.Tests runs the same cases natively.
+/// /service/{name}); the same cases run under <c>dev --native</c> (the binding sent over HTTP to a stand-in of the other
+/// Worker) and in process in Pmcp.Workers.Contract.Tests.
 /// </summary>
 [Collection("workerd services")]
 public sealed class ServiceBindingsInWorkerdTests : IDisposable
 {
     private readonly HttpClient _http = new() { Timeout = TimeSpan.FromSeconds(120) };
     private readonly RunningWorker _worker;
+    private readonly RunningWorker _native;
 
-    public ServiceBindingsInWorkerdTests(ServicesWorkerFixture fixture) => _worker = fixture.Worker;
+    public ServiceBindingsInWorkerdTests(ServicesWorkerFixture fixture)
+    {
+        _worker = fixture.Worker;
+        _native = fixture.Native;
+    }
 
     public static TheoryData<string> Cases => new(ServiceCases.All.Keys);
 
@@ -49,6 +56,23 @@ public sealed class ServiceBindingsInWorkerdTests : IDisposable
         Assert.DoesNotContain("Cannot perform I/O on behalf of a different request", _worker.Output, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public async Task ServiceUnderDevNative(string name)
+    {
+        var (status, body) = await PostAsync("/service/" + name, _native);
+        Assert.True(body == "pass", $"{name} under dev --native: {status} {body}\n{_native.Output}");
+    }
+
+    [Fact]
+    public async Task SixteenRequestsAtOnceUnderDevNative()
+    {
+        var results = await Task.WhenAll(Enumerable.Range(0, 16).Select(i => PostAsync(i % 2 == 0 ? "/service/service.fetch_round_trip" : "/service/service.shared_client", _native)));
+
+        var failures = results.Where(r => r.Body != "pass").Select(r => $"{r.Status} {r.Body}").ToList();
+        Assert.True(failures.Count == 0, $"{failures.Count} of 16 failed:\n" + string.Join('\n', failures));
+    }
+
     [Fact]
     public async Task AnUnknownBindingIsAClearErrorAndTheWorkerKeepsServing()
     {
@@ -59,25 +83,49 @@ public sealed class ServiceBindingsInWorkerdTests : IDisposable
         Assert.Equal((200, "pass"), await PostAsync("/service/service.fetch_round_trip"));
     }
 
-    private async Task<(int Status, string Body)> PostAsync(string path)
+    private async Task<(int Status, string Body)> PostAsync(string path, RunningWorker? worker = null)
     {
-        using var response = await _http.PostAsync(_worker.BaseAddress + path, null);
+        using var response = await _http.PostAsync((worker ?? _worker).BaseAddress + path, null);
         return ((int)response.StatusCode, await response.Content.ReadAsStringAsync());
     }
 }
 
-/// <summary>The ServicesWorker under dev, with the EchoService beside it, for the class.</summary>
+/// <summary>
+/// The ServicesWorker under dev in workerd, with the EchoService beside it; and under <c>dev --native</c>, its binding
+/// sent to ServiceEchoServer (the same answers on Kestrel) through <c>PMCP_SERVICE_URL_ECHO</c>.
+/// </summary>
 public sealed class ServicesWorkerFixture : IAsyncLifetime
 {
+    private const string Project = "tests/Workers/ServicesWorker";
+
     public RunningWorker Worker { get; private set; } = null!;
 
-    public async Task InitializeAsync() => Worker = await RunningWorker.StartAsync("tests/Workers/ServicesWorker");
+    public RunningWorker Native { get; private set; } = null!;
+
+    public ServiceEchoServer Echo { get; private set; } = null!;
+
+    public async Task InitializeAsync()
+    {
+        Echo = await ServiceEchoServer.StartAsync();
+
+        // Native first: its build must be done before wrangler dev starts watching the project.
+        Native = await RunningWorker.StartAsync(new Dictionary<string, string>(WorkerdFixture.Environment) { ["PMCP_SERVICE_URL_ECHO"] = Echo.BaseAddress }, Project, "--native");
+        Worker = await RunningWorker.StartAsync(Project);
+    }
 
     public async Task DisposeAsync()
     {
-        if (Worker is not null)
+        foreach (var worker in new[] { Worker, Native })
         {
-            await Worker.DisposeAsync();
+            if (worker is not null)
+            {
+                await worker.DisposeAsync();
+            }
+        }
+
+        if (Echo is not null)
+        {
+            await Echo.DisposeAsync();
         }
     }
 }
