@@ -89,4 +89,24 @@ public sealed class BoundWorkersTests
             Directory.Delete(empty, recursive: true);
         }
     }
+
+    [Fact]
+    public void AServiceNameThatIsNotTheServedWorkersNameIsAWarning()
+    {
+        var js = Directory.CreateTempSubdirectory("pmcp-js-").FullName;
+        try
+        {
+            File.WriteAllText(Path.Combine(js, "wrangler.toml"), "name = \"echo-worker\"\nmain = \"index.mjs\"\n");
+
+            var wrong = Assert.Single(BoundWorkers.ToServe([new("ECHO", "echoworker", js, null)]));
+            var right = Assert.Single(BoundWorkers.ToServe([new("ECHO", "echo-worker", js, null)]));
+
+            Assert.Contains("set service = \"echo-worker\" in [workers.services]", BoundWorkers.NameMismatch(wrong), StringComparison.Ordinal);
+            Assert.Null(BoundWorkers.NameMismatch(right));
+        }
+        finally
+        {
+            Directory.Delete(js, recursive: true);
+        }
+    }
 }

@@ -13,7 +13,11 @@ internal static class BoundWorkers
     public sealed record Bound(string Binding, string Service, string? Folder, string? Url);
 
     /// <summary>A Worker to serve beside the project: its wrangler.toml, and its project when it is a Pmcp one (to build first).</summary>
-    public sealed record Served(string Binding, string WranglerToml, ServerProject? Project);
+    public sealed record Served(string Binding, string WranglerToml, ServerProject? Project)
+    {
+        /// <summary>The other Worker's name the binding asks for (its <c>service</c>).</summary>
+        public string Service { get; init; } = "";
+    }
 
     /// <summary>The service bindings of the top-level Worker or of <paramref name="environment"/>; none without a deploy.toml.</summary>
     public static IReadOnlyList<Bound> Of(string projectDirectory, string? environment)
@@ -61,11 +65,11 @@ internal static class BoundWorkers
             if (projects.Length == 1)
             {
                 var project = new ServerProject(new FileInfo(projects[0]));
-                served.Add(new Served(binding.Binding, Path.Combine(folder, ".pmcp", "workers", "wrangler.toml"), project));
+                served.Add(new Served(binding.Binding, Path.Combine(folder, ".pmcp", "workers", "wrangler.toml"), project) { Service = binding.Service });
             }
             else if (File.Exists(Path.Combine(folder, "wrangler.toml")))
             {
-                served.Add(new Served(binding.Binding, Path.Combine(folder, "wrangler.toml"), null));
+                served.Add(new Served(binding.Binding, Path.Combine(folder, "wrangler.toml"), null) { Service = binding.Service });
             }
             else
             {
@@ -74,5 +78,25 @@ internal static class BoundWorkers
         }
 
         return served;
+    }
+
+    /// <summary>
+    /// Why the binding would not reach the Worker served for it: wrangler connects a binding to the Worker of that
+    /// name, so a <c>service</c> that is not the served Worker's <c>name</c> answers "Worker not found". Null when they match.
+    /// </summary>
+    public static string? NameMismatch(Served served)
+    {
+        string? name = null;
+        try
+        {
+            name = Tomlyn.TomlSerializer.Deserialize<Tomlyn.Model.TomlTable>(File.ReadAllText(served.WranglerToml)) is { } root && root.TryGetValue("name", out var value) ? value as string : null;
+        }
+        catch (Exception e) when (e is IOException or Tomlyn.TomlException)
+        {
+            return null; // wrangler itself will say what is wrong with the file
+        }
+
+        return name is null || name == served.Service ? null
+            : $"service binding {served.Binding} names the Worker \"{served.Service}\", but {DeployProject.Display(served.WranglerToml)} serves \"{name}\"; set service = \"{name}\" in [workers.services] (or rename that Worker), else its calls answer \"Worker not found\".";
     }
 }

@@ -79,6 +79,10 @@ internal sealed class WorkerDevHost(ServerProject project, string host, int port
             {
                 arguments.AddRange(["-c", other.WranglerToml]);
                 Console.WriteLine($"Service binding {other.Binding}: serving {DeployProject.Display(other.WranglerToml)} beside it");
+                if (BoundWorkers.NameMismatch(other) is { } mismatch)
+                {
+                    Console.Error.WriteLine("warning: " + mismatch);
+                }
             }
         }
 
