@@ -26,30 +26,49 @@ public sealed class ServiceBindingsInWorkerdTests : IDisposable
 
     public static TheoryData<string> Cases => new(ServiceCases.All.Keys);
 
+    /// <summary>Each case through ECHO (the JS Worker: /service) and ECHO_CS (the C# Worker: /service-cs).</summary>
+    public static TheoryData<string, string> CasesThroughEachWorker()
+    {
+        var data = new TheoryData<string, string>();
+        foreach (var name in ServiceCases.All.Keys)
+        {
+            data.Add("/service/", name);
+            data.Add("/service-cs/", name);
+        }
+
+        return data;
+    }
+
     public void Dispose() => _http.Dispose();
 
     [Fact]
-    public void DevServesBothWorkers() =>
+    public void DevServesTheBoundWorkers()
+    {
         Assert.Contains("Service binding ECHO: serving", _worker.Output, StringComparison.Ordinal);
+        Assert.Contains("Service binding ECHO_CS: serving", _worker.Output, StringComparison.Ordinal);
+    }
 
     [Theory]
-    [MemberData(nameof(Cases))]
-    public async Task ServiceInWorkerd(string name)
+    [MemberData(nameof(CasesThroughEachWorker))]
+    public async Task ServiceInWorkerd(string route, string name)
     {
-        var (status, body) = await PostAsync("/service/" + name);
+        var (status, body) = await PostAsync(route + name);
         Assert.True(body == "pass", $"{name} in workerd: {status} {body}\n{_worker.Output}");
 
         Assert.Equal("OK", await _http.GetStringAsync(_worker.BaseAddress + "/health"));
     }
 
     [Theory]
-    [InlineData("service.fetch_round_trip")]
-    [InlineData("service.shared_client")]
-    public async Task SixteenRequestsAtOnceEachCallingTheBinding(string name)
+    [InlineData("/service/service.fetch_round_trip")]
+    [InlineData("/service/service.shared_client")]
+    [InlineData("/service-cs/service.fetch_round_trip")]
+    [InlineData("/service-cs/service.shared_client")]
+    public async Task SixteenRequestsAtOnceEachCallingTheBinding(string path)
     {
         // Each call must run in the I/O context of the request that made it ("Cannot perform I/O on behalf of a
-        // different request" otherwise), a shared client included.
-        var results = await Task.WhenAll(Enumerable.Range(0, 16).Select(_ => PostAsync("/service/" + name)));
+        // different request" otherwise), a shared client included; with a C# Worker at the other end, both isolates
+        // serve many requests at once.
+        var results = await Task.WhenAll(Enumerable.Range(0, 16).Select(_ => PostAsync(path)));
 
         var failures = results.Where(r => r.Body != "pass").Select(r => $"{r.Status} {r.Body}").ToList();
         Assert.True(failures.Count == 0, $"{failures.Count} of 16 failed:\n" + string.Join('\n', failures));
@@ -57,10 +76,10 @@ public sealed class ServiceBindingsInWorkerdTests : IDisposable
     }
 
     [Theory]
-    [MemberData(nameof(Cases))]
-    public async Task ServiceUnderDevNative(string name)
+    [MemberData(nameof(CasesThroughEachWorker))]
+    public async Task ServiceUnderDevNative(string route, string name)
     {
-        var (status, body) = await PostAsync("/service/" + name, _native);
+        var (status, body) = await PostAsync(route + name, _native);
         Assert.True(body == "pass", $"{name} under dev --native: {status} {body}\n{_native.Output}");
     }
 
@@ -91,7 +110,7 @@ public sealed class ServiceBindingsInWorkerdTests : IDisposable
 }
 
 /// <summary>
-/// The ServicesWorker under dev in workerd, with the EchoService beside it; and under <c>dev --native</c>, its binding
+/// The ServicesWorker under dev in workerd, with the EchoService (JS) and EchoWorker (C#) beside it; and under <c>dev --native</c>, its binding
 /// sent to ServiceEchoServer (the same answers on Kestrel) through <c>PMCP_SERVICE_URL_ECHO</c>.
 /// </summary>
 public sealed class ServicesWorkerFixture : IAsyncLifetime
@@ -109,7 +128,10 @@ public sealed class ServicesWorkerFixture : IAsyncLifetime
         Echo = await ServiceEchoServer.StartAsync();
 
         // Native first: its build must be done before wrangler dev starts watching the project.
-        Native = await RunningWorker.StartAsync(new Dictionary<string, string>(WorkerdFixture.Environment) { ["PMCP_SERVICE_URL_ECHO"] = Echo.BaseAddress }, Project, "--native");
+        Native = await RunningWorker.StartAsync(
+            new Dictionary<string, string>(WorkerdFixture.Environment) { ["PMCP_SERVICE_URL_ECHO"] = Echo.BaseAddress, ["PMCP_SERVICE_URL_ECHO_CS"] = Echo.BaseAddress },
+            Project,
+            "--native");
         Worker = await RunningWorker.StartAsync(Project);
     }
 

@@ -11,10 +11,22 @@ namespace Pmcp.Workers.Contract.Tests;
 /// </summary>
 public sealed class NativeServiceTests(ServiceEchoFixture fixture) : IClassFixture<ServiceEchoFixture>, IDisposable
 {
-    private const string Wrangler = "[[services]]\nbinding = \"ECHO\"\nservice = \"pmcp-echo-service\"\n";
+    private const string Wrangler = "[[services]]\nbinding = \"ECHO\"\nservice = \"pmcp-echo-service\"\n\n[[services]]\nbinding = \"ECHO_CS\"\nservice = \"echo-worker\"\n";
     private readonly string _state = Path.Combine(Path.GetTempPath(), "pmcp-services-" + Guid.NewGuid().ToString("N"));
 
     public static TheoryData<string> Cases => new(ServiceCases.All.Keys);
+
+    public static TheoryData<string, string> CasesThroughEachBinding()
+    {
+        var data = new TheoryData<string, string>();
+        foreach (var name in ServiceCases.All.Keys)
+        {
+            data.Add(name, ContractBindings.Service);
+            data.Add(name, ContractBindings.CSharpService);
+        }
+
+        return data;
+    }
 
     public void Dispose()
     {
@@ -25,8 +37,8 @@ public sealed class NativeServiceTests(ServiceEchoFixture fixture) : IClassFixtu
     }
 
     [Theory]
-    [MemberData(nameof(Cases))]
-    public Task ServiceNatively(string name) => ServiceCases.RunAsync(name, Env());
+    [MemberData(nameof(CasesThroughEachBinding))]
+    public Task ServiceNatively(string name, string binding) => ServiceCases.RunAsync(name, Env(), binding);
 
     [Fact]
     public async Task SixteenRequestsAtOnceEachCallingTheBinding()
@@ -75,7 +87,7 @@ public sealed class NativeServiceTests(ServiceEchoFixture fixture) : IClassFixtu
         WranglerConfig.Parse(Wrangler, "wrangler.toml"),
         new Dictionary<string, string>(),
         _state,
-        name => name == "PMCP_SERVICE_URL_ECHO" ? fixture.Echo.BaseAddress : null));
+        name => name is "PMCP_SERVICE_URL_ECHO" or "PMCP_SERVICE_URL_ECHO_CS" ? fixture.Echo.BaseAddress : null));
 }
 
 /// <summary>

@@ -22,6 +22,12 @@ public static class ContractBindings
     /// </summary>
     public const string Service = "ECHO";
 
+    /// <summary>
+    /// ServicesWorker's second service binding: the C# Worker tests/Workers/EchoWorker inside workerd (the same answers);
+    /// ServiceEchoServer natively.
+    /// </summary>
+    public const string CSharpService = "ECHO_CS";
+
     /// <summary>A name no wrangler.toml of the contract declares, for the "not bound" cases.</summary>
     public const string Unbound = "CONTRACT_NOT_BOUND";
 

@@ -12,10 +12,10 @@ namespace Pmcp.Workers.Contract;
 /// </summary>
 public static class ServiceCases
 {
-    /// <summary>One client for every request of the isolate: inside workerd each call must still use its own request's binding.</summary>
-    private static HttpClient? _shared;
+    /// <summary>One client per binding for every request of the isolate: inside workerd each call must still use its own request's binding.</summary>
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, HttpClient> Shared = new(StringComparer.Ordinal);
 
-    public static IReadOnlyDictionary<string, Func<Env, Task>> All { get; } = new Dictionary<string, Func<Env, Task>>(StringComparer.Ordinal)
+    public static IReadOnlyDictionary<string, Func<Env, string, Task>> All { get; } = new Dictionary<string, Func<Env, string, Task>>(StringComparer.Ordinal)
     {
         ["service.fetch_round_trip"] = FetchRoundTrip,
         ["service.http_client"] = HttpClientBound,
@@ -25,14 +25,14 @@ public static class ServiceCases
         ["service.unknown_binding_throws"] = UnknownBindingThrows,
     };
 
-    /// <summary>Runs one case with the request's env.</summary>
-    public static Task RunAsync(string name, Env env) =>
-        All.TryGetValue(name, out var run) ? run(env) : throw new ContractFailure($"No service case '{name}'. Known: {string.Join(", ", All.Keys)}.");
+    /// <summary>Runs one case with the request's env, through <paramref name="binding"/> (an echo Worker).</summary>
+    public static Task RunAsync(string name, Env env, string binding = ContractBindings.Service) =>
+        All.TryGetValue(name, out var run) ? run(env, binding) : throw new ContractFailure($"No service case '{name}'. Known: {string.Join(", ", All.Keys)}.");
 
-    private static async Task FetchRoundTrip(Env env)
+    private static async Task FetchRoundTrip(Env env, string binding)
     {
-        var service = env.Service(ContractBindings.Service);
-        Check.Equal(ContractBindings.Service, service.Name, "the binding's name");
+        var service = env.Service(binding);
+        Check.Equal(binding, service.Name, "the binding's name");
         var probe = Guid.NewGuid().ToString("N");
         using var request = new HttpRequestMessage(HttpMethod.Post, "/round/trip?q=1&r=two")
         {
@@ -51,10 +51,10 @@ public static class ServiceCases
         Check.Equal("GET /short?x=1\nx-probe=\nlength=0\nsum=0\n", await get.Content.ReadAsStringAsync(), "the short form's answer");
     }
 
-    private static async Task HttpClientBound(Env env)
+    private static async Task HttpClientBound(Env env, string binding)
     {
-        using var http = env.Service(ContractBindings.Service).CreateHttpClient();
-        Check.Equal(new Uri("https://ECHO/"), http.BaseAddress!, "the client's base address");
+        using var http = env.Service(binding).CreateHttpClient();
+        Check.Equal(new Uri($"https://{binding}/"), http.BaseAddress!, "the client's base address");
         Check.Equal("GET /relative/path?a=b\nx-probe=\nlength=0\nsum=0\n", await http.GetStringAsync("relative/path?a=b"), "a relative GET");
         using var put = await http.PutAsync("/put", new ByteArrayContent([1, 2, 3]));
         Check.Equal("PUT /put\nx-probe=\nlength=3\nsum=6\n\u0001\u0002\u0003", await put.Content.ReadAsStringAsync(), "a PUT with bytes");
@@ -62,9 +62,9 @@ public static class ServiceCases
         Check.Equal("DELETE /items/7\nx-probe=\nlength=0\nsum=0\n", await delete.Content.ReadAsStringAsync(), "a DELETE");
     }
 
-    private static async Task SharedClient(Env env)
+    private static async Task SharedClient(Env env, string binding)
     {
-        var http = _shared ??= env.Service(ContractBindings.Service).CreateHttpClient();
+        var http = Shared.GetOrAdd(binding, _ => env.Service(binding).CreateHttpClient());
         var probe = Guid.NewGuid().ToString("N");
         for (var i = 0; i < 3; i++)
         {
@@ -75,9 +75,9 @@ public static class ServiceCases
         }
     }
 
-    private static async Task StatusAndHeaders(Env env)
+    private static async Task StatusAndHeaders(Env env, string binding)
     {
-        var service = env.Service(ContractBindings.Service);
+        var service = env.Service(binding);
         using var teapot = await service.FetchAsync("/status/418");
         Check.Equal(418, (int)teapot.StatusCode, "a status the other Worker chose");
         Check.Equal("pmcp-echo-service", Header(teapot, "x-echo"), "its header");
@@ -89,7 +89,7 @@ public static class ServiceCases
         Check.Equal(0, (await head.Content.ReadAsByteArrayAsync()).Length, "HEAD has no body");
     }
 
-    private static async Task StreamedBody(Env env)
+    private static async Task StreamedBody(Env env, string binding)
     {
         // 1 MiB each way: up as a stream of unknown length, down read through the response stream.
         const int Size = 1024 * 1024;
@@ -100,13 +100,14 @@ public static class ServiceCases
         }
 
         using var request = new HttpRequestMessage(HttpMethod.Post, "/upload") { Content = new StreamContent(new MemoryStream(bytes)) };
-        using var response = await env.Service(ContractBindings.Service).FetchAsync(request);
+        using var response = await env.Service(binding).FetchAsync(request);
         var answer = await response.Content.ReadAsStringAsync();
         Check.Equal(string.Create(CultureInfo.InvariantCulture, $"POST /upload\nx-probe=\nlength={Size}\nsum={Sum(bytes)}\n"), answer, "a 1 MiB upload");
     }
 
-    private static Task UnknownBindingThrows(Env env)
+    private static Task UnknownBindingThrows(Env env, string binding)
     {
+        _ = binding;
         try
         {
             env.Service(ContractBindings.Unbound);
