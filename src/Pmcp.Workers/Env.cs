@@ -52,6 +52,16 @@ public sealed class Env(IEnvSource source) : Pmcp.Server.IRequestService
             ?? throw Missing(binding, "Hyperdrive configuration", "[[hyperdrive]]", $"binding = \"{binding}\"\nid = \"<hyperdrive id>\"", "hyperdrive");
 
     /// <summary>
+    /// A service binding declared in wrangler.toml under <c>[[services]]</c>: another Worker to send requests to
+    /// (<see cref="ServiceBinding.FetchAsync(HttpRequestMessage, CancellationToken)"/>, <see cref="ServiceBinding.CreateHttpClient"/>).
+    /// </summary>
+    /// <exception cref="WorkerException">No service is bound under that name (the message says how to declare it).</exception>
+    public ServiceBinding Service(string binding) =>
+        source.GetService(binding) is { } handler
+            ? new ServiceBinding(binding, handler)
+            : throw Missing(binding, "service (another Worker)", "[[services]]", $"binding = \"{binding}\"\nservice = \"<the other Worker's name>\"", "services");
+
+    /// <summary>
     /// Opens a TCP connection from the Worker: <c>connect()</c> from <c>cloudflare:sockets</c> inside workerd, a
     /// <c>TcpClient</c> natively. The socket belongs to this request; dispose it when done.
     /// </summary>
@@ -91,6 +101,12 @@ public interface IEnvSource
     /// <summary>The Hyperdrive configuration bound under <paramref name="binding"/>; null (the default) when there is none.</summary>
     /// <param name="binding">The binding name from <c>[[hyperdrive]]</c>.</param>
     Hyperdrive? GetHyperdrive(string binding) => null;
+
+    /// <summary>
+    /// What sends requests to the Worker bound under <paramref name="binding"/> in <c>[[services]]</c>; null when none is
+    /// bound. The handler is shared and never disposed by its users.
+    /// </summary>
+    HttpMessageHandler? GetService(string binding) => null;
 
     /// <summary>Outbound TCP for this request (Hyperdrive and <see cref="Env.ConnectAsync"/>); null when the host has none.</summary>
     ISocketConnector? GetSocketConnector() => null;

@@ -28,7 +28,7 @@ public sealed class DeployConfigReaderTests
         var config = Parse(WranglerRegenerationTests.FullDeployToml);
 
         Assert.Equal("acc-123", config.AccountId);
-        Assert.Equal(["CACHE", "DB", "STORAGE", "EXTERNAL_DB"], config.Bindings.Select(b => b.Name));
+        Assert.Equal(["CACHE", "DB", "STORAGE", "EXTERNAL_DB", "AUTH", "BILLING"], config.Bindings.Select(b => b.Name));
         Assert.Equal([new DeployRoute("mcp.example.com/*"), new DeployRoute("tools.example.com", CustomDomain: true)], config.Routes);
         Assert.Equal(["staging", "production"], config.Environments.Select(e => e.Key));
         Assert.Equal(50L, config.Vars.Single(v => v.Key == "MAX_ITEMS").Value);
@@ -40,7 +40,7 @@ public sealed class DeployConfigReaderTests
     [InlineData("[workers]\nname = \"s\"\n[workers.d1_databases]\nDB = { database_name = \"x\" }\n",
         "'.pmcp/deploy.toml': [workers.d1_databases] DB has no database_id; add database_id = \"…\" (the database id).")]
     [InlineData("[workers]\nname = \"s\"\n[workers.kv_namespace]\nCACHE = \"x\"\n",
-        "'.pmcp/deploy.toml': unknown key [workers] kv_namespace; the keys of [workers] are name, compatibility_date, main, workers_dev, routes, vars, limits, kv_namespaces, d1_databases, r2_buckets, hyperdrive. Check its spelling.")]
+        "'.pmcp/deploy.toml': unknown key [workers] kv_namespace; the keys of [workers] are name, compatibility_date, main, workers_dev, routes, vars, limits, kv_namespaces, d1_databases, r2_buckets, hyperdrive, services. Check its spelling.")]
     [InlineData("[target]\ntarget_type = \"aws-lambda\"\n[workers]\nname = \"s\"\n",
         "'.pmcp/deploy.toml': [target] target_type \"aws-lambda\" is not supported; the one target is target_type = \"cloudflare-workers\".")]
     [InlineData("[target]\ntarget_type = \"cloudflare-workers\"\ntype = \"aws-lambda\"\n[workers]\nname = \"s\"\n",
@@ -98,6 +98,27 @@ public sealed class DeployConfigReaderTests
     public void ACpuLimitOutOfRangeSaysWhatCloudflareAccepts(string line) => Assert.Equal(
         "'.pmcp/deploy.toml': [workers.limits] cpu_ms must be a whole number of milliseconds from 1 to 300000 (5 minutes), e.g. cpu_ms = 30000 (Cloudflare's default on the Paid plan; the Free plan's 10 ms cannot be changed).",
         ErrorOf($"[workers]\nname = \"s\"\n[workers.limits]\n{line}\n"));
+
+    [Fact]
+    public void AServiceBindingHasTheOtherWorkersNameAndItsDevSettings()
+    {
+        var config = Parse("[workers]\nname = \"s\"\n[workers.services]\nAUTH = { service = \"auth-worker\", project = \"../Auth\", url = \"http://127.0.0.1:8788\" }\nPLAIN = \"plain-worker\"\n");
+
+        var auth = Assert.Single(config.Bindings, b => b.Name == "AUTH");
+        Assert.Equal(BindingKind.Service, auth.Kind);
+        Assert.Equal("auth-worker", auth.Value);
+        Assert.Equal("../Auth", auth.Option(BindingKind.ProjectKey));
+        Assert.Equal("http://127.0.0.1:8788", auth.Option(BindingKind.UrlKey));
+        Assert.Equal([new("service", "auth-worker")], auth.WranglerFields());
+        Assert.Equal("plain-worker", Assert.Single(config.Bindings, b => b.Name == "PLAIN").Value);
+    }
+
+    [Theory]
+    [InlineData("AUTH = { project = \"../Auth\" }", "[workers.services] AUTH has no service; add service = \"…\" (the other Worker's name).")]
+    [InlineData("AUTH = { service = \"a\", url = \"localhost:8788\" }", "[workers.services] AUTH.url \"localhost:8788\" is not an absolute http:// or https:// URL; it is where dev --native sends the binding's requests, e.g. url = \"http://127.0.0.1:8788\".")]
+    [InlineData("AUTH = { service = \"a\", port = 8788 }", "[workers.services] AUTH has an unknown key port; its keys are service, entrypoint, project, url.")]
+    public void ABadServiceBindingSaysHowToWriteIt(string line, string message) =>
+        Assert.Equal("'.pmcp/deploy.toml': " + message, ErrorOf($"[workers]\nname = \"s\"\n[workers.services]\n{line}\n"));
 
     [Fact]
     public void TheSubrequestLimitIsReadWithTheCpuLimit()

@@ -38,6 +38,10 @@ public sealed class WranglerRegenerationTests
         [workers.hyperdrive]
         EXTERNAL_DB = "hd-789"
 
+        [workers.services]
+        AUTH = { service = "auth-worker", project = "../AuthWorker", url = "http://127.0.0.1:8788" }
+        BILLING = "billing-worker"
+
         [[workers.routes]]
         pattern = "mcp.example.com/*"
 
@@ -77,6 +81,20 @@ public sealed class WranglerRegenerationTests
 
     [Fact]
     public void EveryDerivedPartComesFromDeployToml() => Golden.Matches("full.wrangler.toml", Generate(FullDeployToml));
+
+    [Fact]
+    public void ServiceBindingsBecomeServicesEntriesWithoutTheirDevSettings()
+    {
+        var text = Generate(FullDeployToml);
+
+        Assert.Contains("[[services]]\nbinding = \"AUTH\"\nservice = \"auth-worker\"\n", text, StringComparison.Ordinal);
+        Assert.Contains("[[services]]\nbinding = \"BILLING\"\nservice = \"billing-worker\"\n", text, StringComparison.Ordinal);
+        Assert.Contains("[[env.staging.services]]\nbinding = \"AUTH\"\nservice = \"auth-worker\"\n", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("../AuthWorker", text, StringComparison.Ordinal); // dev's settings stay in deploy.toml
+        Assert.DoesNotContain("8788", text, StringComparison.Ordinal);
+        var services = (Tomlyn.Model.TomlTableArray)Tomlyn.TomlSerializer.Deserialize<Tomlyn.Model.TomlTable>(text)!["services"];
+        Assert.Equal(["AUTH", "BILLING"], services.Select(s => (string)s["binding"]));
+    }
 
     [Fact]
     public void HandEditsAreKept()

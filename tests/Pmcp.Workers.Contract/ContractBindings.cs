@@ -16,6 +16,18 @@ public static class ContractBindings
 
     public const string VarValue = "hello";
 
+    /// <summary>
+    /// The service binding of tests/Workers/ServicesWorker: the JS Worker tests/Workers/EchoService inside workerd,
+    /// Pmcp.Testing's ServiceEchoServer natively.
+    /// </summary>
+    public const string Service = "ECHO";
+
+    /// <summary>
+    /// ServicesWorker's second service binding: the C# Worker tests/Workers/EchoWorker inside workerd (the same answers);
+    /// ServiceEchoServer natively.
+    /// </summary>
+    public const string CSharpService = "ECHO_CS";
+
     /// <summary>A name no wrangler.toml of the contract declares, for the "not bound" cases.</summary>
     public const string Unbound = "CONTRACT_NOT_BOUND";
 

@@ -72,6 +72,31 @@ test("WorkersHttpHandler: without cf options, fetch() gets none", async () => {
   assert.equal("cf" in calls[0].init, false);
 });
 
+test("a service binding: the request goes through env[binding].fetch(), not the global fetch()", async () => {
+  const r = request();
+  const sent = [];
+  r.state.env = { AUTH: { fetch: async (url, init) => { sent.push({ url, init }); return new Response("from auth", { status: 201 }); } } };
+  const imports = fetchImports(r.requests, r.complete);
+  imports.fetchStart(1, 1, 1, "POST", "https://AUTH/verify", ["x-probe", "1"], "follow", 1, new Uint8Array([104, 105]), 0, null, "AUTH");
+  await r.run();
+  assert.deepEqual(r.outcomes, [{ operation: 1, error: null, value: 201 }]);
+  assert.equal(calls.length, 0, "nothing went to the Internet");
+  assert.equal(sent[0].url, "https://AUTH/verify");
+  assert.equal(sent[0].init.method, "POST");
+  assert.equal(sent[0].init.headers.get("x-probe"), "1");
+  assert.ok(sent[0].init.signal instanceof AbortSignal, "the request's end can abort it");
+});
+
+test("an unknown service binding fails naming it and where to declare it", async () => {
+  const r = request();
+  r.state.env = { CACHE: { get() {} } };
+  fetchImports(r.requests, r.complete).fetchStart(1, 1, 1, "GET", "https://AUTH/x", [], "follow", 0, new Uint8Array(0), 0, null, "AUTH");
+  await r.run();
+  assert.match(r.outcomes[0].error, /no service binding 'AUTH'/);
+  assert.match(r.outcomes[0].error, /\[\[services\]\]/);
+  assert.match(r.outcomes[0].error, /\[workers\.services\]/);
+});
+
 /** .NET's own browser handler (new HttpClient()), as the runtime calls it. */
 function runtimeHttp(r) {
   const internals = {};
@@ -103,4 +128,17 @@ test("new HttpClient(): cf options set with SetCf (a JSON string option) reach f
   assert.deepEqual(calls[0].init.cf, { cacheTtl: 5 });
   assert.equal("mode" in calls[0].init, false, "workerd refuses browser-only options");
   assert.equal(http.http_wasm_get_response_status(controller), 200);
+});
+
+test("bindingKind: a service binding with JS RPC (every property a callable stub) is a service, not D1 or KV", async () => {
+  const { bindingImports } = await import("../../src/Pmcp.Workers/host/bindings.mjs");
+  const rpcStub = new Proxy({}, { get: (_, name) => (name === "then" ? undefined : () => {}) });
+  const plainFetcher = { fetch() {}, connect() {} };
+  const kv = { get() {}, put() {}, list() {}, delete() {}, getWithMetadata() {} };
+  const requests = new Map([[1, { env: { RPC: rpcStub, PLAIN: plainFetcher, KV: kv } }]]);
+  const { bindingKind } = bindingImports(requests);
+  assert.equal(bindingKind(1, "RPC"), "service");
+  assert.equal(bindingKind(1, "PLAIN"), "service");
+  assert.equal(bindingKind(1, "KV"), "kv");
+  assert.equal(bindingKind(1, "NONE"), null);
 });

@@ -46,8 +46,8 @@ internal static class DevCommand
             if (!parse.GetValue(native))
             {
                 // dev builds before starting wrangler dev, whose [build] command would build again at start (the
-                // marker makes that first one do nothing); later ones, when a source changes, rebuild the Worker.
-                using var built = Deploy.NestedBuild.Create();
+                // marker, which WorkerDevHost sets, makes that first one do nothing); later ones, when a source changes,
+                // rebuild the Worker.
                 return await new WorkerDevHost(serverProject, parse.GetValue(host)!, parse.GetValue(port), parse.GetValue(apiKeyEnv), parse.GetValue(env)).RunAsync(cancellationToken);
             }
 

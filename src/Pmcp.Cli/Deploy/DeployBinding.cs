@@ -7,6 +7,9 @@ namespace Pmcp.Cli.Deploy;
 /// </summary>
 internal sealed record BindingKind(string Section, string MainKey, string Meaning, string[] OptionalKeys)
 {
+    /// <summary>Keys of deploy.toml only, for <c>dotnet pmcp dev</c>: never written to wrangler.toml.</summary>
+    public string[] DevKeys { get; init; } = [];
+
     public static readonly BindingKind Kv = new("kv_namespaces", "id", "the namespace id", ["preview_id"]);
 
     public static readonly BindingKind D1 = new("d1_databases", "database_id", "the database id", ["database_name", "migrations_dir", "migrations_table", "preview_database_id"]);
@@ -15,11 +18,24 @@ internal sealed record BindingKind(string Section, string MainKey, string Meanin
 
     public static readonly BindingKind Hyperdrive = new("hyperdrive", "id", "the Hyperdrive configuration id", ["localConnectionString"]);
 
+    /// <summary>
+    /// A service binding to another Worker: <c>[workers.services] AUTH = { service = "auth-worker", project = "../AuthWorker",
+    /// url = "http://127.0.0.1:8788" }</c>. <c>project</c> (the other Worker's folder, relative to this project's) is what
+    /// <c>dev</c> serves beside this one; <c>url</c> is where <c>dev --native</c> sends the binding's requests.
+    /// </summary>
+    public static readonly BindingKind Service = new("services", "service", "the other Worker's name", ["entrypoint", ProjectKey, UrlKey]) { DevKeys = [ProjectKey, UrlKey] };
+
+    /// <summary>A service binding's folder of the other Worker, for <c>dev</c>.</summary>
+    public const string ProjectKey = "project";
+
+    /// <summary>A service binding's URL for <c>dev --native</c>.</summary>
+    public const string UrlKey = "url";
+
     /// <summary>In the order wrangler.toml lists them.</summary>
-    public static readonly BindingKind[] All = [Kv, D1, R2, Hyperdrive];
+    public static readonly BindingKind[] All = [Kv, D1, R2, Hyperdrive, Service];
 
     /// <summary>The keys of a wrangler.toml entry that deploy.toml decides (the rest are the user's and are kept).</summary>
-    public IEnumerable<string> WranglerKeys => ["binding", MainKey, .. OptionalKeys];
+    public IEnumerable<string> WranglerKeys => ["binding", MainKey, .. OptionalKeys.Except(DevKeys)];
 }
 
 /// <summary>A binding: its name in code (<c>env.Kv("CACHE")</c>), its main value and any optional settings.</summary>
@@ -35,9 +51,12 @@ internal sealed record DeployBinding(BindingKind Kind, string Name, string Value
         }
 
         yield return new(Kind.MainKey, Value);
-        foreach (var option in Options.Where(o => Kind != BindingKind.D1 || o.Key != "database_name"))
+        foreach (var option in Options.Where(o => (Kind != BindingKind.D1 || o.Key != "database_name") && !Kind.DevKeys.Contains(o.Key)))
         {
             yield return option;
         }
     }
+
+    /// <summary>A setting of deploy.toml's long form (<c>project</c>, <c>url</c>, …), or null.</summary>
+    public string? Option(string key) => Options.FirstOrDefault(o => o.Key == key).Value;
 }

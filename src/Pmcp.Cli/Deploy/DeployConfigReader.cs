@@ -280,6 +280,12 @@ internal static partial class DeployConfigReader
                             }
 
                             bindings.Add(new DeployBinding(kind, name, mainValue is { Length: > 0 } ? mainValue : throw Error($"{where} {name} has no {kind.MainKey}; add {kind.MainKey} = \"…\" ({kind.Meaning})."), options));
+                            if (options.FirstOrDefault(o => o.Key == BindingKind.UrlKey).Value is { } url
+                                && (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps)))
+                            {
+                                throw Error($"{where} {name}.url \"{url}\" is not an absolute http:// or https:// URL; it is where dev --native sends the binding's requests, e.g. url = \"http://127.0.0.1:8788\".");
+                            }
+
                             break;
                         default:
                             throw Error($"{where} {name} must be a string ({kind.Meaning}), e.g. {name} = \"…\", or a table such as {name} = {{ {kind.MainKey} = \"…\" }}.");

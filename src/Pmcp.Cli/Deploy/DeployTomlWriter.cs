@@ -133,6 +133,7 @@ internal static class DeployTomlWriter
         ["d1_databases"] = "# DB = \"your-d1-database-id\"\n# DB = { database_id = \"your-d1-database-id\", database_name = \"my-database\", migrations_dir = \"migrations\" }\n",
         ["r2_buckets"] = "# STORAGE = \"your-r2-bucket-name\"\n",
         ["hyperdrive"] = "# EXTERNAL_DB = \"your-hyperdrive-id\"\n",
+        ["services"] = "# Another Worker: its name; the folder dev serves it from; the URL dev --native sends to.\n# AUTH = { service = \"auth-worker\", project = \"../AuthWorker\", url = \"http://127.0.0.1:8788\" }\n",
     };
 
     private static void AppendVars(StringBuilder text, IReadOnlyList<KeyValuePair<string, object>> vars)

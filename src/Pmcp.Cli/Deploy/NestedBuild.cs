@@ -7,7 +7,8 @@ namespace Pmcp.Cli.Deploy;
 /// environment (which wrangler and its build command inherit) carries:
 /// <list type="bullet">
 /// <item><see cref="Variable"/>, naming a one-time marker file: the nested build finds it, deletes it and does nothing.
-/// One time only, so that <c>wrangler dev</c>'s later builds (a source changed) do build.</item>
+/// One time only, so that <c>wrangler dev</c>'s later builds (a source changed) do build. When <c>dev</c> serves other
+/// Workers beside this one (service bindings), each was built too, and there is one marker per Worker.</item>
 /// <item>a folder first on <c>PATH</c> holding a <c>dotnet-pmcp</c> launcher of this very CLI, which <c>dotnet pmcp</c>
 /// finds on <c>PATH</c>.</item>
 /// </list>
@@ -16,12 +17,20 @@ internal static class NestedBuild
 {
     public const string Variable = "PMCP_BUNDLE_JUST_BUILT";
 
+    private const string MarkerName = "bundle-just-built";
+
     /// <summary>Sets up this process's environment for running wrangler until disposed.</summary>
-    public static Scope Create()
+    /// <param name="bundles">How many bundles were just built (the nested builds to skip): one per Worker wrangler serves.</param>
+    public static Scope Create(int bundles = 1)
     {
         var folder = Directory.CreateTempSubdirectory("pmcp-wrangler-").FullName;
-        var marker = Path.Combine(folder, "bundle-just-built");
+        var marker = Path.Combine(folder, MarkerName);
         File.WriteAllText(marker, "");
+        for (var i = 2; i <= bundles; i++)
+        {
+            File.WriteAllText(Path.Combine(folder, $"{MarkerName}.{i}"), "");
+        }
+
         WriteLauncher(folder);
         var path = Environment.GetEnvironmentVariable("PATH");
         Environment.SetEnvironmentVariable("PATH", folder + Path.PathSeparator + path);
@@ -29,17 +38,32 @@ internal static class NestedBuild
         return new Scope(folder, path);
     }
 
-    /// <summary>True (and the marker is used up) when the bundle was just built by the command that runs this one.</summary>
+    /// <summary>
+    /// True (and one marker is used up) when the bundle was just built by the command that runs this one. Nested builds
+    /// of several Workers may run at once: each claims a marker by renaming it, which only one of them can do.
+    /// </summary>
     public static bool Consume()
     {
         var path = Environment.GetEnvironmentVariable(Variable);
-        if (string.IsNullOrEmpty(path) || !File.Exists(path))
+        if (string.IsNullOrEmpty(path) || Path.GetDirectoryName(path) is not { } folder || !Directory.Exists(folder))
         {
             return false;
         }
 
-        File.Delete(path);
-        return true;
+        foreach (var marker in Directory.GetFiles(folder, MarkerName + "*").Where(m => !m.EndsWith(".used", StringComparison.Ordinal)).Order(StringComparer.Ordinal))
+        {
+            try
+            {
+                File.Move(marker, marker + ".used");
+                return true;
+            }
+            catch (IOException)
+            {
+                // Claimed by another nested build meanwhile: try the next.
+            }
+        }
+
+        return false;
     }
 
     /// <summary><c>dotnet-pmcp</c>: this CLI, run as it is running now (<c>dotnet dotnet-pmcp.dll</c> or the tool's own executable).</summary>

@@ -55,7 +55,11 @@ internal sealed class NativeDevHost(ServerProject project, string host, int port
             arguments = [.. arguments, "--api-key-env", apiKeyEnv];
         }
 
-        using var server = ChildProcess.Start("dotnet", arguments, project.Directory);
+        // Service bindings go to the URLs deploy.toml gives them ([workers.services] NAME = { …, url = "…" }).
+        var services = BoundWorkers.Of(project.Directory, target?.Environment)
+            .Where(b => b.Url is not null)
+            .ToDictionary(b => "PMCP_SERVICE_URL_" + b.Binding, b => b.Url!, StringComparer.Ordinal);
+        using var server = ChildProcess.Start("dotnet", arguments, project.Directory, services.Count > 0 ? services : null);
         return await ChildProcess.RelayUntilStoppedAsync(server, (line, writer) =>
         {
             writer.WriteLine(line);

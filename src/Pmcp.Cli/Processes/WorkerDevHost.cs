@@ -41,10 +41,20 @@ internal sealed class WorkerDevHost(ServerProject project, string host, int port
         var target = DeployTarget.Resolve(deploy.WranglerToml, environment);
         var envArguments = target.Environment is null ? [] : target.EnvArguments;
 
+        // The Workers its service bindings name ([workers.services] … project), served beside it by the same wrangler dev.
+        var others = BoundWorkers.ToServe(BoundWorkers.Of(project.Directory, target.Environment));
+
         (string Node, string Script) wrangler = default;
         await AnsiConsole.Status().StartAsync("Preparing…", async status =>
         {
             await bundle.BuildAsync(step => status.Status(Markup.Escape(step) + "…"), cancellationToken);
+            foreach (var other in others.Where(o => o.Project is not null))
+            {
+                var otherDeploy = new DeployProject(other.Project!.Directory, other.Project.Name);
+                otherDeploy.SyncWrangler();
+                await new WorkerBundle(other.Project).BuildAsync(step => status.Status(Markup.Escape($"{step} (service binding {other.Binding})") + "…"), cancellationToken);
+            }
+
             wrangler = await ToolsCache.EnsureWranglerAsync(step => status.Status(Markup.Escape(step) + "…"), cancellationToken);
         });
         SizeReport.Print(SizeReport.Measure(bundle.OutputDirectory));
@@ -60,6 +70,22 @@ internal sealed class WorkerDevHost(ServerProject project, string host, int port
             .. envArguments,
             "--var", $"PMCP_ALLOWED_HOSTS:{string.Join(',', LoopbackHosts(host))}",
         ];
+        if (others.Count > 0)
+        {
+            // wrangler's multi-config dev: the first configuration is the Worker served on the port, the others are
+            // reachable through its service bindings.
+            arguments.AddRange(["-c", Path.GetFileName(deploy.WranglerToml)]);
+            foreach (var other in others)
+            {
+                arguments.AddRange(["-c", other.WranglerToml]);
+                Console.WriteLine($"Service binding {other.Binding}: serving {DeployProject.Display(other.WranglerToml)} beside it");
+                if (BoundWorkers.NameMismatch(other) is { } mismatch)
+                {
+                    Console.Error.WriteLine("warning: " + mismatch);
+                }
+            }
+        }
+
         string? envFile = null;
         if (key is not null)
         {
@@ -68,6 +94,8 @@ internal sealed class WorkerDevHost(ServerProject project, string host, int port
             arguments.AddRange(["--env-file", envFile]);
         }
 
+        // Every bundle was just built: wrangler's [build] commands at its start (one per Pmcp Worker) must not build again.
+        using var built = NestedBuild.Create(1 + others.Count(o => o.Project is not null));
         try
         {
             using var process = ToolsCache.StartWrangler(wrangler, arguments, bundle.WorkersDirectory);

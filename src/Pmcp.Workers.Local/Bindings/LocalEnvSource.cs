@@ -11,8 +11,9 @@ namespace Pmcp.Workers.Local.Bindings;
 /// <item><c>.pmcp/workers/wrangler.toml</c>: <c>[vars]</c> and the KV, D1, R2 and Hyperdrive bindings (none when the file is missing);</item>
 /// <item><c>.pmcp/workers/.dev.vars</c>: secrets, which win over a var of the same name;</item>
 /// <item>the process environment only where wrangler reads it too:
-/// <c>CLOUDFLARE_HYPERDRIVE_LOCAL_CONNECTION_STRING_&lt;BINDING&gt;</c>. Other names are not looked up there, so code that
-/// runs here finds exactly the vars and secrets it will find on Workers.</item>
+/// <c>CLOUDFLARE_HYPERDRIVE_LOCAL_CONNECTION_STRING_&lt;BINDING&gt;</c>, and <c>PMCP_SERVICE_URL_&lt;BINDING&gt;</c>, where a
+/// service binding's requests go (<c>dotnet pmcp dev --native</c> sets it from deploy.toml's <c>url</c>). Other names are
+/// not looked up there, so code that runs here finds exactly the vars and secrets it will find on Workers.</item>
 /// </list>
 /// Storage lives under <c>&lt;project&gt;/.pmcp/state/</c> (kv/, d1/, r2/), kept across restarts.
 /// </summary>
@@ -135,6 +136,32 @@ public sealed class LocalEnvSource : IEnvSource, IDisposable
             ? HyperdriveConnection.Parse(connection, binding)
             : throw new WorkerException(
                 $"Hyperdrive '{binding}' has no local database. Add localConnectionString = \"postgres://user:password@localhost:5432/db\" to its [[hyperdrive]] entry in wrangler.toml, or set {variable}.");
+    }
+
+    /// <summary>
+    /// The service binding declared under that binding in <c>[[services]]</c>, sending over HTTP to the URL in
+    /// <c>PMCP_SERVICE_URL_&lt;BINDING&gt;</c> (where the other Worker is served, e.g. by <c>dotnet pmcp dev</c>); null when
+    /// none is declared.
+    /// </summary>
+    /// <param name="binding">The binding's name in wrangler.toml, as the code passes it to <c>env</c>.</param>
+    /// <exception cref="WorkerException">The binding has no URL, or it is not an absolute http(s) URL.</exception>
+    public HttpMessageHandler? GetService(string binding)
+    {
+        if (Config.Services.FirstOrDefault(s => s.Binding == binding) is not { } service)
+        {
+            return null;
+        }
+
+        var variable = ServiceUrlHandler.Variable(binding);
+        var url = _environment(variable);
+        if (url is not { Length: > 0 })
+        {
+            throw new WorkerException(
+                $"Service binding '{binding}'{(service.Service is { } name ? $" (the Worker '{name}')" : "")} has no local URL. Serve that Worker (e.g. dotnet pmcp dev <its folder> --native --port 8788) and set "
+                + $"url = \"http://127.0.0.1:8788\" in its entry under [workers.services] in .pmcp/deploy.toml, or set {variable}.");
+        }
+
+        return ServiceUrlHandler.For(binding, url);
     }
 
     /// <summary>Outbound TCP (Hyperdrive's queries, <see cref="Env.ConnectAsync"/>) with TcpClient.</summary>

@@ -38,6 +38,9 @@ public sealed record WranglerConfig
     /// <summary>The <c>[[hyperdrive]]</c> entries, in file order.</summary>
     public IReadOnlyList<HyperdriveConfig> Hyperdrives { get; init; } = [];
 
+    /// <summary>The <c>[[services]]</c> entries (service bindings to other Workers), in file order.</summary>
+    public IReadOnlyList<ServiceConfig> Services { get; init; } = [];
+
     /// <summary>Reads the file; a missing file is an empty configuration.</summary>
     /// <param name="path">The wrangler.toml to read.</param>
     /// <param name="environment">An <c>[env.NAME]</c> to read instead of the top level; null for the top level.</param>
@@ -125,6 +128,7 @@ public sealed record WranglerConfig
                 return new R2BucketConfig(binding, Text(e, "bucket_name") ?? binding);
             })],
             Hyperdrives = [.. Entries(root, "hyperdrive", path).Select(e => new HyperdriveConfig(Binding(e, "hyperdrive", path), Text(e, "localConnectionString")))],
+            Services = [.. Entries(root, "services", path).Select(e => new ServiceConfig(Binding(e, "services", path), Text(e, "service")))],
         };
     }
 
@@ -221,3 +225,8 @@ public sealed record R2BucketConfig(string Binding, string BucketName);
 /// The <c>localConnectionString</c>, a <c>postgres://</c> URL of a local database; null when not set.
 /// </param>
 public sealed record HyperdriveConfig(string Binding, string? LocalConnectionString);
+
+/// <summary>A <c>[[services]]</c> entry: a service binding to another Worker.</summary>
+/// <param name="Binding">The name code passes to <c>env.Service</c>.</param>
+/// <param name="Service">The other Worker's name (<c>service</c>); null when not set.</param>
+public sealed record ServiceConfig(string Binding, string? Service);

@@ -17,5 +17,7 @@ internal sealed class VarsOverEnvSource(IReadOnlyDictionary<string, string> vars
 
     public Hyperdrive? GetHyperdrive(string binding) => inner.GetHyperdrive(binding);
 
+    public HttpMessageHandler? GetService(string binding) => inner.GetService(binding);
+
     public ISocketConnector? GetSocketConnector() => inner.GetSocketConnector();
 }

@@ -20,13 +20,19 @@ public sealed class WorkersHttpHandler : HttpMessageHandler
     /// </summary>
     public bool AllowAutoRedirect { get; set; } = true;
 
+    /// <summary>
+    /// Inside workerd, the service binding (<see cref="Bindings.ServiceBinding"/>) this handler sends through instead of
+    /// the Internet; null for the Internet.
+    /// </summary>
+    internal string? Service { get; init; }
+
     /// <inheritdoc />
     protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
         if (OperatingSystem.IsBrowser())
         {
-            return JsFetchSender.SendAsync(request, AllowAutoRedirect, cancellationToken);
+            return JsFetchSender.SendAsync(request, AllowAutoRedirect, Service, cancellationToken);
         }
 
         return Native().SendAsync(request, cancellationToken);

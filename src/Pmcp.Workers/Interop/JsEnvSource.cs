@@ -12,6 +12,9 @@ namespace Pmcp.Workers.Interop;
 [SupportedOSPlatform("browser")]
 internal sealed class JsEnvSource(int requestId) : IEnvSource
 {
+    /// <summary>One handler per binding name for the isolate: which request's binding it uses is decided per call.</summary>
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, HttpMessageHandler> Services = new(StringComparer.Ordinal);
+
     public string? GetString(string name) => JsHost.EnvGet(requestId, name);
 
     public IKvBackend? GetKv(string binding) => Is(binding, "kv") ? new JsKvBackend(new JsBinding(requestId, binding, "KV namespace")) : null;
@@ -29,6 +32,9 @@ internal sealed class JsEnvSource(int requestId) : IEnvSource
 
         return new Hyperdrive(connectionString, host, int.TryParse(port, NumberStyles.None, CultureInfo.InvariantCulture, out var number) ? number : 0, user, password, database);
     }
+
+    public HttpMessageHandler? GetService(string binding) =>
+        Is(binding, "service") ? Services.GetOrAdd(binding, name => new Http.WorkersHttpHandler { Service = name }) : null;
 
     public ISocketConnector GetSocketConnector() => new JsSocketConnector(requestId);
 

@@ -14,10 +14,12 @@ internal static partial class JsFetch
     /// <summary>
     /// Starts the fetch. <paramref name="headers"/> are name, value, …; <paramref name="bodyKind"/> 0: no body, 1: the bytes
     /// of <paramref name="body"/> (copied before this returns), 2: streamed with <see cref="Write"/>, 3: the same with
-    /// exactly <paramref name="length"/> bytes. <paramref name="cf"/>: Workers' cf options as JSON, or null. The outcome's value is the status; the rest is taken with <see cref="Head"/>.
+    /// exactly <paramref name="length"/> bytes. <paramref name="cf"/>: Workers' cf options as JSON, or null. <paramref name="binding"/>: the
+    /// service binding to send it through (another Worker), or null for the Internet. The outcome's value is the status; the rest is taken
+    /// with <see cref="Head"/>.
     /// </summary>
     [JSImport("fetchStart", JsHost.Module)]
-    public static partial string? Start(int requestId, int operation, int key, string method, string url, string[] headers, string redirect, int bodyKind, [JSMarshalAs<JSType.MemoryView>] ArraySegment<byte> body, double length, string? cf);
+    public static partial string? Start(int requestId, int operation, int key, string method, string url, string[] headers, string redirect, int bodyKind, [JSMarshalAs<JSType.MemoryView>] ArraySegment<byte> body, double length, string? cf, string? binding);
 
     /// <summary>Status text, final URL, "1" when redirected, then header names and values; null when the fetch is gone.</summary>
     [JSImport("fetchHead", JsHost.Module)]

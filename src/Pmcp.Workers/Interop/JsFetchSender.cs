@@ -16,7 +16,11 @@ internal static class JsFetchSender
     private const int UploadChunkBytes = 64 * 1024;
     private static int _nextKey;
 
-    public static async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, bool allowAutoRedirect, CancellationToken cancellationToken)
+    /// <param name="request">What to send.</param>
+    /// <param name="allowAutoRedirect">Whether redirects are followed.</param>
+    /// <param name="service">A service binding of the request's env to send through (another Worker), or null for the Internet.</param>
+    /// <param name="cancellationToken">Aborts the fetch.</param>
+    public static async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, bool allowAutoRedirect, string? service, CancellationToken cancellationToken)
     {
         var uri = request.RequestUri;
         if (uri is null || !uri.IsAbsoluteUri)
@@ -48,7 +52,7 @@ internal static class JsFetchSender
         try
         {
             var cf = request.CfJson();
-            var started = HostOperations.RunAsync(op => JsFetch.Start(requestId, op, key, request.Method.Method, url, headers, redirect, bodyKind, bytes, length, cf), cancellationToken);
+            var started = HostOperations.RunAsync(op => JsFetch.Start(requestId, op, key, request.Method.Method, url, headers, redirect, bodyKind, bytes, length, cf, service), cancellationToken);
             if (upload is not null)
             {
                 await UploadAsync(requestId, key, upload, started, cancellationToken).ConfigureAwait(false);

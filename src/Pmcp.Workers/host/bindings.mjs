@@ -18,15 +18,19 @@ export function bindingImports(requests) {
   }
 
   return {
-    /** "kv", "d1", "r2", "hyperdrive", or null: what the env entry looks like (each has its own methods). */
+    /** "kv", "d1", "r2", "hyperdrive", "service", or null: what the env entry looks like (each has its own methods). */
     bindingKind(requestId, name) {
       const b = requests.get(requestId)?.env?.[name];
       if (b == null || (typeof b !== "object" && typeof b !== "function")) return null;
       const has = (...methods) => methods.every((m) => typeof b[m] === "function");
+      // A service binding (a Fetcher) answers any property name with a callable RPC stub, so it would pass every check
+      // below: recognise it first, by its class or by a name no binding has.
+      if (typeof b.fetch === "function" && (b.constructor?.name === "Fetcher" || typeof b["pmcp:no-such-method"] === "function")) return "service";
       if (has("prepare", "batch", "exec")) return "d1";
       if (has("head", "put", "list", "get", "delete")) return "r2";
       if (has("get", "put", "list", "delete", "getWithMetadata")) return "kv";
       if (typeof b.connectionString === "string") return "hyperdrive";
+      if (typeof b.fetch === "function") return "service";
       return null;
     },
 

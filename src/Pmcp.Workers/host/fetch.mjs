@@ -29,14 +29,18 @@ const FETCH_OPTIONS = new Set(["method", "redirect", "cf"]);
 /** A fetch in flight or its response body being read, under the key .NET gave it; the request's end aborts it. */
 const FETCH = resourceKind("the response is closed", (entry, reason) => release(entry, reason));
 
-/** Starts fetch() in the current (owning) request's context and keeps it under key. Resolves to the Response. */
-function begin(request, key, url, init) {
+/**
+ * Starts fetch() in the current (owning) request's context and keeps it under key. Resolves to the Response. With a
+ * service binding (a Fetcher in the request's env), the binding's fetch() sends it to that other Worker instead.
+ */
+function begin(request, key, url, init, service = null) {
   const controller = new AbortController();
   const entry = { controller, response: null, reader: null, writer: null, pending: new Set() };
   request.put(FETCH, key, entry);
+  const options = { ...init, signal: controller.signal };
   return {
     entry,
-    response: fetch(url, { ...init, signal: controller.signal }).then(
+    response: (service ? service.fetch(url, options) : fetch(url, options)).then(
       (response) => {
         entry.response = response;
         return response;
@@ -55,6 +59,17 @@ export function refusal(e) {
   return new Error("Cloudflare refused this request: the Worker has made as many subrequests (fetches) as one request may "
     + "(50 on the Free plan; 10,000 by default on Paid, set with [workers.limits] subrequests in deploy.toml). Make fewer "
     + `calls per request, or raise the limit. (${e?.message ?? e})`);
+}
+
+/**
+ * The service binding `name` of the request's env (a Fetcher: another Worker), or an error that names the binding and
+ * how to declare it.
+ */
+export function serviceOf(request, name) {
+  const service = request.env?.[name];
+  if (service != null && typeof service.fetch === "function") return service;
+  return new Error(`no service binding '${name}' in this Worker's env: declare it in wrangler.toml as [[services]] `
+    + `binding = "${name}" service = "<the other Worker's name>" (or in .pmcp/deploy.toml under [workers.services])`);
 }
 
 /** Workers' `cf` options (cache settings and the like), which .NET passes as JSON. */
@@ -113,10 +128,13 @@ export function fetchImports(requests, complete) {
     /**
      * Starts a fetch under .NET's key. bodyKind: 0 none, 1 the bytes in body, 2 streamed (fetchWrite) of unknown
      * length, 3 streamed of exactly `length` bytes. The outcome's value is the status; the rest is taken with fetchHead.
+     * binding: the name of a service binding to send it through (another Worker), or null for the Internet.
      */
-    fetchStart(requestId, operation, key, method, url, headers, redirect, bodyKind, body, length, cf) {
+    fetchStart(requestId, operation, key, method, url, headers, redirect, bodyKind, body, length, cf, binding) {
       const bytes = copyView(body); // the view points into .NET memory, valid only during this call
       return submit(requestId, operation, async (request) => {
+        const service = binding ? serviceOf(request, binding) : null;
+        if (service instanceof Error) throw service;
         const names = [];
         const values = [];
         for (let i = 0; i + 1 < headers.length; i += 2) {
@@ -135,7 +153,7 @@ export function fetchImports(requests, complete) {
           init.duplex = "half";
           writer = writable.getWriter();
         }
-        const started = begin(request, key, url, init);
+        const started = begin(request, key, url, init, service);
         started.entry.writer = writer;
         const response = await started.response;
         started.entry.head = headOf(response);
