@@ -43,7 +43,7 @@ public sealed class WeatherApiHosts : IAsyncLifetime
 
         File.Copy(Path.Combine(source, ".pmcp", "workers", "wrangler.toml"), Path.Combine(_copy, ".pmcp", "workers", "wrangler.toml"));
         await File.WriteAllTextAsync(Path.Combine(_copy, ".pmcp", "workers", ".dev.vars"),
-            $"API_BASE_URL={Api.BaseAddress}/weather\nAPI_TOKEN={Token}\nWEBHOOK_SECRET={WebhookSecret}\nAPI_TIMEOUT_SECONDS=2\n");
+            $"API_BASE_URL={Api.BaseAddress}/weather\nAPI_TOKEN={Token}\nWEBHOOK_SECRET={WebhookSecret}\nAPI_TIMEOUT_SECONDS=5\n");
 
         // Native first: its build must be done before wrangler dev starts watching the project.
         Native = await RunningWorker.StartAsync(WorkerdFixture.Environment, _copy, "--native");
