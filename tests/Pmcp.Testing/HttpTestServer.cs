@@ -26,12 +26,16 @@ namespace Pmcp.Testing;
 /// its type; the client's close answered with the same code and description.</item>
 /// <item><c>/ws/close/{code}</c> (WebSocket): sends "closing", then closes with that code and "server says bye".</item>
 /// <item><c>/ws/abort</c> (WebSocket): once the client's first message arrives, drops the connection without a close handshake.</item>
+/// <item><c>/weather/forecast?city=…</c>: a stand-in weather API for samples/WeatherApi. It wants
+/// <c>Authorization: Bearer {WeatherToken}</c> (401 otherwise) and counts the calls per city (<see cref="ForecastCalls"/>);
+/// the city "Nowhere" is a 404, "Broken" a 500, "Slow" answers nothing for 30 s; any other city gets a JSON forecast.</item>
 /// </list>
 /// </summary>
 public sealed class HttpTestServer : IAsyncDisposable
 {
     private readonly WebApplication _app;
     private readonly ConcurrentDictionary<string, string> _slow = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, int> _forecastCalls = new(StringComparer.OrdinalIgnoreCase);
 
     private HttpTestServer(WebApplication app) => _app = app;
 
@@ -40,6 +44,12 @@ public sealed class HttpTestServer : IAsyncDisposable
 
     /// <summary>How many requests the server has seen abort before it answered (cancelled or timed-out clients).</summary>
     public int Aborted => _slow.Values.Count(state => state == "aborted");
+
+    /// <summary>The bearer token the stand-in weather API accepts; a test may change it to see a refusal.</summary>
+    public string WeatherToken { get; set; } = "weather-test-token";
+
+    /// <summary>How many requests for <paramref name="city"/> reached the stand-in weather API (refused ones too).</summary>
+    public int ForecastCalls(string city) => _forecastCalls.GetValueOrDefault(city);
 
     public static async Task<HttpTestServer> StartAsync()
     {
@@ -96,6 +106,9 @@ public sealed class HttpTestServer : IAsyncDisposable
             case ["bytes", var length]:
                 await BytesAsync(long.Parse(length, CultureInfo.InvariantCulture), int.Parse(request.Query["seed"].ToString() is { Length: > 0 } s ? s : "1", CultureInfo.InvariantCulture), context);
                 return;
+            case ["weather", "forecast"]:
+                await ForecastAsync(context);
+                return;
             case ["ws", ..]:
                 await WebSocketAsync(parts, context);
                 return;
@@ -123,6 +136,39 @@ public sealed class HttpTestServer : IAsyncDisposable
         context.Response.ContentType = "text/plain; charset=utf-8";
         await context.Response.WriteAsync(string.Create(CultureInfo.InvariantCulture,
             $"{request.Method} {request.Path}{request.QueryString}\nx-multi: {multi}\nlength: {length}\nsha256: {Convert.ToHexStringLower(sha.GetHashAndReset())}\ncontent-type: {request.ContentType}"));
+    }
+
+    private async Task ForecastAsync(HttpContext context)
+    {
+        var city = context.Request.Query["city"].ToString();
+        _forecastCalls.AddOrUpdate(city, 1, (_, n) => n + 1);
+        var response = context.Response;
+        if (context.Request.Headers.Authorization.ToString() != "Bearer " + WeatherToken)
+        {
+            response.StatusCode = 401;
+            response.Headers.WWWAuthenticate = "Bearer";
+            await response.WriteAsync("""{"error":"invalid token"}""");
+            return;
+        }
+
+        switch (city)
+        {
+            case "Nowhere":
+                response.StatusCode = 404;
+                await response.WriteAsync("""{"error":"unknown city"}""");
+                return;
+            case "Broken":
+                response.StatusCode = 500;
+                await response.WriteAsync("""{"error":"internal"}""");
+                return;
+            case "Slow":
+                await SlowAsync("forecast-" + Guid.NewGuid().ToString("N"), context);
+                return;
+        }
+
+        response.ContentType = "application/json";
+        var temperature = 10 + (city.Length % 15);
+        await response.WriteAsync(System.Text.Json.JsonSerializer.Serialize(new Dictionary<string, object> { ["city"] = city, ["temperatureC"] = temperature, ["summary"] = "Sunny in " + city }));
     }
 
     private async Task SlowAsync(string id, HttpContext context)
