@@ -1,6 +1,5 @@
 using System.Buffers;
 using System.Runtime.InteropServices;
-using System.Runtime.InteropServices.JavaScript;
 using System.Runtime.Versioning;
 using System.Text;
 using System.Text.Json;
@@ -8,7 +7,8 @@ using System.Text.Json;
 namespace Pmcp.Workers.Interop;
 
 /// <summary>
-/// One binding of the request's <c>env</c>, reached through <see cref="JsHost.BindingCall"/>: arguments go out as JSON
+/// One binding of the request's <c>env</c>, reached through <see cref="JsHost.BindingCall"/> (a host operation, run in
+/// its request's context): arguments go out as JSON
 /// (written by hand with <see cref="Utf8JsonWriter"/>, so nothing is reflected over and no serializer context is
 /// pulled in), results come back as JSON, and binary results are taken from the slot the JSON names.
 /// </summary>
@@ -27,22 +27,23 @@ internal sealed class JsBinding(int requestId, string name, string kind)
     /// <summary>Runs <paramref name="operation"/> with binary input (a value, a body, or the blobs of D1 parameters).</summary>
     public async Task<JsonElement> CallAsync(string operation, string arguments, ReadOnlyMemory<byte> payload, CancellationToken cancellationToken)
     {
-        cancellationToken.ThrowIfCancellationRequested();
-        string json;
+        var segment = Segment(payload);
+        int slot;
         try
         {
-            json = await JsHost.BindingCall(RequestId, Name, operation, arguments, Segment(payload)).ConfigureAwait(false);
+            // A host operation, like every request-owned I/O: it runs in the binding's request's context whatever
+            // request's continuation .NET is running when it calls (HostOperations).
+            slot = await HostOperations.RunAsync(op => JsHost.BindingCall(RequestId, op, Name, operation, arguments, segment), cancellationToken).ConfigureAwait(false);
         }
-        catch (JSException e)
+        catch (HostOperationException e)
         {
-            // The message arrives as the JS error's "Error: …"; D1's own ("D1_ERROR: no such table: notes") already
-            // says what failed, so it is kept whole, as the local backend's SQLite messages are.
-            var message = e.Message.StartsWith("Error: ", StringComparison.Ordinal) ? e.Message["Error: ".Length..] : e.Message;
-            throw new WorkerException(message.StartsWith("D1_", StringComparison.Ordinal) ? message : $"{kind} '{Name}' {operation}: {message}", e);
+            // D1's own messages ("D1_ERROR: no such table: notes") already say what failed, so they are kept whole, as
+            // the local backend's SQLite messages are.
+            throw new WorkerException(e.Message.StartsWith("D1_", StringComparison.Ordinal) ? e.Message : $"{kind} '{Name}' {operation}: {e.Message}", e);
         }
 
         // One copy detached from the pooled document, so rows and metadata can be kept as JsonElements.
-        using var document = JsonDocument.Parse(json);
+        using var document = JsonDocument.Parse(JsHost.BindingTake(RequestId, slot));
         return document.RootElement.Clone();
     }
 

@@ -55,12 +55,13 @@ internal static partial class JsHost
     public static partial string[]? Hyperdrive(int requestId, string name);
 
     /// <summary>
-    /// One operation on a binding (host/bindings.mjs): arguments and result as JSON; binary input as a view the host
-    /// copies before it returns; binary results parked in slots named by the JSON, taken with <see cref="BindingTake"/>
-    /// (.NET cannot receive <c>Task&lt;byte[]&gt;</c>).
+    /// Starts one operation on a binding (host/bindings.mjs) in the context of the request whose env holds it, and
+    /// returns null, or why it cannot start. Arguments go as JSON; binary input as a view the host copies before it
+    /// returns. The outcome arrives through <see cref="WorkerExports.OperationDone"/>: its value is the slot holding the
+    /// result's JSON (UTF-8), taken with <see cref="BindingTake"/>, as are the binary results the JSON names.
     /// </summary>
     [JSImport("bindingCall", Module)]
-    public static partial Task<string> BindingCall(int requestId, string name, string operation, string argumentsJson, [JSMarshalAs<JSType.MemoryView>] ArraySegment<byte> payload);
+    public static partial string? BindingCall(int requestId, int operation, string name, string kind, string argumentsJson, [JSMarshalAs<JSType.MemoryView>] ArraySegment<byte> payload);
 
     [JSImport("bindingTake", Module)]
     public static partial byte[] BindingTake(int requestId, int slot);

@@ -1,21 +1,24 @@
-// Workers bindings (KV, D1, R2, Hyperdrive's connection details) for .NET; Hyperdrive's queries go through sockets.mjs,
-// R2 gets and streamed puts through r2streams.mjs.
+// Bindings for .NET (Pmcp.Workers.Bindings): KV, D1, R2 and the rest, each operation a host operation.
 //
-// One asynchronous call serves every operation: bindingCall(requestId, binding, operation, argumentsJson, payload)
-// resolves to a JSON string. .NET cannot receive Task<byte[]>, so binary results (KV values) are parked in
-// the request's slots and the JSON names the slot; .NET takes the bytes right away with the synchronous bindingTake.
-// Binary input (KV values, R2 bodies, D1 blobs) arrives as one payload view, copied before the first await because
-// it points into .NET memory that is only valid during the call.
+// bindingCall(requestId, operation, binding, name, argumentsJson, payload) starts the operation and returns at once
+// (null, or why it cannot start); it runs in the context of the request whose env holds the binding, posted to that
+// request's inbox like every other I/O (inbox.mjs): .NET may call from a continuation that runs in another request's
+// context, and a KV promise made there would belong to that request and die with it (seen as "WebWorker which is
+// origin of the Promise is being terminated" under overlapping requests). Its outcome reaches .NET through
+// WorkerExports.OperationDone; the value is the slot holding the result's JSON in UTF-8. Binary results (KV values)
+// are parked in the request's slots too and the JSON names the slot; .NET takes the bytes with bindingTake. Binary
+// input (KV values, R2 bodies, D1 blobs) arrives as one payload view, copied before bindingCall returns because it
+// points into .NET memory that is only valid during the call.
+import { submitter } from "./inbox.mjs";
 
-/** @param {Map<number, import("./request-state.mjs").RequestState>} requests the host's live requests by id. */
-export function bindingImports(requests) {
-  function bindingOf(requestId, name) {
-    const request = requests.get(requestId);
-    if (!request) throw new Error(`pmcp: binding '${name}' was used after its request ended`);
-    const binding = request.env?.[name];
-    if (binding == null) throw new Error(`pmcp: no binding '${name}' in this Worker's env`);
-    return { request, binding };
-  }
+const encoder = new TextEncoder();
+
+/**
+ * @param {Map<number, import("./request-state.mjs").RequestState>} requests the host's live requests by id.
+ * @param {(operation: number, error: string | null, value: number) => void} complete reports to .NET.
+ */
+export function bindingImports(requests, complete) {
+  const submit = submitter(requests, complete, "the binding's request has ended", "the binding call failed");
 
   return {
     /** "kv", "d1", "r2", "hyperdrive", "service", or null: what the env entry looks like (each has its own methods). */
@@ -41,17 +44,22 @@ export function bindingImports(requests) {
       return [b.connectionString, String(b.host ?? ""), String(b.port ?? ""), String(b.user ?? ""), String(b.password ?? ""), String(b.database ?? "")];
     },
 
-    bindingCall(requestId, name, operation, argumentsJson, payload) {
+    bindingCall(requestId, operation, name, kind, argumentsJson, payload) {
       let bytes;
       try {
         bytes = payload.length > 0 ? copyView(payload) : (payload?.dispose?.(), EMPTY);
-        const { request, binding } = bindingOf(requestId, name);
-        const op = OPERATIONS[operation];
-        if (!op) throw new Error(`pmcp: unknown binding operation '${operation}'`);
-        return op(binding, JSON.parse(argumentsJson), bytes, (b) => request.park(b)).then(JSON.stringify);
       } catch (e) {
-        return Promise.reject(e);
+        return String(e?.message ?? e);
       }
+      if (!requests.has(requestId)) return `pmcp: binding '${name}' was used after its request ended`;
+      const op = OPERATIONS[kind];
+      if (!op) return `pmcp: unknown binding operation '${kind}'`;
+      return submit(requestId, operation, async (request) => {
+        const binding = request.env?.[name];
+        if (binding == null) throw new Error(`pmcp: no binding '${name}' in this Worker's env`);
+        const result = await op(binding, JSON.parse(argumentsJson), bytes, (b) => request.park(b));
+        return request.park(encoder.encode(JSON.stringify(result) ?? "null"));
+      });
     },
 
     /** The bytes of a slot, once. */

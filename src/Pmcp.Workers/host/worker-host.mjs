@@ -149,7 +149,7 @@ export async function createWorker(assets, options = {}) {
       else if (level === 1) console.warn(message);
       else console.log(message);
     },
-    ...bindingImports(requests),
+    ...bindingImports(requests, completeOperation),
     ...socketImports(requests, completeOperation),
     ...r2StreamImports(requests, completeOperation),
     ...cryptoImports(),
