@@ -3,12 +3,7 @@ using System.Globalization;
 using System.Net.WebSockets;
 using System.Security.Cryptography;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace Pmcp.Testing;
 
@@ -53,20 +48,12 @@ public sealed class HttpTestServer : IAsyncDisposable
 
     public static async Task<HttpTestServer> StartAsync()
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.UseKestrel(k =>
-        {
-            k.AddServerHeader = false;
-            k.Limits.MaxRequestBodySize = null;
-        });
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        var app = builder.Build();
+        var app = LoopbackApp.Create();
         var server = new HttpTestServer(app);
         app.UseWebSockets();
         app.Run(server.ServeAsync);
         await app.StartAsync();
-        server.BaseAddress = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        server.BaseAddress = LoopbackApp.Address(app);
         return server;
     }
 

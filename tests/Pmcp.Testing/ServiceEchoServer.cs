@@ -2,12 +2,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace Pmcp.Testing;
 
@@ -27,18 +22,10 @@ public sealed partial class ServiceEchoServer : IAsyncDisposable
 
     public static async Task<ServiceEchoServer> StartAsync()
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.UseKestrel(k =>
-        {
-            k.AddServerHeader = false;
-            k.Limits.MaxRequestBodySize = null;
-        });
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        var app = builder.Build();
+        var app = LoopbackApp.Create();
         app.Run(ServeAsync);
         await app.StartAsync();
-        return new ServiceEchoServer(app) { BaseAddress = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First() };
+        return new ServiceEchoServer(app) { BaseAddress = LoopbackApp.Address(app) };
     }
 
     private static async Task ServeAsync(HttpContext context)
