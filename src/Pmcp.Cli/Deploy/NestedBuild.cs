@@ -50,7 +50,10 @@ internal static class NestedBuild
             return false;
         }
 
-        foreach (var marker in Directory.GetFiles(folder, MarkerName + "*").Where(m => !m.EndsWith(".used", StringComparison.Ordinal)).Order(StringComparer.Ordinal))
+        // The marker the variable names, then its siblings (marker.2, marker.3, …: one per further Worker).
+        var name = Path.GetFileName(path);
+        var markers = Directory.GetFiles(folder, name + ".*").Where(m => !m.EndsWith(".used", StringComparison.Ordinal)).Order(StringComparer.Ordinal).Prepend(path);
+        foreach (var marker in markers)
         {
             try
             {
@@ -59,7 +62,7 @@ internal static class NestedBuild
             }
             catch (IOException)
             {
-                // Claimed by another nested build meanwhile: try the next.
+                // Claimed by another nested build meanwhile (or never there): try the next.
             }
         }
 
