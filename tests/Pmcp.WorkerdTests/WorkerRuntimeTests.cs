@@ -223,9 +223,21 @@ public sealed class WorkerRuntimeTests(WorkerdFixture workers) : IDisposable
         // Chunked: no length up front, 6 MiB sent; the host stops reading past 4 MiB.
         using var chunked = new HttpRequestMessage(HttpMethod.Post, workers.HelloWorld.McpUrl) { Content = new UnsizedContent(6 * 1024 * 1024) };
         chunked.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
-        using var chunkedResponse = await _http.SendAsync(chunked);
+        HttpResponseMessage? chunkedResponse;
+        try
+        {
+            chunkedResponse = await _http.SendAsync(chunked);
+        }
+        catch (HttpRequestException e) when (e.InnerException is IOException)
+        {
+            // The 413 is sent while the client is still sending the rest of the body; workerd then closes the connection,
+            // and a loaded machine's client can see the reset before it reads the answer (RFC 9112 §9.6 lets a server
+            // close without reading the rest). Refused either way: what matters is that the Worker keeps serving.
+            chunkedResponse = null;
+        }
 
-        foreach (var response in new[] { declaredResponse, chunkedResponse })
+        using var chunkedAnswer = chunkedResponse;
+        foreach (var response in new[] { declaredResponse, chunkedResponse }.OfType<HttpResponseMessage>())
         {
             Assert.Equal(413, (int)response.StatusCode);
             var error = JsonNode.Parse(await response.Content.ReadAsStringAsync())!["error"]!;
