@@ -86,17 +86,17 @@ internal static class BoundWorkers
     /// </summary>
     public static string? NameMismatch(Served served)
     {
-        string? name = null;
+        string name;
         try
         {
-            name = Tomlyn.TomlSerializer.Deserialize<Tomlyn.Model.TomlTable>(File.ReadAllText(served.WranglerToml)) is { } root && root.TryGetValue("name", out var value) ? value as string : null;
+            name = DeployTarget.Resolve(served.WranglerToml, environment: null).WorkerName;
         }
-        catch (Exception e) when (e is IOException or Tomlyn.TomlException)
+        catch (Exception e) when (e is IOException or CliException)
         {
             return null; // wrangler itself will say what is wrong with the file
         }
 
-        return name is null || name == served.Service ? null
+        return name == served.Service ? null
             : $"service binding {served.Binding} names the Worker \"{served.Service}\", but {DeployProject.Display(served.WranglerToml)} serves \"{name}\"; set service = \"{name}\" in [workers.services] (or rename that Worker), else its calls answer \"Worker not found\".";
     }
 }

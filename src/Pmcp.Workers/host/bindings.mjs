@@ -1,6 +1,6 @@
 // Bindings for .NET (Pmcp.Workers.Bindings): KV, D1, R2 and the rest, each operation a host operation.
 //
-// bindingCall(requestId, operation, binding, name, argumentsJson, payload) starts the operation and returns at once
+// bindingCall(requestId, operation, name, kind, argumentsJson, payload) starts the operation and returns at once
 // (null, or why it cannot start); it runs in the context of the request whose env holds the binding, posted to that
 // request's inbox like every other I/O (inbox.mjs): .NET may call from a continuation that runs in another request's
 // context, and a KV promise made there would belong to that request and die with it (seen as "WebWorker which is
