@@ -25,20 +25,7 @@ public sealed class PipelineHosts : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        if (Directory.Exists(_copy))
-        {
-            Directory.Delete(_copy, recursive: true);
-        }
-
-        var source = Path.Combine(RepoPaths.Root, "tests", "Workers", "RoutesWorker");
-        Directory.CreateDirectory(Path.Combine(_copy, ".pmcp", "workers"));
-        foreach (var file in Directory.GetFiles(source))
-        {
-            File.Copy(file, Path.Combine(_copy, Path.GetFileName(file)));
-        }
-
-        File.Copy(Path.Combine(source, ".pmcp", "workers", "wrangler.toml"), Path.Combine(_copy, ".pmcp", "workers", "wrangler.toml"));
-        await File.WriteAllTextAsync(Path.Combine(_copy, ".pmcp", "workers", ".dev.vars"), $"MCP_API_KEY={ApiKey}\n");
+        await ProjectCopy.CreateAsync(Path.Combine(RepoPaths.Root, "tests", "Workers", "RoutesWorker"), _copy, $"MCP_API_KEY={ApiKey}\n");
 
         // Native first: its build must be done before wrangler dev starts watching the project.
         Native = await RunningWorker.StartAsync(WorkerdFixture.Environment, _copy, "--native");
@@ -55,26 +42,7 @@ public sealed class PipelineHosts : IAsyncLifetime
         FirstWorkerdAnswer = ((int)response.StatusCode, response.Headers.WwwAuthenticate.ToString(), await response.Content.ReadAsStringAsync());
     }
 
-    public async Task DisposeAsync()
-    {
-        try
-        {
-            foreach (var host in new[] { Workerd, Native })
-            {
-                if (host is not null)
-                {
-                    await host.DisposeAsync();
-                }
-            }
-        }
-        finally
-        {
-            if (Directory.Exists(_copy))
-            {
-                Directory.Delete(_copy, recursive: true);
-            }
-        }
-    }
+    public Task DisposeAsync() => ProjectCopy.StopAsync(_copy, Workerd, Native);
 }
 
 [CollectionDefinition("pipeline")]

@@ -29,20 +29,7 @@ public sealed class WeatherApiHosts : IAsyncLifetime
     {
         Api = await HttpTestServer.StartAsync();
         Token = Api.WeatherToken;
-        if (Directory.Exists(_copy))
-        {
-            Directory.Delete(_copy, recursive: true);
-        }
-
-        var source = Path.Combine(RepoPaths.Root, "samples", "WeatherApi");
-        Directory.CreateDirectory(Path.Combine(_copy, ".pmcp", "workers"));
-        foreach (var file in Directory.GetFiles(source))
-        {
-            File.Copy(file, Path.Combine(_copy, Path.GetFileName(file)));
-        }
-
-        File.Copy(Path.Combine(source, ".pmcp", "workers", "wrangler.toml"), Path.Combine(_copy, ".pmcp", "workers", "wrangler.toml"));
-        await File.WriteAllTextAsync(Path.Combine(_copy, ".pmcp", "workers", ".dev.vars"),
+        await ProjectCopy.CreateAsync(Path.Combine(RepoPaths.Root, "samples", "WeatherApi"), _copy,
             $"API_BASE_URL={Api.BaseAddress}/weather\nAPI_TOKEN={Token}\nWEBHOOK_SECRET={WebhookSecret}\nAPI_TIMEOUT_SECONDS=5\n");
 
         // Native first: its build must be done before wrangler dev starts watching the project.
@@ -54,24 +41,13 @@ public sealed class WeatherApiHosts : IAsyncLifetime
     {
         try
         {
-            foreach (var host in new[] { Workerd, Native })
-            {
-                if (host is not null)
-                {
-                    await host.DisposeAsync();
-                }
-            }
-
-            if (Api is not null)
-            {
-                await Api.DisposeAsync();
-            }
+            await ProjectCopy.StopAsync(_copy, Workerd, Native);
         }
         finally
         {
-            if (Directory.Exists(_copy))
+            if (Api is not null)
             {
-                Directory.Delete(_copy, recursive: true);
+                await Api.DisposeAsync();
             }
         }
     }
