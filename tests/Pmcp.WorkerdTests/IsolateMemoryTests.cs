@@ -9,10 +9,14 @@ namespace Pmcp.WorkerdTests;
 
 /// <summary>
 /// Workers gives an isolate 128 MB, and WebAssembly memory never shrinks: whatever a request pattern makes .NET's
-/// memory grow to stays for the isolate's life. Runs the same round of request patterns twice in
+/// memory grow to stays for the isolate's life. Runs the same round of request patterns three times in
 /// tests/Workers/MemoryWorker, an isolate of its own (MCP calls 32 at a time, 4 MiB MCP bodies and batches 8 at a time, a 50 MB streamed
-/// download) and reads the runtime's linear memory (<c>GET /memory</c>, the host's <c>stats().wasmMemoryBytes</c>) after
-/// each pattern: it must stay under 96 MB, and the second round must not grow it (a leak would, round after round).
+/// download) and reads the isolate's memory after each pattern (<c>GET /memory</c>): the runtime's linear memory (the
+/// host's <c>stats().wasmMemoryBytes</c>) must stay under 96 MB, and nothing may leak.
+/// Two measures of a leak, because the linear memory grows in steps: emscripten adds a fifth of its size whenever a
+/// peak needs one byte more (88.1 → 105.8 MiB), so whether a peak that touches a step's edge takes one more step
+/// depends on timing. Exact: .NET's live heap after a full collection must not grow between rounds. Coarse: the
+/// linear memory may take one step over the rounds, not more (a leak outside the GC heap grows it round after round).
 /// Figures for the docs come from bench/run-workerd-memory.sh, not from here.
 /// </summary>
 [Collection("workerd memory")]
@@ -22,10 +26,13 @@ public sealed class IsolateMemoryTests(MemoryWorkerFixture fixture) : IDisposabl
     private const long BoundBytes = 96L * 1024 * 1024;
 
     /// <summary>
-    /// What a second identical round may add: a few 64 KiB pages where the GC's fragmentation lands differently. A leak
-    /// of one 4 MiB body per request adds 24 MiB or more a round; one of a 1 KiB message per MCP call, 1 MiB.
+    /// What a later round may add to .NET's live heap: pooled buffers kept for reuse land differently. A leak of one
+    /// 4 MiB body per request adds 24 MiB or more a round; one of a 1 KiB message per MCP call, 1 MiB.
     /// </summary>
-    private const long ToleranceBytes = 1L * 1024 * 1024;
+    private const long LiveHeapToleranceBytes = 1L * 1024 * 1024;
+
+    /// <summary>Rounds of the same patterns: a leak grows memory in each, a step's edge only once.</summary>
+    private const int Rounds = 3;
 
     /// <summary>The endpoint's limit (the host's default PMCP_MAX_BODY_BYTES).</summary>
     private const int BodyLimit = 4 * 1024 * 1024;
@@ -35,27 +42,28 @@ public sealed class IsolateMemoryTests(MemoryWorkerFixture fixture) : IDisposabl
     public void Dispose() => _http.Dispose();
 
     [Fact]
-    public Task McpCallsAndAStreamedDownloadStayUnder96MbAndASecondRoundGrowsNothing() => AssertRoundsAsync(round =>
+    public Task McpCallsAndAStreamedDownloadStayUnder96MbAndLeakNothing() => AssertRoundsAsync(round =>
     [
         ("1000 MCP calls, 32 at a time", () => ManyMcpCallsAsync(calls: 1000, concurrency: 32, round)),
         ("a 50 MB streamed download", () => StreamedDownloadAsync(megabytes: 50)),
     ]);
 
     [Fact]
-    public Task FourMiBBodiesEightAtATimeStayUnder96MbAndASecondRoundGrowsNothing() => AssertRoundsAsync(round =>
+    public Task FourMiBBodiesEightAtATimeStayUnder96MbAndLeakNothing() => AssertRoundsAsync(round =>
     [
         ("4 MiB MCP bodies and batches, 8 at a time", () => LargeBodiesAsync(concurrency: 8, round)),
     ]);
 
     /// <summary>
-    /// Runs the patterns of round 1, then the same again as round 2, reading the memory after each: every reading must be
-    /// under the bound, and round 2 must end where round 1 did, within the tolerance.
+    /// Runs the patterns of round 1, then the same again in each later round, reading the memory after each: every
+    /// reading must be under the bound, the live heap must end each later round where round 1 left it, and the linear
+    /// memory may grow by one of emscripten's steps at most.
     /// </summary>
     private async Task AssertRoundsAsync(Func<int, (string Name, Func<Task> Run)[]> patterns)
     {
         var readings = new List<(string When, Memory Memory)> { ("start", await ReadMemoryAsync()) };
         var endOfRound1 = 0;
-        for (var round = 1; round <= 2; round++)
+        for (var round = 1; round <= Rounds; round++)
         {
             foreach (var (name, run) in patterns(round))
             {
@@ -69,8 +77,12 @@ public sealed class IsolateMemoryTests(MemoryWorkerFixture fixture) : IDisposabl
         var report = string.Join('\n', readings.Select(r => $"{r.When}: {r.Memory}"));
         Console.WriteLine("isolate memory (workerd):\n" + report);
         Assert.All(readings, r => Assert.True(r.Memory.Wasm <= BoundBytes, $"over {BoundBytes} bytes after {r.When}:\n{report}"));
-        var growth = readings[^1].Memory.Wasm - readings[endOfRound1].Memory.Wasm;
-        Assert.True(growth <= ToleranceBytes, $"the second round grew the WebAssembly memory by {growth} bytes (tolerance {ToleranceBytes}):\n{report}");
+        var first = readings[endOfRound1].Memory;
+        Assert.All(readings.Skip(endOfRound1 + 1), r => Assert.True(r.Memory.LiveHeap <= first.LiveHeap + LiveHeapToleranceBytes,
+            $"the live heap grew by {r.Memory.LiveHeap - first.LiveHeap} bytes from the end of round 1 to {r.When} (tolerance {LiveHeapToleranceBytes}):\n{report}"));
+        var oneStep = first.Wasm + (first.Wasm / 5) + 65536;
+        Assert.True(readings[^1].Memory.Wasm <= oneStep,
+            $"the WebAssembly memory grew by more than one step (a fifth) after round 1:\n{report}");
         Assert.Equal("OK", await _http.GetStringAsync(fixture.Worker.BaseAddress + "/health"));
     }
 
@@ -98,7 +110,7 @@ public sealed class IsolateMemoryTests(MemoryWorkerFixture fixture) : IDisposabl
 
     /// <summary>
     /// Bodies just under the limit, half one tools/call echoing a 4 MiB message (the answer is as large), half a batch of
-    /// 100 calls (the most a batch may hold, protocol 2025-03-26) of 40 KiB each. 8 at once is more than the host admits (8 MiB of bodies in
+    /// 100 calls (the most a batch may hold, protocol 2025-03-26) of 40 KiB each. 8 at once is more than the host admits (6 MiB of bodies in
     /// flight), so some are refused with 503 until others are done: each is retried until answered.
     /// </summary>
     private async Task LargeBodiesAsync(int concurrency, int round)
@@ -150,7 +162,7 @@ public sealed class IsolateMemoryTests(MemoryWorkerFixture fixture) : IDisposabl
     {
         var text = await _http.GetStringAsync(fixture.Worker.BaseAddress + "/memory");
         var values = text.Split(' ').Select(p => p.Split('=')).ToDictionary(p => p[0], p => long.Parse(p[1], CultureInfo.InvariantCulture));
-        return new Memory(values["wasm"], values["heap"], values["committed"]);
+        return new Memory(values["wasm"], values["live"]);
     }
 
     /// <summary>A POST to /mcp; batches exist only in protocol version 2025-03-26.</summary>
@@ -185,10 +197,10 @@ public sealed class IsolateMemoryTests(MemoryWorkerFixture fixture) : IDisposabl
 
     private static string Shorten(string text) => text.Length <= 300 ? text : text[..300] + "…";
 
-    /// <summary>One reading of <c>GET /memory</c>: the WebAssembly memory, and .NET's GC heap in use and committed.</summary>
-    private readonly record struct Memory(long Wasm, long Heap, long Committed)
+    /// <summary>One reading of <c>GET /memory</c>: the WebAssembly memory, and .NET's live heap after a full collection.</summary>
+    private readonly record struct Memory(long Wasm, long LiveHeap)
     {
         public override string ToString() => string.Create(CultureInfo.InvariantCulture,
-            $"wasm {Wasm / 1048576.0:F1} MiB (GC heap {Heap / 1048576.0:F1} MiB in use, {Committed / 1048576.0:F1} MiB committed)");
+            $"wasm {Wasm / 1048576.0:F1} MiB (live GC heap {LiveHeap / 1048576.0:F1} MiB)");
     }
 }

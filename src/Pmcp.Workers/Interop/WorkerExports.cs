@@ -107,6 +107,23 @@ public static partial class WorkerExports
         }
 
         JsHost.Respond(requestId, Head(response), Segment(response.Body));
+        CollectAfterLargeRequest(body.Length + response.Body.Length);
+    }
+
+    /// <summary>
+    /// The bytes of a request and its answer past which its garbage (the body, the strings read from it, the answer) is
+    /// collected as soon as it is answered: the WebAssembly memory never shrinks, so when the next large requests arrive
+    /// before the GC has run, their memory is added to the garbage's for good. A collection costs a few milliseconds,
+    /// little beside reading a megabyte of JSON in the interpreter.
+    /// </summary>
+    private const int LargeRequestBytes = 1024 * 1024;
+
+    private static void CollectAfterLargeRequest(int bytes)
+    {
+        if (bytes >= LargeRequestBytes)
+        {
+            GC.Collect();
+        }
     }
 
     private static async Task StreamAsync(int requestId, Response response, IAsyncEnumerable<ReadOnlyMemory<byte>> chunks, CancellationToken aborted)

@@ -22,12 +22,12 @@ public abstract record ContentBlock
 
 /// <summary>Plain text (<c>"type": "text"</c>).</summary>
 /// <param name="Text">The text.</param>
-public sealed record TextContent(string Text) : ContentBlock;
+public sealed record TextContent([property: JsonConverter(typeof(Json.SegmentedStringConverter))] string Text) : ContentBlock;
 
 /// <summary>An image; <see cref="Data"/> is base64.</summary>
 /// <param name="Data">The image's bytes, base64-encoded.</param>
 /// <param name="MimeType">The image's media type, such as <c>image/png</c>.</param>
-public sealed record ImageContent(string Data, string MimeType) : ContentBlock
+public sealed record ImageContent([property: JsonConverter(typeof(Json.SegmentedStringConverter))] string Data, string MimeType) : ContentBlock
 {
     /// <summary>An image from its raw bytes, which are base64-encoded for <see cref="Data"/>.</summary>
     /// <param name="data">The image's bytes.</param>
@@ -38,7 +38,7 @@ public sealed record ImageContent(string Data, string MimeType) : ContentBlock
 /// <summary>Audio; <see cref="Data"/> is base64.</summary>
 /// <param name="Data">The audio's bytes, base64-encoded.</param>
 /// <param name="MimeType">The audio's media type, such as <c>audio/wav</c>.</param>
-public sealed record AudioContent(string Data, string MimeType) : ContentBlock
+public sealed record AudioContent([property: JsonConverter(typeof(Json.SegmentedStringConverter))] string Data, string MimeType) : ContentBlock
 {
     /// <summary>Audio from its raw bytes, which are base64-encoded for <see cref="Data"/>.</summary>
     /// <param name="data">The audio's bytes.</param>

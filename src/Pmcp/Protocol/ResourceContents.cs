@@ -20,12 +20,12 @@ public abstract record ResourceContents(string Uri)
 /// <summary>Text resource contents.</summary>
 /// <param name="Uri">The URI of the resource these are the contents of.</param>
 /// <param name="Text">The text.</param>
-public sealed record TextResourceContents(string Uri, string Text) : ResourceContents(Uri);
+public sealed record TextResourceContents(string Uri, [property: JsonConverter(typeof(Json.SegmentedStringConverter))] string Text) : ResourceContents(Uri);
 
 /// <summary>Binary resource contents; <see cref="Blob"/> is base64.</summary>
 /// <param name="Uri">The URI of the resource these are the contents of.</param>
 /// <param name="Blob">The bytes, base64-encoded.</param>
-public sealed record BlobResourceContents(string Uri, string Blob) : ResourceContents(Uri)
+public sealed record BlobResourceContents(string Uri, [property: JsonConverter(typeof(Json.SegmentedStringConverter))] string Blob) : ResourceContents(Uri)
 {
     /// <summary>Binary contents from raw bytes, which are base64-encoded for <see cref="Blob"/>.</summary>
     /// <param name="uri">The URI of the resource.</param>

@@ -7,8 +7,8 @@ namespace MemoryWorker;
 
 /// <summary>
 /// <c>GET /memory</c>, for Pmcp.WorkerdTests' isolate memory test: the size of the .NET runtime's WebAssembly memory
-/// (what the JS host's <c>stats().wasmMemoryBytes</c> reports; it never shrinks) and, to explain it, the GC heap in use
-/// and committed. Test Workers only: no user Worker answers this.
+/// (what the JS host's <c>stats().wasmMemoryBytes</c> reports; it never shrinks) and .NET's live heap after a full
+/// collection (what a managed leak grows). Test Workers only: no user Worker answers this.
 /// </summary>
 internal static partial class MemoryProbe
 {
@@ -19,9 +19,8 @@ internal static partial class MemoryProbe
             return Response.Text("GET /memory reads the WebAssembly memory: workerd only.", 404);
         }
 
-        var info = GC.GetGCMemoryInfo();
-        return Response.Ok(string.Create(CultureInfo.InvariantCulture,
-            $"wasm={(long)WasmMemoryBytes()} heap={GC.GetTotalMemory(forceFullCollection: false)} committed={info.TotalCommittedBytes}"));
+        var live = GC.GetTotalMemory(forceFullCollection: true);
+        return Response.Ok(string.Create(CultureInfo.InvariantCulture, $"wasm={(long)WasmMemoryBytes()} live={live}"));
     }
 
     [JSImport("wasmMemoryBytes", "pmcp-host")]
