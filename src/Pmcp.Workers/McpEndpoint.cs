@@ -35,6 +35,9 @@ public sealed class McpEndpoint
 
     private McpEndpoint(McpServer server, McpEndpointOptions? options, bool routed)
     {
+        // A handler's failure goes to the Worker's log (wrangler tail) unless the builder named a log; the native host
+        // puts its logger in place of this one.
+        server.UseHostFailureLog(failure => Log.Error("pmcp: " + failure));
         _server = server;
         _routed = routed;
         // Settings given in code need no environment: the warm-up already runs with them.
@@ -89,6 +92,7 @@ public sealed class McpEndpoint
         {
             Aborted = request.Aborted,
             Services = services,
+            RequestId = request.Id,
         };
         var response = await handler.HandleAsync(mcpRequest).ConfigureAwait(false);
         return ToResponse(response);

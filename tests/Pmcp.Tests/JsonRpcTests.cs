@@ -242,18 +242,32 @@ public sealed class JsonRpcTests
     public async Task AThrowingToolsMessageStaysOnTheServerUnlessTheServerOptsIn()
     {
         // Issue 15: exception messages carry file paths and SQL; by default only the server's log sees them.
-        var server = TestServer.Builder().Build();
-        var seen = new List<Exception>();
-        server.OnUnhandledException = seen.Add;
-        var hidden = (await new StreamableHttpHandler(server).PostAsync(Http.CallTool(1, "fail", "{}"))).Result(1);
+        var seen = new List<HandlerFailure>();
+        var server = TestServer.Builder().WithHandlerFailureLog(seen.Add).Build();
+        var request = McpHttpRequest.From("POST", "/mcp", [new("Content-Type", "application/json"), new("Accept", Http.JsonAndSse)], Encoding.UTF8.GetBytes(Http.CallTool(1, "fail", "{}")));
+        var hidden = (await new StreamableHttpHandler(server).HandleAsync(new McpHttpRequest(request.Method, request.Path, request.Header, request.Body) { RequestId = "req-7" })).Result(1);
         Assert.Equal("An error occurred invoking 'fail'.", hidden.FirstText());
-        var logged = Assert.IsType<ToolFailedException>(Assert.Single(seen));
-        Assert.Equal("fail", logged.Tool);
-        Assert.Equal("the database is down", logged.InnerException!.Message);
+        var logged = Assert.Single(seen);
+        Assert.Equal(("tools/call", "fail", "req-7"), (logged.Method, logged.Name, logged.RequestId));
+        Assert.Equal("the database is down", logged.Exception.Message);
+        Assert.Equal("tools/call 'fail' failed (request req-7)", logged.Summary);
+        Assert.StartsWith("tools/call 'fail' failed (request req-7): System.InvalidOperationException: the database is down", logged.ToString(), StringComparison.Ordinal);
 
-        var shown = (await new StreamableHttpHandler(TestServer.Builder().WithToolErrorDetails().Build()).PostAsync(Http.CallTool(1, "fail", "{}"))).Result(1);
+        var shown = (await new StreamableHttpHandler(TestServer.Builder().WithToolErrorDetails().WithHandlerFailureLog(_ => { }).Build()).PostAsync(Http.CallTool(1, "fail", "{}"))).Result(1);
         Assert.True(shown.GetProperty("isError").GetBoolean());
         Assert.Equal("Tool 'fail' failed: the database is down", shown.FirstText());
+    }
+
+    [Fact]
+    public async Task AFailureLogThatThrowsStillLetsTheServerAnswer()
+    {
+        var server = TestServer.Builder().WithHandlerFailureLog(_ => throw new InvalidOperationException("the log is down")).Build();
+        var handler = new StreamableHttpHandler(server);
+
+        var answer = (await handler.PostAsync(Http.CallTool(1, "fail", "{}"))).Result(1);
+
+        Assert.Equal("An error occurred invoking 'fail'.", answer.FirstText());
+        await handler.AssertStillServesAsync();
     }
 
     [Fact]
@@ -272,9 +286,8 @@ public sealed class JsonRpcTests
     [Fact]
     public async Task ResourceHandlerThatThrowsIsInternalErrorWithoutDetails()
     {
-        var server = TestServer.Builder().Build();
-        var seen = new List<Exception>();
-        server.OnUnhandledException = seen.Add;
+        var seen = new List<HandlerFailure>();
+        var server = TestServer.Builder().WithHandlerFailureLog(seen.Add).Build();
         var handler = new StreamableHttpHandler(server);
 
         var response = await handler.PostAsync(Http.Request(8, "resources/read", """{"uri":"test://broken"}"""));
@@ -284,7 +297,9 @@ public sealed class JsonRpcTests
         Assert.False(error.TryGetProperty("data", out _));
         Assert.DoesNotContain("hunter2", response.Text(), StringComparison.Ordinal);
         Assert.DoesNotContain("InvalidOperationException", response.Text(), StringComparison.Ordinal);
-        Assert.Equal(TestServer.SecretInException, Assert.Single(seen).Message);
+        var failure = Assert.Single(seen);
+        Assert.Equal(("resources/read", "test://broken"), (failure.Method, failure.Name));
+        Assert.Equal(TestServer.SecretInException, failure.Exception.Message);
         await handler.AssertStillServesAsync();
     }
 

@@ -98,6 +98,34 @@ public sealed class OnePipelineTests(PipelineHosts hosts) : IDisposable
         Assert.Equal(405, byName["route with another method"].Status);
     }
 
+    [Fact]
+    public async Task AToolsFailureIsLoggedWholeWithItsRequestsIdInBothHosts()
+    {
+        // Issue 13: one log for handler failures, the same in both hosts, naming the request (its cf-ray when it has one).
+        foreach (var (host, worker) in new[] { ("native", hosts.Native), ("workerd", hosts.Workerd) })
+        {
+            var ray = $"ray-{host}-{Guid.NewGuid():N}";
+            var request = Mcp(worker.McpUrl, """{"jsonrpc":"2.0","id":11,"method":"tools/call","params":{"name":"fail","arguments":{}}}""");
+            request.Headers.TryAddWithoutValidation("cf-ray", ray);
+            var answer = await SendAsync(request);
+            Assert.Equal(200, answer.Status);
+            Assert.Contains("An error occurred invoking 'fail'.", answer.Body, StringComparison.Ordinal);
+
+            var line = $"tools/call 'fail' failed (request {ray})";
+            for (var waited = 0; waited < 100 && !worker.Output.Contains(line, StringComparison.Ordinal); waited++)
+            {
+                await Task.Delay(100);
+            }
+
+            var output = worker.Output;
+            var at = output.IndexOf(line, StringComparison.Ordinal);
+            Assert.True(at >= 0, $"{host}: no '{line}' in the host's output:\n{output[Math.Max(0, output.Length - 3000)..]}");
+            var logged = output[at..Math.Min(output.Length, at + 2000)];
+            Assert.Contains("InvalidOperationException", logged, StringComparison.Ordinal);
+            Assert.Contains("tool failed on purpose", logged, StringComparison.Ordinal);
+        }
+    }
+
     private async Task<(int Status, Dictionary<string, string> Headers, string Body)> SendAsync(HttpRequestMessage request)
     {
         using (request)

@@ -6,15 +6,10 @@ namespace Pmcp.Workers.Local.Hosting;
 /// <summary>How the native host logs a handler's exception: whole, with what the client was told instead.</summary>
 internal static class HandlerFailureLog
 {
-    public static Action<Exception> To(ILogger logger) => e =>
-    {
-        if (e is ToolFailedException)
-        {
-            logger.LogError(e, "A tool failed; the client got an isError result without the message");
-        }
-        else
-        {
-            logger.LogError(e, "A handler failed; the client got -32603");
-        }
-    };
+    public static Action<HandlerFailure> To(ILogger logger) => failure =>
+        logger.LogError(
+            failure.Exception,
+            "{Failure}; the client got {Answer}",
+            failure.Summary,
+            failure.Method == "tools/call" ? "an isError result" : "JSON-RPC error -32603");
 }

@@ -101,7 +101,7 @@ public static class NativeHostProgram
         if (server is not null)
         {
             var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Pmcp");
-            server.OnUnhandledException ??= HandlerFailureLog.To(logger);
+            server.UseHostFailureLog(HandlerFailureLog.To(logger));
         }
 
         try

@@ -33,7 +33,7 @@ public static class NativeMcpHost
         ArgumentNullException.ThrowIfNull(server);
         var app = Build(McpEndpoint.Worker(server), options);
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Pmcp");
-        server.OnUnhandledException ??= HandlerFailureLog.To(logger);
+        server.UseHostFailureLog(HandlerFailureLog.To(logger));
         return app;
     }
 
@@ -105,6 +105,7 @@ public static class NativeMcpHost
             var request = new Request(http.Method, (http.Scheme, http.Host.HasValue ? http.Host.Value : "localhost", path, query), new Headers(new NativeRequestHeaders(http.Headers)), body)
             {
                 Aborted = aborted,
+                Id = http.Headers["cf-ray"] is [{ } ray, ..] ? ray : context.TraceIdentifier,
             };
             Response response;
             try

@@ -59,6 +59,12 @@ public sealed class Request
     /// <summary>Set when the client goes away (or the runtime stops waiting for this request).</summary>
     public CancellationToken Aborted { get; init; }
 
+    /// <summary>
+    /// The id logs give this request: Cloudflare's <c>cf-ray</c> when it came through Cloudflare, else the one the host
+    /// gave it (the JS host's request number in workerd, ASP.NET Core's trace identifier natively). Null when made by hand.
+    /// </summary>
+    public string? Id { get; init; }
+
     /// <summary>The body decoded as UTF-8 text, as workers-rs's <c>req.text()</c>.</summary>
     /// <returns>The body as a string; empty when there is no body.</returns>
     public string Text() => Encoding.UTF8.GetString(Body.Span);

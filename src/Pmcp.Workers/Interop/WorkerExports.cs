@@ -1,4 +1,5 @@
 using System.ComponentModel;
+using System.Globalization;
 using System.Runtime.InteropServices;
 using System.Runtime.InteropServices.JavaScript;
 using System.Runtime.Versioning;
@@ -75,7 +76,11 @@ public static partial class WorkerExports
                 requestHeaders.Append(headers[i], headers[i + 1]);
             }
 
-            var request = new Request(method, url, requestHeaders, body) { Aborted = aborted };
+            var request = new Request(method, url, requestHeaders, body)
+            {
+                Aborted = aborted,
+                Id = requestHeaders.Get("cf-ray") ?? requestId.ToString(CultureInfo.InvariantCulture),
+            };
             var context = new Context(task => JsHost.WaitUntil(requestId, task));
             response = await fetch(request, new Env(new JsEnvSource(requestId)) { IsProvisional = warmUp }, context).ConfigureAwait(false);
         }

@@ -452,7 +452,7 @@ public sealed class StreamableHttpHandler(McpServer server, StreamableHttpOption
         }
 
         private McpRequestContext NewContext(string version, JsonRpcMessage message, LoggingLevel? logLevel, Func<byte[], ValueTask>? send) =>
-            new(Server, version, Params.Meta(message.Params), logLevel, request.Services, send, request.Aborted);
+            new(Server, version, Params.Meta(message.Params), logLevel, request.Services, send, request.Aborted) { RequestId = request.RequestId };
 
         private McpHttpResponse Accepted() => new() { StatusCode = 202, Headers = cors };
 

@@ -30,6 +30,12 @@ public sealed class McpRequestContext
         CancellationToken = cancellationToken;
     }
 
+    /// <summary>
+    /// The id the host's logs give the HTTP request that carried this message (on Workers the <c>cf-ray</c>, or the
+    /// host's own number under <c>dev</c>; natively ASP.NET Core's trace identifier); null when the host gave none.
+    /// </summary>
+    public string? RequestId { get; init; }
+
     /// <summary>The least severe level sent as <c>notifications/message</c>; null sends none.</summary>
     internal LoggingLevel? LogLevel { get; }
 

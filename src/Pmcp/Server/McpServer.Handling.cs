@@ -14,11 +14,30 @@ public sealed partial class McpServer
     private static readonly HashSet<string> Cacheable =
         ["server/discover", "tools/list", "prompts/list", "resources/list", "resources/templates/list", "resources/read"];
 
+    /// <summary>Where handler failures go: the builder's log (<see cref="McpServerBuilder.WithHandlerFailureLog"/>), else the host's.</summary>
+    private readonly Action<HandlerFailure>? _failureLog;
+
+    /// <summary>The host's log for handler failures, used when the builder named none; stderr until a host sets one.</summary>
+    private Action<HandlerFailure> _hostFailureLog = failure => Console.Error.WriteLine("pmcp: " + failure);
+
     /// <summary>
-    /// Called with any exception a handler let escape, hosts log it; a tool's comes wrapped in a
-    /// <see cref="ToolFailedException"/> naming the tool. Without it, tool failures are written to stderr.
+    /// Called by a host (the native host, the Workers runtime) with its own log, which handler failures go to unless the
+    /// builder named one.
     /// </summary>
-    public Action<Exception>? OnUnhandledException { get; set; }
+    internal void UseHostFailureLog(Action<HandlerFailure> log) => _hostFailureLog = log;
+
+    /// <summary>Logs a handler's failure; a log that throws is not allowed to turn the answer into a crash.</summary>
+    internal void ReportFailure(HandlerFailure failure)
+    {
+        try
+        {
+            (_failureLog ?? _hostFailureLog)(failure);
+        }
+        catch (Exception e)
+        {
+            Console.Error.WriteLine($"pmcp: the handler failure log threw {e.GetType().Name} while logging: {failure}");
+        }
+    }
 
     /// <summary>Requests sent to clients whose answers have not arrived yet.</summary>
     internal ClientRequests ClientRequests { get; } = new();
@@ -57,9 +76,24 @@ public sealed partial class McpServer
         }
         catch (Exception e)
         {
-            OnUnhandledException?.Invoke(e);
+            ReportFailure(new HandlerFailure(method, NameIn(method, message.Params), context.RequestId, e));
             return new McpReply(JsonRpcWriter.Error(message.Id, McpErrorCodes.InternalError, "Internal error"), McpErrorCodes.InternalError);
         }
+    }
+
+    /// <summary>What the request names: a tool's or prompt's name, a resource's URI.</summary>
+    private static string? NameIn(string method, JsonElement @params)
+    {
+        var property = method switch
+        {
+            "tools/call" or "prompts/get" => "name",
+            "resources/read" => "uri",
+            _ => null,
+        };
+        return property is not null && @params.ValueKind == JsonValueKind.Object
+            && @params.TryGetProperty(property, out var value) && value.ValueKind == JsonValueKind.String
+            ? value.GetString()
+            : null;
     }
 
     private void CheckAvailable(string method, McpRequestContext context)

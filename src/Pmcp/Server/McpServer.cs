@@ -28,9 +28,11 @@ public sealed partial class McpServer
         Func<CompletionRequest, McpRequestContext, ValueTask<Completion>>? completion,
         int pageSize,
         LoggingLevel minimumLogLevel,
-        bool toolErrorDetails = false)
+        bool toolErrorDetails = false,
+        Action<HandlerFailure>? failureLog = null)
     {
         _toolErrorDetails = toolErrorDetails;
+        _failureLog = failureLog;
         Info = info;
         Instructions = instructions;
         Tools = tools;
@@ -165,14 +167,7 @@ public sealed partial class McpServer
             // The whole exception stays on the server; the client gets its message only when the server opted in
             // (WithToolErrorDetails), since messages carry paths, SQL and other internals. A tool that means its words
             // for the client throws McpException or returns CallToolResult.Error.
-            if (OnUnhandledException is { } log)
-            {
-                log(new ToolFailedException(name, e));
-            }
-            else
-            {
-                Console.Error.WriteLine($"Tool '{name}' failed: {e}");
-            }
+            ReportFailure(new HandlerFailure("tools/call", name, context.RequestId, e));
             result = CallToolResult.Error(_toolErrorDetails ? $"Tool '{name}' failed: {e.Message}" : HiddenToolError(name));
         }
 

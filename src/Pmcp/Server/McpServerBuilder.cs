@@ -31,6 +31,7 @@ public sealed class McpServerBuilder
     private int _pageSize = 100;
     private LoggingLevel _minimumLogLevel = LoggingLevel.Debug;
     private bool _toolErrorDetails;
+    private Action<HandlerFailure>? _failureLog;
 
     internal McpServerBuilder(string name, string version)
     {
@@ -95,6 +96,22 @@ public sealed class McpServerBuilder
     public McpServerBuilder WithToolErrorDetails(bool send = true)
     {
         _toolErrorDetails = send;
+        return this;
+    }
+
+    /// <summary>
+    /// Where an exception that a tool, resource, prompt or completion handler lets escape is logged, whole, with the
+    /// method, the tool's or prompt's name or the resource's URI, and the request's id (<see cref="HandlerFailure"/>).
+    /// Without it the host logs it: natively through ASP.NET Core's logging (category <c>Pmcp</c>), on Workers to the
+    /// Worker's log (<c>dotnet pmcp deploy logs</c>), elsewhere to stderr. What the client is told does not change
+    /// (<see cref="WithToolErrorDetails"/>).
+    /// </summary>
+    /// <param name="log">Called once per failure, on the request's own flow; what it throws is caught and written to stderr.</param>
+    /// <returns>This builder, for chaining.</returns>
+    public McpServerBuilder WithHandlerFailureLog(Action<HandlerFailure> log)
+    {
+        ArgumentNullException.ThrowIfNull(log);
+        _failureLog = log;
         return this;
     }
 
@@ -227,7 +244,8 @@ public sealed class McpServerBuilder
             _completion,
             _pageSize,
             _minimumLogLevel,
-            _toolErrorDetails);
+            _toolErrorDetails,
+            _failureLog);
     }
 
     private static void ThrowOnDuplicates(IEnumerable<string> names, string kind)
