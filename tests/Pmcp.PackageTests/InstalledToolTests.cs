@@ -11,7 +11,8 @@ namespace Pmcp.PackageTests;
 /// it, serve it natively and in workerd, and build its Worker bundle; and the same from the <c>dotnet new</c> template
 /// package. Everything is restored from the feed and the machine's NuGet sources into a scratch cache.
 /// </summary>
-public sealed class InstalledToolTests(PackageFeed packages) : IClassFixture<PackageFeed>
+[Collection(SharedPackageFeed.Name)]
+public sealed class InstalledToolTests(PackageFeed packages)
 {
     private static readonly TimeSpan Build = TimeSpan.FromMinutes(8);
 
@@ -77,7 +78,7 @@ public sealed class InstalledToolTests(PackageFeed packages) : IClassFixture<Pac
         Assert.Equal("from the packages", run.Result(1)["content"]![0]!["text"]!.GetValue<string>());
     }
 
-    private static int FreePort()
+    internal static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
