@@ -4,7 +4,7 @@ using Pmcp.Server;
 namespace HelloWorld;
 
 /// <summary>
-/// The chapter's server: <c>query</c> lists the users of a department, <c>echo</c> returns its message.
+/// The smallest server: <c>query</c> lists the users of a department, <c>echo</c> returns its message.
 /// Its tools are declared with attributes: their schemas are computed at compile time and their arguments
 /// are bound by generated code, so nothing is reflected over at run time.
 /// </summary>

@@ -8,7 +8,7 @@ using Pmcp.Workers.Bindings;
 namespace Notes;
 
 /// <summary>
-/// Notes in D1 (see migrations/), searches cached in KV for five minutes (the chapter's caching pattern), attachments
+/// Notes in D1 (see migrations/), searches cached in KV for five minutes (cache-aside), attachments
 /// in R2. Every value reaches SQL as a bound parameter.
 /// </summary>
 [McpToolSet]

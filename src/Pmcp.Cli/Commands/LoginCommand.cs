@@ -21,7 +21,7 @@ internal static class LoginCommand
         var callbackPort = new Option<int?>("--callback-port") { Description = "The port wrangler waits on for the sign-in to return. Default: 8976. The sign-in page still returns to localhost:8976, so forward that port to this one (containers)." };
 
         var command = new Command("login", $"""
-            Log in to Cloudflare in your browser (OAuth), as the chapter's `wrangler login`, with the pinned wrangler
+            Log in to Cloudflare in your browser (OAuth), as `wrangler login`, with the pinned wrangler
             {PinnedTools.Wrangler} (installed on first use): no wrangler on PATH needed. wrangler keeps the token in its own
             configuration (~/.wrangler or ~/.config/.wrangler), where dotnet pmcp deploy, deploy secrets and deploy logs
             find it. Check with dotnet pmcp whoami.

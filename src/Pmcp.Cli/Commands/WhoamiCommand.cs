@@ -14,7 +14,7 @@ internal static class WhoamiCommand
         var command = new Command("whoami", $"""
             Show who wrangler deploys as: the login of dotnet pmcp login, or the API token in {LoginCommand.ApiTokenVariable},
             with its email and the accounts it reaches (their ids are what account_id in .pmcp/deploy.toml or
-            CLOUDFLARE_ACCOUNT_ID take). As the chapter's `wrangler whoami`, with the pinned wrangler {PinnedTools.Wrangler}.
+            CLOUDFLARE_ACCOUNT_ID take). As `wrangler whoami`, with the pinned wrangler {PinnedTools.Wrangler}.
 
             Examples:
               dotnet pmcp whoami
