@@ -45,6 +45,28 @@ public sealed class StatelessTests
     }
 
     [Fact]
+    public async Task AToolsOwnMetaIsKeptBesideTheServersIdentityAndBothStayOutOfEarlierRevisions()
+    {
+        var meta = JsonDocument.Parse("""{"trace":"t-1","io.modelcontextprotocol/serverInfo":{"name":"spoofed","version":"0"}}""").RootElement;
+        var server = TestServer.Builder()
+            .Tool(new Tool { Name = "with_meta", InputSchema = JsonDocument.Parse("""{"type":"object"}""").RootElement }, (_, _) => ValueTask.FromResult(new CallToolResult { Content = [new TextContent("ok")], Meta = meta }))
+            .Build();
+        var handler = new StreamableHttpHandler(server);
+
+        var (body, headers) = Http.Stateless(5, "tools/call", """{"name":"with_meta","arguments":{}}""", name: "with_meta");
+        var result = (await handler.PostAsync(body, headers)).Result(5);
+
+        Assert.Equal("complete", result.GetProperty("resultType").GetString());
+        Assert.Equal("t-1", result.GetProperty("_meta").GetProperty("trace").GetString());
+        Assert.Equal("test-server", result.GetProperty("_meta").GetProperty(MetaKeys.ServerInfo).GetProperty("name").GetString());
+        Assert.Single(result.EnumerateObject(), p => p.Name == "resultType");
+
+        var legacy = (await handler.PostAsync(Http.CallTool(6, "with_meta", "{}"), ("MCP-Protocol-Version", ProtocolVersions.V20250618))).Result(6);
+        Assert.False(legacy.TryGetProperty("resultType", out _));
+        Assert.Equal("spoofed", legacy.GetProperty("_meta").GetProperty(MetaKeys.ServerInfo).GetProperty("name").GetString());
+    }
+
+    [Fact]
     public async Task ToolsCallWorksAndHasResultType()
     {
         var (body, headers) = Http.Stateless(3, "tools/call", """{"name":"echo","arguments":{"message":"stateless"}}""", name: "echo");

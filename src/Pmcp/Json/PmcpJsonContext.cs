@@ -19,6 +19,7 @@ namespace Pmcp.Json;
 [JsonSerializable(typeof(InitializeResult))]
 [JsonSerializable(typeof(DiscoverResult))]
 [JsonSerializable(typeof(EmptyObject))]
+[JsonSerializable(typeof(EmptyResult))]
 [JsonSerializable(typeof(Implementation))]
 [JsonSerializable(typeof(Pmcp.Server.NoArguments))]
 [JsonSerializable(typeof(ContentBlock))]

@@ -46,4 +46,4 @@ public sealed record Completion(IReadOnlyList<string> Values)
 
 /// <summary>The MCP <c>completion/complete</c> result.</summary>
 /// <param name="Completion">The suggestions.</param>
-public sealed record CompleteResult(Completion Completion);
+public sealed record CompleteResult(Completion Completion) : Result;

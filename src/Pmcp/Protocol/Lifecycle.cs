@@ -64,7 +64,7 @@ public sealed record EmptyObject
 /// </param>
 /// <param name="Capabilities">What the server offers.</param>
 /// <param name="ServerInfo">The server's name and version.</param>
-public sealed record InitializeResult(string ProtocolVersion, ServerCapabilities Capabilities, Implementation ServerInfo)
+public sealed record InitializeResult(string ProtocolVersion, ServerCapabilities Capabilities, Implementation ServerInfo) : Result
 {
     /// <summary>How to use the server, which a client may add to the model's system prompt; null for none.</summary>
     public string? Instructions { get; init; }
@@ -78,7 +78,7 @@ public sealed record InitializeResult(string ProtocolVersion, ServerCapabilities
 /// Every revision the server speaks, oldest first (<see cref="ProtocolVersions.All"/>).
 /// </param>
 /// <param name="Capabilities">What the server offers.</param>
-public sealed record DiscoverResult(IReadOnlyList<string> SupportedVersions, ServerCapabilities Capabilities)
+public sealed record DiscoverResult(IReadOnlyList<string> SupportedVersions, ServerCapabilities Capabilities) : Result
 {
     /// <summary>How to use the server, which a client may add to the model's system prompt; null for none.</summary>
     public string? Instructions { get; init; }

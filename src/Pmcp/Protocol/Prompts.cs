@@ -48,7 +48,7 @@ public sealed record PromptMessage(string Role, ContentBlock Content)
 
 /// <summary>The MCP <c>prompts/get</c> result: the prompt filled in with the arguments given.</summary>
 /// <param name="Messages">The prompt's messages, in order.</param>
-public sealed record GetPromptResult(IReadOnlyList<PromptMessage> Messages)
+public sealed record GetPromptResult(IReadOnlyList<PromptMessage> Messages) : Result
 {
     /// <summary>A description of the prompt; null for none.</summary>
     public string? Description { get; init; }
@@ -56,7 +56,7 @@ public sealed record GetPromptResult(IReadOnlyList<PromptMessage> Messages)
 
 /// <summary>The MCP <c>prompts/list</c> result: one page of prompts.</summary>
 /// <param name="Prompts">The prompts on this page.</param>
-public sealed record ListPromptsResult(IReadOnlyList<Prompt> Prompts)
+public sealed record ListPromptsResult(IReadOnlyList<Prompt> Prompts) : Result
 {
     /// <summary>The opaque cursor to pass back for the next page; null on the last page.</summary>
     public string? NextCursor { get; init; }

@@ -54,7 +54,7 @@ public sealed record ResourceTemplate(string UriTemplate, string Name)
 
 /// <summary>The MCP <c>resources/list</c> result: one page of resources.</summary>
 /// <param name="Resources">The resources on this page.</param>
-public sealed record ListResourcesResult(IReadOnlyList<Resource> Resources)
+public sealed record ListResourcesResult(IReadOnlyList<Resource> Resources) : Result
 {
     /// <summary>The opaque cursor to pass back for the next page; null on the last page.</summary>
     public string? NextCursor { get; init; }
@@ -62,7 +62,7 @@ public sealed record ListResourcesResult(IReadOnlyList<Resource> Resources)
 
 /// <summary>The MCP <c>resources/templates/list</c> result: one page of resource templates.</summary>
 /// <param name="ResourceTemplates">The templates on this page.</param>
-public sealed record ListResourceTemplatesResult(IReadOnlyList<ResourceTemplate> ResourceTemplates)
+public sealed record ListResourceTemplatesResult(IReadOnlyList<ResourceTemplate> ResourceTemplates) : Result
 {
     /// <summary>The opaque cursor to pass back for the next page; null on the last page.</summary>
     public string? NextCursor { get; init; }
@@ -70,4 +70,4 @@ public sealed record ListResourceTemplatesResult(IReadOnlyList<ResourceTemplate>
 
 /// <summary>The MCP <c>resources/read</c> result.</summary>
 /// <param name="Contents">The resource's contents: usually one item, text or blob.</param>
-public sealed record ReadResourceResult(IReadOnlyList<ResourceContents> Contents);
+public sealed record ReadResourceResult(IReadOnlyList<ResourceContents> Contents) : Result;

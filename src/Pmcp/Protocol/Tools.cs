@@ -63,7 +63,7 @@ public sealed record ToolAnnotations
 }
 
 /// <summary>The result of <c>tools/call</c>.</summary>
-public sealed record CallToolResult
+public sealed record CallToolResult : Result
 {
     /// <summary>The unstructured result, for the model: text, images, audio, resource links or resources.</summary>
     public IReadOnlyList<ContentBlock> Content { get; init; } = [];
@@ -81,10 +81,6 @@ public sealed record CallToolResult
     /// </summary>
     public bool? IsError { get; init; }
 
-    /// <summary>The <c>_meta</c>: extra data for the client, outside the MCP schema; null for none.</summary>
-    [JsonPropertyName("_meta")]
-    public JsonElement? Meta { get; init; }
-
     /// <summary>A successful result with one text block.</summary>
     /// <param name="text">The result's text.</param>
     public static CallToolResult FromText(string text) => new() { Content = [new TextContent(text)] };
@@ -96,7 +92,7 @@ public sealed record CallToolResult
 
 /// <summary>The MCP <c>tools/list</c> result: one page of tools.</summary>
 /// <param name="Tools">The tools on this page.</param>
-public sealed record ListToolsResult(IReadOnlyList<Tool> Tools)
+public sealed record ListToolsResult(IReadOnlyList<Tool> Tools) : Result
 {
     /// <summary>The opaque cursor to pass back for the next page; null on the last page.</summary>
     public string? NextCursor { get; init; }

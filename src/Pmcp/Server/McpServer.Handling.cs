@@ -60,10 +60,9 @@ public sealed partial class McpServer
         try
         {
             CheckAvailable(method, context);
-            var write = await DispatchAsync(method, message.Params, context).ConfigureAwait(false);
-            var json = context.IsStateless
-                ? JsonRpcWriter.Result(message.Id, w => WriteStatelessResult(w, write, method))
-                : JsonRpcWriter.Result(message.Id, write);
+            var reply = await DispatchAsync(method, message.Params, context).ConfigureAwait(false);
+            var result = context.IsStateless ? Stateless(reply.Value, method) : reply.Value;
+            var json = JsonRpcWriter.Result(message.Id, w => reply.Write(w, result));
             return new McpReply(json, null);
         }
         catch (McpException e)
@@ -114,53 +113,51 @@ public sealed partial class McpServer
 
     /// <summary>
     /// The stateless revision adds to every result <c>resultType</c> and the server's identity in <c>_meta</c>,
-    /// and to cacheable ones <c>ttlMs</c> and <c>cacheScope</c>.
+    /// and to cacheable ones <c>ttlMs</c> and <c>cacheScope</c>: set on the value, which is then written once.
     /// </summary>
-    private void WriteStatelessResult(Utf8JsonWriter writer, Action<Utf8JsonWriter> write, string method)
+    private Result Stateless(Result result, string method)
+    {
+        var cacheable = Cacheable.Contains(method);
+        var isRead = method == "resources/read";
+        return result with
+        {
+            ResultType = "complete",
+            TtlMs = cacheable ? (isRead ? 0 : ListTtlMs) : null,
+            CacheScope = cacheable ? (isRead ? "private" : "public") : null,
+            Meta = result.Meta is { ValueKind: JsonValueKind.Object } own ? MetaWithServerInfo(own) : _serverInfoMeta.Value,
+        };
+    }
+
+    /// <summary><c>{"io.modelcontextprotocol/serverInfo": …}</c>: the same for every result of this server, made once.</summary>
+    private readonly Lazy<JsonElement> _serverInfoMeta;
+
+    /// <summary>A handler's own <c>_meta</c> with the server's identity added (replacing one it set itself).</summary>
+    private JsonElement MetaWithServerInfo(JsonElement? own)
     {
         var buffer = new ArrayBufferWriter<byte>(256);
-        using (var inner = new Utf8JsonWriter(buffer, Json.JsonWriting.Options))
+        using (var writer = new Utf8JsonWriter(buffer, Json.JsonWriting.Options))
         {
-            write(inner);
-        }
-
-        using var doc = JsonDocument.Parse(buffer.WrittenMemory);
-        writer.WriteStartObject();
-        writer.WriteString("resultType"u8, "complete"u8);
-        JsonElement? meta = null;
-        foreach (var property in doc.RootElement.EnumerateObject())
-        {
-            if (property.NameEquals("_meta"u8))
+            writer.WriteStartObject();
+            if (own is { } members)
             {
-                meta = property.Value;
+                foreach (var property in members.EnumerateObject())
+                {
+                    if (!property.NameEquals(MetaKeys.ServerInfo))
+                    {
+                        property.WriteTo(writer);
+                    }
+                }
             }
-            else if (!property.NameEquals("resultType"u8))
-            {
-                property.WriteTo(writer);
-            }
+
+            writer.WritePropertyName(MetaKeys.ServerInfo);
+            JsonSerializer.Serialize(writer, Info, Json.PmcpJsonContext.Default.Implementation);
+            writer.WriteEndObject();
         }
 
-        if (Cacheable.Contains(method))
-        {
-            var isRead = method == "resources/read";
-            writer.WriteNumber("ttlMs"u8, isRead ? 0 : ListTtlMs);
-            writer.WriteString("cacheScope"u8, isRead ? "private"u8 : "public"u8);
-        }
-
-        writer.WriteStartObject("_meta"u8);
-        if (meta is { ValueKind: JsonValueKind.Object } m)
-        {
-            foreach (var property in m.EnumerateObject())
-            {
-                property.WriteTo(writer);
-            }
-        }
-
-        writer.WritePropertyName("io.modelcontextprotocol/serverInfo"u8);
-        JsonSerializer.Serialize(writer, Info, Json.PmcpJsonContext.Default.Implementation);
-        writer.WriteEndObject();
-        writer.WriteEndObject();
+        using var document = JsonDocument.Parse(buffer.WrittenMemory);
+        return document.RootElement.Clone();
     }
+
 }
 
 /// <summary>A serialized JSON-RPC response and, when it is an error, its code.</summary>

@@ -33,6 +33,7 @@ public sealed partial class McpServer
     {
         _toolErrorDetails = toolErrorDetails;
         _failureLog = failureLog;
+        _serverInfoMeta = new Lazy<JsonElement>(() => MetaWithServerInfo(null));
         Info = info;
         Instructions = instructions;
         Tools = tools;
@@ -89,7 +90,7 @@ public sealed partial class McpServer
     public LoggingLevel MinimumLogLevel { get; }
 
     /// <summary>Answers one request; the result is written by the returned action.</summary>
-    internal ValueTask<Action<Utf8JsonWriter>> DispatchAsync(string method, JsonElement @params, McpRequestContext context) => method switch
+    internal ValueTask<ResultReply> DispatchAsync(string method, JsonElement @params, McpRequestContext context) => method switch
     {
         "initialize" => Initialize(@params, context),
         "ping" => Empty(),
@@ -106,12 +107,12 @@ public sealed partial class McpServer
         _ => throw McpException.MethodNotFound(method),
     };
 
-    private static ValueTask<Action<Utf8JsonWriter>> Reply<T>(T value, JsonTypeInfo<T> info) =>
-        ValueTask.FromResult<Action<Utf8JsonWriter>>(w => JsonSerializer.Serialize(w, value, info));
+    private static ValueTask<ResultReply> Reply<T>(T value, JsonTypeInfo<T> info)
+        where T : Result => ValueTask.FromResult(ResultReply.Of(value, info));
 
-    private static ValueTask<Action<Utf8JsonWriter>> Empty() => Reply(EmptyObject.Instance, PmcpJsonContext.Default.EmptyObject);
+    private static ValueTask<ResultReply> Empty() => Reply(EmptyResult.Instance, PmcpJsonContext.Default.EmptyResult);
 
-    private ValueTask<Action<Utf8JsonWriter>> Initialize(JsonElement @params, McpRequestContext context)
+    private ValueTask<ResultReply> Initialize(JsonElement @params, McpRequestContext context)
     {
         var requested = Params.OptionalString(@params, "protocolVersion");
         var version = requested is not null && ProtocolVersions.IsSupported(requested) && !ProtocolVersions.IsStateless(requested)
@@ -121,10 +122,10 @@ public sealed partial class McpServer
         return Reply(new InitializeResult(version, Capabilities, Info) { Instructions = Instructions }, PmcpJsonContext.Default.InitializeResult);
     }
 
-    private ValueTask<Action<Utf8JsonWriter>> Discover() =>
+    private ValueTask<ResultReply> Discover() =>
         Reply(new DiscoverResult(ProtocolVersions.All, Capabilities) { Instructions = Instructions }, PmcpJsonContext.Default.DiscoverResult);
 
-    private static ValueTask<Action<Utf8JsonWriter>> SetLevel(JsonElement @params)
+    private static ValueTask<ResultReply> SetLevel(JsonElement @params)
     {
         var level = Params.RequiredString(@params, "level");
         if (!LogLevels.TryParse(level, out _))
@@ -135,7 +136,7 @@ public sealed partial class McpServer
         return Empty();
     }
 
-    private async ValueTask<Action<Utf8JsonWriter>> CallToolAsync(JsonElement @params, McpRequestContext context)
+    private async ValueTask<ResultReply> CallToolAsync(JsonElement @params, McpRequestContext context)
     {
         var name = Params.RequiredString(@params, "name");
         if (!_toolsByName.TryGetValue(name, out var tool))
@@ -171,7 +172,7 @@ public sealed partial class McpServer
             result = CallToolResult.Error(_toolErrorDetails ? $"Tool '{name}' failed: {e.Message}" : HiddenToolError(name));
         }
 
-        return w => JsonSerializer.Serialize(w, result, PmcpJsonContext.Default.CallToolResult);
+        return ResultReply.Of(result, PmcpJsonContext.Default.CallToolResult);
     }
 
     /// <summary>What the client reads when a tool throws and its message is hidden (the official C# SDK's wording).</summary>
@@ -180,7 +181,7 @@ public sealed partial class McpServer
     /// <summary>The longest URI <c>resources/read</c> accepts: Cloudflare's own limit on a URL (16 KB).</summary>
     public const int MaxResourceUriLength = 16 * 1024;
 
-    private async ValueTask<Action<Utf8JsonWriter>> ReadResourceAsync(JsonElement @params, McpRequestContext context)
+    private async ValueTask<ResultReply> ReadResourceAsync(JsonElement @params, McpRequestContext context)
     {
         var uri = Params.RequiredString(@params, "uri");
         if (uri.Length > MaxResourceUriLength)
@@ -202,7 +203,7 @@ public sealed partial class McpServer
             throw ResourceNotFound(uri, context);
         }
 
-        return w => JsonSerializer.Serialize(w, result, PmcpJsonContext.Default.ReadResourceResult);
+        return ResultReply.Of(result, PmcpJsonContext.Default.ReadResourceResult);
     }
 
     /// <summary>The error for an unknown resource URI, with the URI in <c>data</c>: -32002, or -32602 from 2026-07-28 on.</summary>
@@ -222,7 +223,7 @@ public sealed partial class McpServer
         return (null, null);
     }
 
-    private async ValueTask<Action<Utf8JsonWriter>> GetPromptAsync(JsonElement @params, McpRequestContext context)
+    private async ValueTask<ResultReply> GetPromptAsync(JsonElement @params, McpRequestContext context)
     {
         var name = Params.RequiredString(@params, "name");
         if (!_promptsByName.TryGetValue(name, out var prompt))
@@ -240,10 +241,10 @@ public sealed partial class McpServer
         }
 
         var result = await prompt.Get(arguments, context).ConfigureAwait(false);
-        return w => JsonSerializer.Serialize(w, result, PmcpJsonContext.Default.GetPromptResult);
+        return ResultReply.Of(result, PmcpJsonContext.Default.GetPromptResult);
     }
 
-    private async ValueTask<Action<Utf8JsonWriter>> CompleteAsync(JsonElement @params, McpRequestContext context)
+    private async ValueTask<ResultReply> CompleteAsync(JsonElement @params, McpRequestContext context)
     {
         if (_completion is null)
         {
@@ -276,11 +277,12 @@ public sealed partial class McpServer
         }
 
         var result = new CompleteResult(completion);
-        return w => JsonSerializer.Serialize(w, result, PmcpJsonContext.Default.CompleteResult);
+        return ResultReply.Of(result, PmcpJsonContext.Default.CompleteResult);
     }
 
-    private ValueTask<Action<Utf8JsonWriter>> List<TItem, TResult>(
+    private ValueTask<ResultReply> List<TItem, TResult>(
         IReadOnlyList<TItem> items, JsonElement @params, Func<IEnumerable<TItem>, string?, TResult> result, JsonTypeInfo<TResult> info)
+        where TResult : Result
     {
         var start = Cursor.Decode(Params.OptionalString(@params, "cursor"), items.Count);
         var end = Math.Min(items.Count, start + _pageSize);
