@@ -1,5 +1,8 @@
 using System.Text.RegularExpressions;
+using Pmcp.Cli.Deploy;
 using Spectre.Console;
+using Tomlyn;
+using Tomlyn.Model;
 
 namespace Pmcp.Cli.Processes;
 
@@ -11,54 +14,43 @@ namespace Pmcp.Cli.Processes;
 internal static partial class D1Migrations
 {
     /// <summary>
-    /// The top-level <c>[[d1_databases]]</c> of a wrangler.toml (per-environment ones are for deploys), with each one's
-    /// migrations folder (<c>migrations_dir</c>, default <c>migrations</c>) relative to the wrangler.toml.
+    /// The <c>[[d1_databases]]</c> of a wrangler.toml, the top level's or with <paramref name="environment"/> its
+    /// <c>[env.NAME]</c>'s (wrangler does not pass bindings on to environments), each with the name wrangler's
+    /// <c>d1 migrations apply</c> takes (<c>database_name</c>, else the binding) and its migrations folder
+    /// (<c>migrations_dir</c>, default <c>migrations</c>) relative to the wrangler.toml.
     /// </summary>
-    public static IReadOnlyList<(string Name, string MigrationsDirectory)> Databases(string wranglerToml)
+    public static IReadOnlyList<(string Name, string MigrationsDirectory)> Databases(string wranglerToml, string? environment = null)
     {
-        var blocks = new List<(string? Name, string MigrationsDirectory)>();
-        var inD1 = false;
-        foreach (var raw in File.ReadLines(wranglerToml))
+        var root = TomlSerializer.Deserialize<TomlTable>(File.ReadAllText(wranglerToml)) ?? new TomlTable();
+        if (environment is not null)
         {
-            var line = raw.Trim();
-            if (line.StartsWith('['))
-            {
-                if (line.StartsWith("[env.", StringComparison.Ordinal) || line.StartsWith("[[env.", StringComparison.Ordinal))
-                {
-                    break;
-                }
-
-                inD1 = line.Replace(" ", "", StringComparison.Ordinal) == "[[d1_databases]]";
-                if (inD1)
-                {
-                    blocks.Add((null, "migrations"));
-                }
-
-                continue;
-            }
-
-            if (!inD1)
-            {
-                continue;
-            }
-
-            if (DatabaseName().Match(line) is { Success: true } name)
-            {
-                blocks[^1] = (name.Groups["name"].Value, blocks[^1].MigrationsDirectory);
-            }
-            else if (MigrationsDir().Match(line) is { Success: true } dir)
-            {
-                blocks[^1] = (blocks[^1].Name, dir.Groups["dir"].Value);
-            }
+            root = root.TryGetValue("env", out var envs) && envs is TomlTable all && all.TryGetValue(environment, out var section) && section is TomlTable table
+                ? table
+                : new TomlTable();
         }
 
-        return [.. blocks.Where(b => b.Name is not null).Select(b => (b.Name!, b.MigrationsDirectory))];
+        if (!root.TryGetValue("d1_databases", out var value) || value is not TomlTableArray databases)
+        {
+            return [];
+        }
+
+        return
+        [
+            .. databases
+                .Select(d => (Name: Text(d, "database_name") ?? Text(d, "binding"), MigrationsDirectory: Text(d, "migrations_dir") ?? "migrations"))
+                .Where(d => d.Name is not null)
+                .Select(d => (d.Name!, d.MigrationsDirectory)),
+        ];
     }
 
+    private static string? Text(TomlTable table, string key) => table.TryGetValue(key, out var value) && value is string { Length: > 0 } text ? text : null;
+
     /// <summary>Applies pending migrations of every database; false (after printing wrangler's reason) when one fails.</summary>
-    public static async Task<bool> ApplyAsync((string Node, string Script) wrangler, string workersDirectory, IReadOnlyList<string> envArguments, CancellationToken cancellationToken)
+    public static async Task<bool> ApplyAsync((string Node, string Script) wrangler, string workersDirectory, DeployTarget target, CancellationToken cancellationToken)
     {
-        foreach (var (database, migrations) in Databases(Path.Combine(workersDirectory, "wrangler.toml")))
+        // The top-level Worker's databases with no --env at all (as dev serves it), an environment's with its --env.
+        IReadOnlyList<string> envArguments = target.Environment is null ? [] : target.EnvArguments;
+        foreach (var (database, migrations) in Databases(Path.Combine(workersDirectory, "wrangler.toml"), target.Environment))
         {
             if (!Directory.Exists(Path.Combine(workersDirectory, migrations)))
             {
@@ -83,12 +75,6 @@ internal static partial class D1Migrations
 
         return true;
     }
-
-    [GeneratedRegex("""^database_name\s*=\s*["'](?<name>[^"']+)["']""")]
-    private static partial Regex DatabaseName();
-
-    [GeneratedRegex("""^migrations_dir\s*=\s*["'](?<dir>[^"']+)["']""")]
-    private static partial Regex MigrationsDir();
 
     /// <summary>wrangler's status table: "│ 0001_init.sql │ ✅ │".</summary>
     [GeneratedRegex(@"(?<name>[^\s│|]+\.sql)\s*[│|]\s*✅")]

@@ -58,7 +58,7 @@ internal sealed class WorkerDevHost(ServerProject project, string host, int port
             wrangler = await ToolsCache.EnsureWranglerAsync(step => status.Status(Markup.Escape(step) + "…"), cancellationToken);
         });
         SizeReport.Print(SizeReport.Measure(bundle.OutputDirectory));
-        if (!await D1Migrations.ApplyAsync(wrangler, bundle.WorkersDirectory, envArguments, cancellationToken))
+        if (!await D1Migrations.ApplyAsync(wrangler, bundle.WorkersDirectory, target, cancellationToken))
         {
             return 1;
         }
