@@ -89,7 +89,7 @@ public sealed class PlatformFromPackagesTests(PackageFeed packages, ITestOutputH
         var project = Path.Combine(solution, "src", "PlatformCheck");
 
         // What a user adds to use the Workers API: the Pmcp.Workers package, then tools, then a KV namespace in deploy.toml.
-        await PackageFeed.RunAsync(solution, Build, packages.Environment, "dotnet", "add", "src/PlatformCheck", "package", "Pmcp.Workers", "--version", PackageFeed.Version);
+        await PackageFeed.RunAsync(solution, Build, packages.Environment, "dotnet", "add", "src/PlatformCheck", "package", "Pmcp.Workers");
         Assert.Contains("""<PackageReference Include="Pmcp.Workers" />""", await File.ReadAllTextAsync(Path.Combine(project, "PlatformCheck.csproj")), StringComparison.Ordinal);
         Assert.Contains($"""<PackageVersion Include="Pmcp.Workers" Version="{PackageFeed.Version}" />""", await File.ReadAllTextAsync(Path.Combine(solution, "Directory.Packages.props")), StringComparison.Ordinal);
         await File.WriteAllTextAsync(Path.Combine(project, "PlatformCheckTools.cs"), PlatformTools);
