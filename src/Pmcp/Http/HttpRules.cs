@@ -6,6 +6,9 @@ namespace Pmcp.Http;
 /// <summary>The small header rules of the Streamable HTTP endpoint, each on its own so it can be read and tested.</summary>
 internal static class HttpRules
 {
+    /// <summary>The header that names the protocol revision a request speaks.</summary>
+    public const string ProtocolVersionHeader = "MCP-Protocol-Version";
+
     /// <summary>Which response types an <c>Accept</c> header allows; a missing header allows both.</summary>
     public static (bool Json, bool EventStream) ParseAccept(string? accept)
     {

@@ -1,4 +1,6 @@
 using System.Text;
+using System.Text.Json;
+using Pmcp.Server;
 
 namespace Pmcp.Http;
 
@@ -39,4 +41,8 @@ public sealed class McpHttpResponse
         Headers = [new("Content-Type", "application/json"), .. headers],
         Body = json,
     };
+
+    /// <summary>A refusal of what the client sent as JSON-RPC: the HTTP status, with a JSON-RPC error as the body.</summary>
+    internal static McpHttpResponse JsonRpcError(int status, int code, string message, IEnumerable<KeyValuePair<string, string>> headers, JsonElement id = default, JsonElement? data = null) =>
+        Json(status, JsonRpcWriter.Error(id, code, message, data), headers);
 }

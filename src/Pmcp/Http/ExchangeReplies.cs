@@ -1,0 +1,116 @@
+using System.Text.Json;
+using Pmcp.Protocol;
+using Pmcp.Server;
+
+namespace Pmcp.Http;
+
+/// <summary>
+/// What one admitted HTTP request can be answered with, whichever protocol family handles it: a JSON-RPC refusal,
+/// 202 Accepted, or the server's reply as plain JSON or as an event stream. Every answer carries the CORS headers the
+/// gate chose, and the answer's form follows the client's <c>Accept</c> header; <see cref="SessionExchange"/> and
+/// <see cref="StatelessExchange"/> decide what to answer, this decides how.
+/// </summary>
+internal sealed class ExchangeReplies(McpServer server, McpHttpRequest request, (bool Json, bool EventStream) accept, KeyValuePair<string, string>[] cors)
+{
+    /// <summary>The server that runs the requests.</summary>
+    public McpServer Server => server;
+
+    /// <summary>The HTTP request being answered, for the headers a protocol family checks.</summary>
+    public McpHttpRequest Request => request;
+
+    /// <summary>The work behind the event stream this exchange answered with, if any; it may still be running.</summary>
+    public Task? StreamingWork { get; private set; }
+
+    /// <summary>
+    /// Runs the request. The answer is plain JSON unless the work sends notifications (progress, logs) before it
+    /// finishes and the client accepts SSE: then it becomes an event stream that carries them, then the result.
+    /// </summary>
+    /// <param name="message">The request to run.</param>
+    /// <param name="version">The protocol revision it is answered in.</param>
+    /// <param name="logLevel">The least severe log message the handler may send; null for none.</param>
+    /// <param name="statusFor">The HTTP status of a JSON-RPC error code: the revisions differ (the stateless one
+    /// answers an unknown method with 404, the session ones with 200).</param>
+    public async Task<McpHttpResponse> ServeAsync(JsonRpcMessage message, string version, LoggingLevel? logLevel, Func<int, int> statusFor)
+    {
+        var events = accept.EventStream ? new EventQueue() : null;
+        Func<byte[], ValueTask>? send = events is null ? null : bytes =>
+        {
+            events.Enqueue(bytes);
+            return ValueTask.CompletedTask;
+        };
+        var context = NewContext(version, message, logLevel, send);
+        var work = Server.HandleAsync(message, context).AsTask();
+
+        if (events is not null && !work.IsCompleted)
+        {
+            var first = await Task.WhenAny(work, events.WaitAsync()).ConfigureAwait(false);
+            if (first != work || events.HasItems)
+            {
+                return EventStream(work, events);
+            }
+        }
+
+        var reply = await work.ConfigureAwait(false);
+        events?.Complete();
+        if (reply is not { } r)
+        {
+            // Cancelled by the client: nobody is listening for an answer.
+            return Accepted();
+        }
+
+        var status = r.ErrorCode is { } code ? statusFor(code) : 200;
+        if (!accept.Json || (events is not null && events.HasItems))
+        {
+            return EventStream(work, events!, status);
+        }
+
+        return McpHttpResponse.Json(status, r.Json, cors);
+    }
+
+    /// <summary>The context a handler sees for one message: no <paramref name="send"/> means notifications have nowhere to go.</summary>
+    public McpRequestContext NewContext(string version, JsonRpcMessage message, LoggingLevel? logLevel, Func<byte[], ValueTask>? send) =>
+        new(Server, version, Params.Meta(message.Params), logLevel, request.Services, send, request.Aborted) { RequestId = request.RequestId };
+
+    /// <summary>202 with no body: for a notification, a client's response, or a request the client cancelled.</summary>
+    public McpHttpResponse Accepted() => new() { StatusCode = 202, Headers = cors };
+
+    /// <summary>200 with a body that is already JSON (a batch's replies).</summary>
+    public McpHttpResponse Json(byte[] body) => McpHttpResponse.Json(200, body, cors);
+
+    /// <summary>A refusal with a JSON-RPC error body, answering <paramref name="id"/> when the message had one.</summary>
+    public McpHttpResponse Refuse(int status, int code, string message, JsonElement id = default, JsonElement? data = null) =>
+        McpHttpResponse.JsonRpcError(status, code, message, cors, id, data);
+
+    /// <summary>The error data of a refused protocol version: the versions this server speaks and the one asked for.</summary>
+    public static JsonElement SupportedVersionsData(string requested)
+    {
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>();
+        using (var w = new Utf8JsonWriter(buffer, Pmcp.Json.JsonWriting.Options))
+        {
+            w.WriteStartObject();
+            w.WriteStartArray("supported");
+            foreach (var version in ProtocolVersions.All)
+            {
+                w.WriteStringValue(version);
+            }
+
+            w.WriteEndArray();
+            w.WriteString("requested", requested);
+            w.WriteEndObject();
+        }
+
+        using var doc = JsonDocument.Parse(buffer.WrittenMemory);
+        return doc.RootElement.Clone();
+    }
+
+    private McpHttpResponse EventStream(Task<McpReply?> work, EventQueue events, int status = 200)
+    {
+        StreamingWork = work;
+        return new()
+        {
+            StatusCode = status,
+            Headers = [new("Content-Type", "text/event-stream"), new("Cache-Control", "no-cache"), new("X-Accel-Buffering", "no"), .. cors],
+            EventStream = ServerSentEvents.StreamAsync(work, events, request.Aborted),
+        };
+    }
+}
