@@ -13,10 +13,12 @@ namespace Pmcp.WorkerdTests;
 /// tests/Workers/MemoryWorker, an isolate of its own (MCP calls 32 at a time, 4 MiB MCP bodies and batches 8 at a time, a 50 MB streamed
 /// download) and reads the isolate's memory after each pattern (<c>GET /memory</c>): the runtime's linear memory (the
 /// host's <c>stats().wasmMemoryBytes</c>) must stay under 96 MB, and nothing may leak.
-/// Two measures of a leak, because the linear memory grows in steps: emscripten adds a fifth of its size whenever a
-/// peak needs one byte more (88.1 → 105.8 MiB), so whether a peak that touches a step's edge takes one more step
-/// depends on timing. Exact: .NET's live heap after a full collection must not grow between rounds. Coarse: the
-/// linear memory may take one step over the rounds, not more (a leak outside the GC heap grows it round after round).
+/// A leak grows memory in every round; what the first two rounds leave is allowed to differ, because pooled buffers
+/// kept for reuse (ArrayPool, Kestrel-like pools) settle at what the load needs at most, which timing decides (CI saw
+/// the live heap end round 1 at 14.3 MiB and rounds 2 and 3 at 18.3 and 18.1), and the linear memory grows in steps:
+/// emscripten adds a fifth of its size whenever a peak needs one byte more (88.1 → 105.8 MiB). So: every reading under
+/// the bound; .NET's live heap after a full collection must not grow from the end of round 2 to the end of round 3
+/// (exact); and the linear memory may take one step there at most (a leak outside the GC heap would keep growing it).
 /// Figures for the docs come from bench/run-workerd-memory.sh, not from here.
 /// </summary>
 [Collection("workerd memory")]
@@ -26,12 +28,12 @@ public sealed class IsolateMemoryTests(MemoryWorkerFixture fixture) : IDisposabl
     private const long BoundBytes = 96L * 1024 * 1024;
 
     /// <summary>
-    /// What a later round may add to .NET's live heap: pooled buffers kept for reuse land differently. A leak of one
-    /// 4 MiB body per request adds 24 MiB or more a round; one of a 1 KiB message per MCP call, 1 MiB.
+    /// What the last round may add to .NET's live heap. A leak of one 4 MiB body per request adds 24 MiB or more a
+    /// round; one of a 1 KiB message per MCP call, 1 MiB.
     /// </summary>
     private const long LiveHeapToleranceBytes = 1L * 1024 * 1024;
 
-    /// <summary>Rounds of the same patterns: a leak grows memory in each, a step's edge only once.</summary>
+    /// <summary>Rounds of the same patterns: two to settle the pools, the third to show a leak.</summary>
     private const int Rounds = 3;
 
     /// <summary>The endpoint's limit (the host's default PMCP_MAX_BODY_BYTES).</summary>
@@ -56,13 +58,13 @@ public sealed class IsolateMemoryTests(MemoryWorkerFixture fixture) : IDisposabl
 
     /// <summary>
     /// Runs the patterns of round 1, then the same again in each later round, reading the memory after each: every
-    /// reading must be under the bound, the live heap must end each later round where round 1 left it, and the linear
-    /// memory may grow by one of emscripten's steps at most.
+    /// reading must be under the bound, the live heap must end the last round where the one before left it, and the
+    /// linear memory may grow there by one of emscripten's steps at most.
     /// </summary>
     private async Task AssertRoundsAsync(Func<int, (string Name, Func<Task> Run)[]> patterns)
     {
         var readings = new List<(string When, Memory Memory)> { ("start", await ReadMemoryAsync()) };
-        var endOfRound1 = 0;
+        var endOfSettling = 0;
         for (var round = 1; round <= Rounds; round++)
         {
             foreach (var (name, run) in patterns(round))
@@ -71,18 +73,18 @@ public sealed class IsolateMemoryTests(MemoryWorkerFixture fixture) : IDisposabl
                 readings.Add(($"round {round}: {name}", await ReadMemoryAsync()));
             }
 
-            endOfRound1 = round == 1 ? readings.Count - 1 : endOfRound1;
+            endOfSettling = round == Rounds - 1 ? readings.Count - 1 : endOfSettling;
         }
 
         var report = string.Join('\n', readings.Select(r => $"{r.When}: {r.Memory}"));
         Console.WriteLine("isolate memory (workerd):\n" + report);
         Assert.All(readings, r => Assert.True(r.Memory.Wasm <= BoundBytes, $"over {BoundBytes} bytes after {r.When}:\n{report}"));
-        var first = readings[endOfRound1].Memory;
-        Assert.All(readings.Skip(endOfRound1 + 1), r => Assert.True(r.Memory.LiveHeap <= first.LiveHeap + LiveHeapToleranceBytes,
-            $"the live heap grew by {r.Memory.LiveHeap - first.LiveHeap} bytes from the end of round 1 to {r.When} (tolerance {LiveHeapToleranceBytes}):\n{report}"));
-        var oneStep = first.Wasm + (first.Wasm / 5) + 65536;
+        var settled = readings[endOfSettling].Memory;
+        Assert.All(readings.Skip(endOfSettling + 1), r => Assert.True(r.Memory.LiveHeap <= settled.LiveHeap + LiveHeapToleranceBytes,
+            $"the live heap grew by {r.Memory.LiveHeap - settled.LiveHeap} bytes in the last round, to {r.When} (tolerance {LiveHeapToleranceBytes}):\n{report}"));
+        var oneStep = settled.Wasm + (settled.Wasm / 5) + 65536;
         Assert.True(readings[^1].Memory.Wasm <= oneStep,
-            $"the WebAssembly memory grew by more than one step (a fifth) after round 1:\n{report}");
+            $"the WebAssembly memory grew by more than one step (a fifth) in the last round:\n{report}");
         Assert.Equal("OK", await _http.GetStringAsync(fixture.Worker.BaseAddress + "/health"));
     }
 
