@@ -28,10 +28,16 @@ public sealed class IsolateMemoryTests(MemoryWorkerFixture fixture) : IDisposabl
     private const long BoundBytes = 96L * 1024 * 1024;
 
     /// <summary>
-    /// What the last round may add to .NET's live heap. A leak of one 4 MiB body per request adds 24 MiB or more a
-    /// round; one of a 1 KiB message per MCP call, 1 MiB.
+    /// What the last round of MCP calls may add to .NET's live heap: a leak of a 1 KiB message per call adds 1 MiB.
     /// </summary>
-    private const long LiveHeapToleranceBytes = 1L * 1024 * 1024;
+    private const long SmallRequestsToleranceBytes = 1L * 1024 * 1024;
+
+    /// <summary>
+    /// What the last round of 4 MiB bodies may add: the live heap of rounds that leak nothing differs by 4 MiB from run
+    /// to run (14.3, 18.3 and 22.3 MiB seen: a large object section the GC keeps or not), while a leak of one body per
+    /// request adds 32 MiB a round (8 bodies).
+    /// </summary>
+    private const long LargeBodiesToleranceBytes = 6L * 1024 * 1024;
 
     /// <summary>Rounds of the same patterns: two to settle the pools, the third to show a leak.</summary>
     private const int Rounds = 3;
@@ -44,14 +50,14 @@ public sealed class IsolateMemoryTests(MemoryWorkerFixture fixture) : IDisposabl
     public void Dispose() => _http.Dispose();
 
     [Fact]
-    public Task McpCallsAndAStreamedDownloadStayUnder96MbAndLeakNothing() => AssertRoundsAsync(round =>
+    public Task McpCallsAndAStreamedDownloadStayUnder96MbAndLeakNothing() => AssertRoundsAsync(SmallRequestsToleranceBytes, round =>
     [
         ("1000 MCP calls, 32 at a time", () => ManyMcpCallsAsync(calls: 1000, concurrency: 32, round)),
         ("a 50 MB streamed download", () => StreamedDownloadAsync(megabytes: 50)),
     ]);
 
     [Fact]
-    public Task FourMiBBodiesEightAtATimeStayUnder96MbAndLeakNothing() => AssertRoundsAsync(round =>
+    public Task FourMiBBodiesEightAtATimeStayUnder96MbAndLeakNothing() => AssertRoundsAsync(LargeBodiesToleranceBytes, round =>
     [
         ("4 MiB MCP bodies and batches, 8 at a time", () => LargeBodiesAsync(concurrency: 8, round)),
     ]);
@@ -61,7 +67,7 @@ public sealed class IsolateMemoryTests(MemoryWorkerFixture fixture) : IDisposabl
     /// reading must be under the bound, the live heap must end the last round where the one before left it, and the
     /// linear memory may grow there by one of emscripten's steps at most.
     /// </summary>
-    private async Task AssertRoundsAsync(Func<int, (string Name, Func<Task> Run)[]> patterns)
+    private async Task AssertRoundsAsync(long liveHeapToleranceBytes, Func<int, (string Name, Func<Task> Run)[]> patterns)
     {
         var readings = new List<(string When, Memory Memory)> { ("start", await ReadMemoryAsync()) };
         var endOfSettling = 0;
@@ -80,8 +86,8 @@ public sealed class IsolateMemoryTests(MemoryWorkerFixture fixture) : IDisposabl
         Console.WriteLine("isolate memory (workerd):\n" + report);
         Assert.All(readings, r => Assert.True(r.Memory.Wasm <= BoundBytes, $"over {BoundBytes} bytes after {r.When}:\n{report}"));
         var settled = readings[endOfSettling].Memory;
-        Assert.All(readings.Skip(endOfSettling + 1), r => Assert.True(r.Memory.LiveHeap <= settled.LiveHeap + LiveHeapToleranceBytes,
-            $"the live heap grew by {r.Memory.LiveHeap - settled.LiveHeap} bytes in the last round, to {r.When} (tolerance {LiveHeapToleranceBytes}):\n{report}"));
+        Assert.All(readings.Skip(endOfSettling + 1), r => Assert.True(r.Memory.LiveHeap <= settled.LiveHeap + liveHeapToleranceBytes,
+            $"the live heap grew by {r.Memory.LiveHeap - settled.LiveHeap} bytes in the last round, to {r.When} (tolerance {liveHeapToleranceBytes}):\n{report}"));
         var oneStep = settled.Wasm + (settled.Wasm / 5) + 65536;
         Assert.True(readings[^1].Memory.Wasm <= oneStep,
             $"the WebAssembly memory grew by more than one step (a fifth) in the last round:\n{report}");
