@@ -1,7 +1,6 @@
 using System.Text.RegularExpressions;
 using Pmcp.Cli.Deploy;
 using Spectre.Console;
-using Tomlyn;
 using Tomlyn.Model;
 
 namespace Pmcp.Cli.Processes;
@@ -21,15 +20,7 @@ internal static partial class D1Migrations
     /// </summary>
     public static IReadOnlyList<(string Name, string MigrationsDirectory)> Databases(string wranglerToml, string? environment = null)
     {
-        var root = TomlSerializer.Deserialize<TomlTable>(File.ReadAllText(wranglerToml)) ?? new TomlTable();
-        if (environment is not null)
-        {
-            root = root.TryGetValue("env", out var envs) && envs is TomlTable all && all.TryGetValue(environment, out var section) && section is TomlTable table
-                ? table
-                : new TomlTable();
-        }
-
-        if (!root.TryGetValue("d1_databases", out var value) || value is not TomlTableArray databases)
+        if (!DeployTarget.Section(wranglerToml, environment).TryGetValue("d1_databases", out var value) || value is not TomlTableArray databases)
         {
             return [];
         }
