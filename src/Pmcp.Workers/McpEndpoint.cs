@@ -35,9 +35,12 @@ public sealed class McpEndpoint
 
     private McpEndpoint(McpServer server, McpEndpointOptions? options, bool routed)
     {
-        // A handler's failure goes to the Worker's log (wrangler tail) unless the builder named a log; the native host
-        // puts its logger in place of this one.
-        server.UseHostFailureLog(failure => Log.Error("pmcp: " + failure));
+        if (OperatingSystem.IsBrowser())
+        {
+            // In workerd a handler's failure goes to the Worker's log (wrangler tail) unless the builder named a log.
+            // Natively the host sets its own logger, whatever order the endpoint and the host are made in.
+            server.UseHostFailureLog(failure => Log.Error("pmcp: " + failure));
+        }
         _server = server;
         _routed = routed;
         // Settings given in code need no environment: the warm-up already runs with them.

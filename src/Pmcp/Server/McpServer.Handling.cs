@@ -157,7 +157,6 @@ public sealed partial class McpServer
         using var document = JsonDocument.Parse(buffer.WrittenMemory);
         return document.RootElement.Clone();
     }
-
 }
 
 /// <summary>A serialized JSON-RPC response and, when it is an error, its code.</summary>

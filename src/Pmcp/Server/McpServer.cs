@@ -89,7 +89,7 @@ public sealed partial class McpServer
     /// </summary>
     public LoggingLevel MinimumLogLevel { get; }
 
-    /// <summary>Answers one request; the result is written by the returned action.</summary>
+    /// <summary>Answers one request: its result, to be written once by <see cref="JsonRpcWriter.Result"/>.</summary>
     internal ValueTask<ResultReply> DispatchAsync(string method, JsonElement @params, McpRequestContext context) => method switch
     {
         "initialize" => Initialize(@params, context),
