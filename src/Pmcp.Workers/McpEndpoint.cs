@@ -58,7 +58,7 @@ public sealed class McpEndpoint
     {
         ArgumentNullException.ThrowIfNull(server);
         var endpoint = new McpEndpoint(server, options, routed: true);
-        return (request, route) => endpoint.HandleAsync(request, route.Env);
+        return endpoint.HandleRouteAsync;
     }
 
     /// <summary>A whole Worker that is one MCP server: <c>/mcp</c> and <c>/health</c>, with its settings from the environment.</summary>
@@ -71,6 +71,9 @@ public sealed class McpEndpoint
         var endpoint = new McpEndpoint(server, options, routed: false);
         return (request, env, _) => endpoint.HandleAsync(request, env);
     }
+
+    /// <summary>The route handler: a <see cref="Router"/> recognises it by its target and leaves the body to it.</summary>
+    private Task<Response> HandleRouteAsync(Request request, RouteContext route) => HandleAsync(request, route.Env);
 
     private async Task<Response> HandleAsync(Request request, Env env)
     {
@@ -91,7 +94,8 @@ public sealed class McpEndpoint
 
         var path = _routed ? handler.Options.McpPath : request.Path;
         var services = _services is { } known && ReferenceEquals(known.Env, env) ? known : _services = new EnvServices(env);
-        var mcpRequest = new McpHttpRequest(request.Method, path, request.Headers.Get, request.Body)
+        // The handler reads the body only once path, method, Host, Origin and key have passed.
+        var mcpRequest = new McpHttpRequest(request.Method, path, request.Headers.Get, request.ReadBodyAsync)
         {
             Aborted = request.Aborted,
             Services = services,

@@ -239,21 +239,77 @@ public sealed class HttpStatusTests
     }
 
     [Fact]
-    public async Task BodyTooLargeFlagFromTheHostIs413()
+    public async Task BodyRefusedByTheHostAs413IsAJsonRpcError()
     {
         var handler = TestServer.Handler();
-        var headers = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase)
-        {
-            ["Content-Type"] = "application/json",
-            ["Accept"] = Http.JsonAndSse,
-        };
-        var request = new McpHttpRequest("POST", "/mcp", headers.GetValueOrDefault, Encoding.UTF8.GetBytes(Ping)) { BodyTooLarge = true };
+        var request = new McpHttpRequest("POST", "/mcp", JsonHeaders().GetValueOrDefault,
+            _ => throw new BodyRefusedException(413, "Payload Too Large: the limit is 10 bytes"));
 
         var response = await handler.HandleAsync(request);
 
-        response.Error(413, McpErrorCodes.InvalidRequest);
+        Assert.Equal("Payload Too Large: the limit is 10 bytes", response.Error(413, McpErrorCodes.InvalidRequest).GetProperty("message").GetString());
         await handler.AssertStillServesAsync();
     }
+
+    [Theory]
+    [InlineData("POST", "/other", "localhost", null, "Bearer k", 404)]
+    [InlineData("PUT", "/mcp", "localhost", null, "Bearer k", 405)]
+    [InlineData("POST", "/mcp", "evil.example", null, "Bearer k", 403)]
+    [InlineData("POST", "/mcp", "localhost", "https://evil.example", "Bearer k", 403)]
+    [InlineData("POST", "/mcp", "localhost", null, null, 401)]
+    [InlineData("POST", "/mcp", "localhost", null, "Bearer wrong", 401)]
+    public async Task ARefusedRequestsBodyIsNeverRead(string method, string path, string host, string? origin, string? authorization, int status)
+    {
+        var handler = TestServer.Handler(new StreamableHttpOptions { ApiKey = "k", AllowedHosts = { "localhost" } });
+        var headers = JsonHeaders();
+        headers["Host"] = host;
+        if (origin is not null)
+        {
+            headers["Origin"] = origin;
+        }
+
+        if (authorization is not null)
+        {
+            headers["Authorization"] = authorization;
+        }
+
+        var reads = 0;
+        var request = new McpHttpRequest(method, path, headers.GetValueOrDefault, _ =>
+        {
+            reads++;
+            return ValueTask.FromResult<ReadOnlyMemory<byte>>(Encoding.UTF8.GetBytes(Ping));
+        });
+
+        var response = await handler.HandleAsync(request);
+
+        Assert.Equal(status, response.StatusCode);
+        Assert.Equal(0, reads);
+    }
+
+    [Fact]
+    public async Task AnAdmittedRequestsBodyIsReadOnce()
+    {
+        var handler = TestServer.Handler();
+        var reads = 0;
+        var request = new McpHttpRequest("POST", "/mcp", JsonHeaders().GetValueOrDefault, _ =>
+        {
+            reads++;
+            return ValueTask.FromResult<ReadOnlyMemory<byte>>(Encoding.UTF8.GetBytes(Ping));
+        });
+
+        var response = await handler.HandleAsync(request);
+
+        Assert.Equal(200, response.StatusCode);
+        Assert.Equal(1, reads);
+        Assert.Equal(Ping, Encoding.UTF8.GetString((await request.ReadBodyAsync()).Span));
+        Assert.Equal(1, reads);
+    }
+
+    private static Dictionary<string, string> JsonHeaders() => new(StringComparer.OrdinalIgnoreCase)
+    {
+        ["Content-Type"] = "application/json",
+        ["Accept"] = Http.JsonAndSse,
+    };
 
     [Theory]
     [InlineData("1999-01-01")]

@@ -126,6 +126,111 @@ public sealed class OnePipelineTests(PipelineHosts hosts) : IDisposable
         }
     }
 
+    [Fact]
+    public async Task ARequestRefusedOnItsHeadersIsAnsweredBeforeItsBodyIsRead()
+    {
+        // Issue 15: path, method, Host, Origin and key are checked before a byte of the body is read. Each request
+        // declares 1 MiB (under the 4 MiB limit, over what the JS host reads up front) and sends 1 KiB of it; a refusal
+        // must come while the rest is still unsent.
+        var refusals = new (string Name, string Method, string Path, string? Host, string? Origin, string? Key, int Status)[]
+        {
+            ("bad Host", "POST", "/mcp", "evil.example", null, PipelineHosts.ApiKey, 403),
+            ("foreign Origin", "POST", "/mcp", null, "https://evil.example", PipelineHosts.ApiKey, 403),
+            ("missing key", "POST", "/mcp", null, null, null, 401),
+            ("wrong key", "POST", "/mcp", null, null, "not-the-key", 401),
+            ("unknown path", "POST", "/no/such/route", null, null, PipelineHosts.ApiKey, 404),
+            ("route with another method", "POST", "/health", null, null, PipelineHosts.ApiKey, 405),
+        };
+
+        // workerd alone, not through wrangler dev, whose proxy reads every body whole before passing the request on.
+        foreach (var (host, mcpUrl) in new[] { ("native", hosts.Native.McpUrl), ("workerd", hosts.RawWorkerd.McpUrl) })
+        {
+            // Eight of each at once: the refusals must not wait behind one another's bodies either.
+            var answers = await Task.WhenAll(refusals.SelectMany(r => Enumerable.Range(0, 8).Select(async _ =>
+                (r.Name, r.Status, Answer: await PartialBodyAsync(mcpUrl, r.Method, r.Path, r.Host, r.Origin, r.Key, TimeSpan.FromSeconds(60))))));
+            foreach (var (name, status, answer) in answers)
+            {
+                Assert.True(answer.StatusLine?.Contains($" {status} ", StringComparison.Ordinal) == true, $"{host}, {name}: expected {status} before the body was sent, got {answer.StatusLine ?? "no answer"}");
+            }
+
+            // The control: an admitted request waits for its body, and is answered once it has all of it.
+            var admitted = await PartialBodyAsync(mcpUrl, "POST", "/mcp", null, null, PipelineHosts.ApiKey, TimeSpan.FromSeconds(3), finishAfterWait: true);
+            Assert.Null(admitted.StatusLine);
+            Assert.True(admitted.AfterBody?.Contains(" 200 ", StringComparison.Ordinal) == true, $"{host}: the admitted request, once its body was whole: {admitted.AfterBody ?? "no answer"}");
+        }
+    }
+
+    /// <summary>
+    /// Sends a request's head declaring a 1 MiB JSON-RPC ping and the first 1 KiB of it, then waits up to
+    /// <paramref name="wait"/> for the status line. With <paramref name="finishAfterWait"/> it then sends the rest and
+    /// reads the status line again.
+    /// </summary>
+    private static async Task<(string? StatusLine, string? AfterBody)> PartialBodyAsync(string mcpUrl, string method, string path, string? host, string? origin, string? key, TimeSpan wait, bool finishAfterWait = false)
+    {
+        const int Declared = 1024 * 1024;
+        var prefix = "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"ping\",\"params\":{\"pad\":\"";
+        var body = Encoding.UTF8.GetBytes(prefix + new string('x', Declared - prefix.Length - 4) + "\"}}\n");
+        Assert.Equal(Declared, body.Length);
+
+        var url = new Uri(mcpUrl);
+        using var client = new System.Net.Sockets.TcpClient();
+        await client.ConnectAsync(url.Host, url.Port);
+        var stream = client.GetStream();
+        var head = new StringBuilder()
+            .Append(method).Append(' ').Append(path).Append(" HTTP/1.1\r\n")
+            .Append("Host: ").Append(host ?? url.Authority).Append("\r\n")
+            .Append("Content-Type: application/json\r\nAccept: ").Append(Accept).Append("\r\nMCP-Protocol-Version: 2025-11-25\r\n")
+            .Append("Content-Length: ").Append(Declared).Append("\r\n");
+        if (origin is not null)
+        {
+            head.Append("Origin: ").Append(origin).Append("\r\n");
+        }
+
+        if (key is not null)
+        {
+            head.Append("Authorization: Bearer ").Append(key).Append("\r\n");
+        }
+
+        await stream.WriteAsync(Encoding.ASCII.GetBytes(head.Append("\r\n").ToString()));
+        await stream.WriteAsync(body.AsMemory(0, 1024));
+        await stream.FlushAsync();
+
+        // One read for the status line, never cancelled (a cancelled socket read may take the connection with it).
+        var reading = StatusLineAsync(stream);
+        if (await Task.WhenAny(reading, Task.Delay(wait)) == reading)
+        {
+            return (await reading, null);
+        }
+
+        if (!finishAfterWait)
+        {
+            return (null, null);
+        }
+
+        await stream.WriteAsync(body.AsMemory(1024));
+        await stream.FlushAsync();
+        return (null, await Task.WhenAny(reading, Task.Delay(TimeSpan.FromSeconds(60))) == reading ? await reading : null);
+    }
+
+    private static async Task<string?> StatusLineAsync(System.Net.Sockets.NetworkStream stream)
+    {
+        var line = new List<byte>();
+        var one = new byte[1];
+        try
+        {
+            while (await stream.ReadAsync(one) == 1 && one[0] != (byte)'\n')
+            {
+                line.Add(one[0]);
+            }
+        }
+        catch (IOException)
+        {
+            // The connection was closed under the read.
+        }
+
+        return line.Count == 0 ? null : Encoding.ASCII.GetString([.. line]).TrimEnd('\r');
+    }
+
     private async Task<(int Status, Dictionary<string, string> Headers, string Body)> SendAsync(HttpRequestMessage request)
     {
         using (request)

@@ -20,6 +20,9 @@ public sealed class PipelineHosts : IAsyncLifetime
 
     public RunningWorker Workerd { get; private set; } = null!;
 
+    /// <summary>The build <see cref="Workerd"/> serves, in workerd alone, with the same key and dev's loopback Host names.</summary>
+    public RawWorkerd RawWorkerd { get; private set; } = null!;
+
     /// <summary>What workerd answered to the first request that reached the restored Worker: an MCP call without the key.</summary>
     public (int Status, string? Challenge, string Body) FirstWorkerdAnswer { get; private set; }
 
@@ -40,9 +43,23 @@ public sealed class PipelineHosts : IAsyncLifetime
         request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("text/event-stream"));
         using var response = await http.SendAsync(request);
         FirstWorkerdAnswer = ((int)response.StatusCode, response.Headers.WwwAuthenticate.ToString(), await response.Content.ReadAsStringAsync());
+
+        RawWorkerd = await RawWorkerd.StartAsync(Path.Combine(_copy, ".pmcp", "workers"), new Dictionary<string, string>
+        {
+            ["MCP_API_KEY"] = ApiKey,
+            ["PMCP_ALLOWED_HOSTS"] = string.Join(',', Pmcp.Http.StreamableHttpOptions.LoopbackHosts),
+        });
     }
 
-    public Task DisposeAsync() => ProjectCopy.StopAsync(_copy, Workerd, Native);
+    public async Task DisposeAsync()
+    {
+        if (RawWorkerd is not null)
+        {
+            await RawWorkerd.DisposeAsync();
+        }
+
+        await ProjectCopy.StopAsync(_copy, Workerd, Native);
+    }
 }
 
 [CollectionDefinition("pipeline")]

@@ -17,7 +17,7 @@ namespace Pmcp.Workers.Local.Hosting;
 
 /// <summary>
 /// Serves a Worker on Kestrel through the same entry workerd calls (one pipeline): each <see cref="HttpContext"/>
-/// becomes the Workers <see cref="Request"/> (its headers read in place, its body read up to the Worker's limit),
+/// becomes the Workers <see cref="Request"/> (its headers read in place, its body read only when the Worker asks, up to its limit),
 /// the registered fetch (<see cref="Worker.ServeMcp{TServer}"/>, <see cref="Worker.Serve{TWorker}"/>, or
 /// <see cref="McpEndpoint.Worker(McpServer)"/>) answers it with the same <see cref="Env"/> and
 /// <see cref="Context"/> as in workerd, and its <see cref="Response"/> (a streamed body included) is written back.
@@ -87,22 +87,27 @@ public static class NativeMcpHost
         var aborted = context.RequestAborted;
         try
         {
-            var body = ReadOnlyMemory<byte>.Empty;
+            Func<CancellationToken, ValueTask<ReadOnlyMemory<byte>>>? readBody = null;
             if (!HttpMethods.IsGet(http.Method) && !HttpMethods.IsHead(http.Method))
             {
-                var (read, tooLarge) = await ReadBodyAsync(http, worker.MaxBodyBytes, aborted).ConfigureAwait(false);
-                if (tooLarge)
+                if (http.ContentLength > worker.MaxBodyBytes)
                 {
                     // As the JS host answers it, before the Worker sees the request.
+                    await TooLargeAsync(http, aborted).ConfigureAwait(false);
                     await WriteAsync(context, worker.TooLarge()).ConfigureAwait(false);
                     return;
                 }
 
-                body = read;
+                // Read only when the Worker asks, after the checks that need no body (path, method, Host, Origin, key).
+                readBody = async token =>
+                {
+                    var (read, tooLarge) = await ReadBodyAsync(http, worker.MaxBodyBytes, token).ConfigureAwait(false);
+                    return tooLarge ? throw BodyRefusals.TooLarge(worker.MaxBodyBytes) : read;
+                };
             }
 
             var (path, query) = Target(context);
-            var request = new Request(http.Method, (http.Scheme, http.Host.HasValue ? http.Host.Value : "localhost", path, query), new Headers(new NativeRequestHeaders(http.Headers)), body)
+            var request = new Request(http.Method, (http.Scheme, http.Host.HasValue ? http.Host.Value : "localhost", path, query), new Headers(new NativeRequestHeaders(http.Headers)), ReadOnlyMemory<byte>.Empty, readBody)
             {
                 Aborted = aborted,
                 Id = http.Headers["cf-ray"] is [{ } ray, ..] ? ray : context.TraceIdentifier,
@@ -111,6 +116,11 @@ public static class NativeMcpHost
             try
             {
                 response = await worker.Fetch(request, worker.Env, worker.Context).ConfigureAwait(false);
+            }
+            catch (BodyRefusedException refusal)
+            {
+                // The Worker read a body over the limit and did not answer that itself.
+                response = BodyRefusals.ToResponse(refusal);
             }
             catch (Exception e) when (!aborted.IsCancellationRequested)
             {

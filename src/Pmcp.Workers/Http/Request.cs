@@ -10,6 +10,10 @@ public sealed class Request
 {
     private readonly (string Scheme, string Authority, string Path, string Query) _url;
     private string? _text;
+    private ReadOnlyMemory<byte> _body;
+
+    /// <summary>Reads the body from the host; null once read (or when it was given).</summary>
+    private Func<CancellationToken, ValueTask<ReadOnlyMemory<byte>>>? _readBody;
 
     /// <summary>Creates a request, as a host does for each call or a test does to call a Worker directly.</summary>
     /// <param name="method">The HTTP method, such as <c>GET</c> or <c>POST</c>.</param>
@@ -24,17 +28,27 @@ public sealed class Request
         _text = url;
         _url = UrlText.Split(url);
         Headers = headers;
-        Body = body;
+        _body = body;
     }
 
-    /// <summary>A request whose URL a host has in parts already (natively, Kestrel's): the whole URL is made only if asked for.</summary>
-    internal Request(string method, (string Scheme, string Authority, string Path, string Query) url, Headers headers, ReadOnlyMemory<byte> body)
+    /// <summary>
+    /// A request as a host makes it: the URL in parts (natively, Kestrel's; the whole URL is made only if asked for),
+    /// and the body given, or read on demand by <paramref name="readBody"/> (a host's reader: it throws
+    /// <see cref="BodyRefusedException"/> past the Worker's limit), so that nothing reads it before the checks that
+    /// need no body have passed.
+    /// </summary>
+    internal Request(string method, (string Scheme, string Authority, string Path, string Query) url, Headers headers, ReadOnlyMemory<byte> body, Func<CancellationToken, ValueTask<ReadOnlyMemory<byte>>>? readBody = null)
     {
         Method = method;
         _url = url;
         Headers = headers;
-        Body = body;
+        _body = body;
+        _readBody = readBody;
     }
+
+    /// <summary>A request from a host with the whole URL as text (workerd's).</summary>
+    internal Request(string method, string url, Headers headers, ReadOnlyMemory<byte> body, Func<CancellationToken, ValueTask<ReadOnlyMemory<byte>>>? readBody)
+        : this(method, url, headers, body) => _readBody = readBody;
 
     /// <summary>The HTTP method, such as <c>GET</c> or <c>POST</c>.</summary>
     public string Method { get; }
@@ -50,8 +64,39 @@ public sealed class Request
     /// <summary>The request headers (names case-insensitive).</summary>
     public Headers Headers { get; }
 
-    /// <summary>The body's bytes (empty for GET and HEAD).</summary>
-    public ReadOnlyMemory<byte> Body { get; }
+    /// <summary>
+    /// The body's bytes (empty for GET and HEAD), once read. A <see cref="Routing.Router"/> reads it before calling a
+    /// route's handler; in your own <see cref="IWorker.FetchAsync"/>, <c>await request.ReadBodyAsync()</c> first.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The body has not been read yet.</exception>
+    public ReadOnlyMemory<byte> Body => _readBody is null
+        ? _body
+        : throw new InvalidOperationException("The request body has not been read yet: call await request.ReadBodyAsync() first (a Router reads it before calling a route's handler).");
+
+    /// <summary>
+    /// Reads the body, as workers-rs's <c>req.bytes().await</c>: the first call reads it from the host, up to the
+    /// Worker's limit (<c>PMCP_MAX_BODY_BYTES</c>, 4 MiB by default); later calls return the same bytes. Until it is
+    /// called nothing of the body is read, so a request refused on its headers costs no memory.
+    /// </summary>
+    /// <param name="cancellationToken">Stops waiting for the body (the host keeps reading it until the request ends).</param>
+    /// <returns>The body's bytes; empty when there is none.</returns>
+    /// <exception cref="BodyRefusedException">
+    /// The body is over the Worker's limit (413), or the isolate is reading too many other bodies (503). Left
+    /// unhandled, the host answers it with that status.
+    /// </exception>
+    public async ValueTask<ReadOnlyMemory<byte>> ReadBodyAsync(CancellationToken cancellationToken = default)
+    {
+        if (_readBody is { } read)
+        {
+            _body = await read(cancellationToken).ConfigureAwait(false);
+            _readBody = null;
+        }
+
+        return _body;
+    }
+
+    /// <summary>Whether <see cref="Body"/> can be used without <see cref="ReadBodyAsync"/>.</summary>
+    internal bool IsBodyRead => _readBody is null;
 
     /// <summary>Route parameters (<c>/notes/:id</c>), filled by the <see cref="Routing.Router"/>.</summary>
     public IReadOnlyDictionary<string, string> Params { get; internal set; } = new Dictionary<string, string>();
@@ -65,11 +110,11 @@ public sealed class Request
     /// </summary>
     public string? Id { get; init; }
 
-    /// <summary>The body decoded as UTF-8 text, as workers-rs's <c>req.text()</c>.</summary>
+    /// <summary>The body, once read (<see cref="Body"/>), decoded as UTF-8 text, as workers-rs's <c>req.text()</c>.</summary>
     /// <returns>The body as a string; empty when there is no body.</returns>
     public string Text() => Encoding.UTF8.GetString(Body.Span);
 
-    /// <summary>Deserializes the body as JSON, with source-generated metadata (trimming and AOT safe), as workers-rs's <c>req.json()</c>.</summary>
+    /// <summary>Deserializes the body, once read (<see cref="Body"/>), as JSON, with source-generated metadata (trimming and AOT safe), as workers-rs's <c>req.json()</c>.</summary>
     /// <typeparam name="T">The type to read.</typeparam>
     /// <param name="typeInfo">The metadata of <typeparamref name="T"/> from your <c>JsonSerializerContext</c>.</param>
     /// <returns>The value, or the default of <typeparamref name="T"/> for a JSON <c>null</c>.</returns>

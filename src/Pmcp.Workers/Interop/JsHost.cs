@@ -17,6 +17,14 @@ internal static partial class JsHost
     [JSImport("respond", Module)]
     public static partial void Respond(int requestId, string head, [JSMarshalAs<JSType.MemoryView>] ArraySegment<byte> body);
 
+    /// <summary>
+    /// Reads the request's body, which the host leaves in workerd until asked (after the checks that need no body): the
+    /// outcome's value is the slot holding it (taken with <see cref="BindingTake"/>), 0 for an empty body, -1 when it
+    /// grew past the Worker's limit, -2 when the isolate holds too many other bodies.
+    /// </summary>
+    [JSImport("requestBody", Module)]
+    public static partial string? RequestBody(int requestId, int operation);
+
     /// <summary>Starts a streamed response: the host answers the request now and feeds the body as chunks arrive.</summary>
     [JSImport("streamStart", Module)]
     public static partial void StreamStart(int requestId, string head);

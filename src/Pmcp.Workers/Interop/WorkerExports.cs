@@ -12,7 +12,8 @@ namespace Pmcp.Workers.Interop;
 
 /// <summary>
 /// The entry points the JS host calls. A plain request crosses once each way: method, URL, headers (name, value, …) and
-/// body in; the response out through <see cref="JsHost.Respond"/> (status and headers as one string, the body as a
+/// a small body in (a larger one, or one of unknown length, stays in workerd until the Worker reads it:
+/// <see cref="Request.ReadBodyAsync"/>); the response out through <see cref="JsHost.Respond"/> (status and headers as one string, the body as a
 /// view the host copies), which also ends the request. A streamed one ends with <see cref="JsHost.StreamEnd"/>.
 /// </summary>
 [SupportedOSPlatform("browser")]
@@ -24,11 +25,12 @@ public static partial class WorkerExports
     /// <see cref="JsHost.StreamEnd"/>, or, when neither could be called, <see cref="JsHost.Done"/>. Not a
     /// <c>Task</c>-returning export: in .NET 10.0.12, one that completes synchronously leaks a JS promise holder per
     /// call (dotnet/runtime#132966), which would grow the isolate's memory with every request.
+    /// <paramref name="body"/>: the body, or null when the host keeps it until asked (<see cref="JsHost.RequestBody"/>).
     /// <paramref name="warmUp"/>: one of the host's start-up requests, which run without the Worker's env (the
     /// endpoint does not read its settings from it).
     /// </summary>
     [JSExport]
-    public static void Fetch(int requestId, string method, string url, string[] headers, byte[] body, bool warmUp) =>
+    public static void Fetch(int requestId, string method, string url, string[] headers, byte[]? body, bool warmUp) =>
         _ = RunAsync(requestId, method, url, headers, body, warmUp);
 
     /// <summary>
@@ -39,7 +41,7 @@ public static partial class WorkerExports
     [JSExport]
     public static void Abort(int requestId) => RequestAborts.Abort(requestId);
 
-    private static async Task RunAsync(int requestId, string method, string url, string[] headers, byte[] body, bool warmUp)
+    private static async Task RunAsync(int requestId, string method, string url, string[] headers, byte[]? body, bool warmUp)
     {
         // Flows through every await of this request, and only this request (an async method's change stays within it).
         CurrentRequest.Id = requestId;
@@ -64,9 +66,10 @@ public static partial class WorkerExports
         }
     }
 
-    private static async Task FetchAsync(int requestId, string method, string url, string[] headers, byte[] body, bool warmUp, CancellationToken aborted)
+    private static async Task FetchAsync(int requestId, string method, string url, string[] headers, byte[]? body, bool warmUp, CancellationToken aborted)
     {
         Response response;
+        Request? request = null;
         try
         {
             var fetch = Worker.Fetch ?? throw new WorkerException("No Worker is registered: the worker program must call Worker.ServeMcp<T>() or Worker.Serve<T>().");
@@ -76,13 +79,19 @@ public static partial class WorkerExports
                 requestHeaders.Append(headers[i], headers[i + 1]);
             }
 
-            var request = new Request(method, url, requestHeaders, body)
+            var env = new Env(new JsEnvSource(requestId)) { IsProvisional = warmUp };
+            request = new Request(method, url, requestHeaders, body ?? default, body is null ? token => ReadBodyAsync(requestId, env, token) : null)
             {
                 Aborted = aborted,
                 Id = requestHeaders.Get("cf-ray") ?? requestId.ToString(CultureInfo.InvariantCulture),
             };
             var context = new Context(task => JsHost.WaitUntil(requestId, task));
-            response = await fetch(request, new Env(new JsEnvSource(requestId)) { IsProvisional = warmUp }, context).ConfigureAwait(false);
+            response = await fetch(request, env, context).ConfigureAwait(false);
+        }
+        catch (BodyRefusedException refusal)
+        {
+            // The Worker read a body the host refused and did not answer that itself.
+            response = BodyRefusals.ToResponse(refusal);
         }
         catch (OperationCanceledException) when (aborted.IsCancellationRequested)
         {
@@ -112,7 +121,20 @@ public static partial class WorkerExports
         }
 
         JsHost.Respond(requestId, Head(response), Segment(response.Body));
-        CollectAfterLargeRequest(body.Length + response.Body.Length);
+        CollectAfterLargeRequest((request is { IsBodyRead: true } ? request.Body.Length : 0) + response.Body.Length);
+    }
+
+    /// <summary>Reads a body the host kept in workerd, in the request's own context, once the Worker asks for it.</summary>
+    private static async ValueTask<ReadOnlyMemory<byte>> ReadBodyAsync(int requestId, Env env, CancellationToken cancellationToken)
+    {
+        var outcome = await HostOperations.RunAsync(operation => JsHost.RequestBody(requestId, operation), cancellationToken).ConfigureAwait(false);
+        return outcome switch
+        {
+            > 0 => JsHost.BindingTake(requestId, outcome),
+            0 => ReadOnlyMemory<byte>.Empty,
+            -1 => throw BodyRefusals.TooLarge(McpEndpointOptions.BodyLimit(env.GetOrDefault(McpEndpointOptions.MaxBodyBytesVar))),
+            _ => throw BodyRefusals.Busy(),
+        };
     }
 
     /// <summary>

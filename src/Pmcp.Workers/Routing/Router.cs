@@ -114,6 +114,13 @@ public sealed class Router
             }
 
             request.Params = parameters;
+            if (handler.Target is not McpEndpoint)
+            {
+                // Read only now that a route matched: an unrouted path or a wrong method costs no body. The MCP
+                // endpoint reads it itself, after its Host, Origin and key checks.
+                await request.ReadBodyAsync(request.Aborted).ConfigureAwait(false);
+            }
+
             return await handler(request, new RouteContext(env, context, parameters)).ConfigureAwait(false);
         }
 

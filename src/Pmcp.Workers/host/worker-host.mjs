@@ -42,6 +42,13 @@ const DEFAULT_MAX_BODY_BYTES = 4 * 1024 * 1024;
 const MAX_BODY_BYTES_IN_FLIGHT = 6 * 1024 * 1024;
 
 /**
+ * A body whose Content-Length is at most this is read before .NET is called, so that the usual MCP request crosses
+ * into .NET once. A larger one, or one of unknown length, stays in workerd until the Worker reads it (requestBody),
+ * after the checks that need no body (path, method, Host, Origin, key): a refused request costs no memory.
+ */
+const EAGER_BODY_BYTES = 64 * 1024;
+
+/**
  * The runtime's GC past a 24 MiB heap collects after a few nurseries of growth instead of letting garbage pile up: the
  * WebAssembly memory never shrinks, so garbage left between large requests became isolate memory for good (4 MiB
  * bodies took it past 96 MiB without this, 88 MiB with it: IsolateMemoryTests).
@@ -73,6 +80,9 @@ export async function createWorker(assets, options = {}) {
   // How an operation .NET started (a socket's, an R2 stream's, a streamed body's drain) reports its outcome.
   const completeOperation = (operation, error, value) => entry.OperationDone(operation, error, value);
   const submitStream = submitter(requests, completeOperation, "the request has ended", "the response stream failed");
+  const submitBody = submitter(requests, completeOperation, "the request has ended", "reading the request body failed");
+  /** Request-body bytes the isolate holds or is reading, over all requests (MAX_BODY_BYTES_IN_FLIGHT). */
+  let bodyBytesInFlight = 0;
 
   const hostModule = {
     envGet(requestId, name) {
@@ -92,6 +102,24 @@ export async function createWorker(assets, options = {}) {
     /** The request ended without respond or streamEnd: its answer failed in .NET, or its WebSocket handler returned. */
     done(requestId) {
       requests.get(requestId)?.finished();
+    },
+    /**
+     * Reads a body left in workerd (handle) once the Worker asks, in its request's context. The outcome: the slot
+     * holding it, 0 when empty, -1 past the limit (the rest is never read), -2 when the isolate holds too many others.
+     */
+    requestBody(requestId, operation) {
+      return submitBody(requestId, operation, async (request) => {
+        const waiting = request.requestBody;
+        request.requestBody = null;
+        if (waiting === null) return 0;
+        const reserved = Number.isFinite(waiting.declared) ? waiting.declared : waiting.limit;
+        if (bodyBytesInFlight + reserved > MAX_BODY_BYTES_IN_FLIGHT && bodyBytesInFlight > 0) return -2;
+        bodyBytesInFlight += reserved;
+        waiting.reserved = reserved;
+        const body = await readBody(waiting.stream, waiting.limit);
+        if (body === null) return -1;
+        return body.byteLength === 0 ? 0 : request.park(body);
+      });
     },
     streamStart(requestId, head) {
       const pending = requests.get(requestId);
@@ -215,8 +243,6 @@ export async function createWorker(assets, options = {}) {
     }
   }
 
-  let bodyBytesInFlight = 0;
-
   async function handle(request, env, ctx) {
     const headers = [];
     for (const [name, value] of request.headers) headers.push(name, value);
@@ -229,15 +255,23 @@ export async function createWorker(assets, options = {}) {
     const limit = bodyLimit(env);
     const declared = Number(request.headers.get("content-length") ?? NaN);
     if (declared > limit) return tooLarge(limit);
-    const reserved = Number.isFinite(declared) ? declared : limit;
-    if (bodyBytesInFlight + reserved > MAX_BODY_BYTES_IN_FLIGHT && bodyBytesInFlight > 0) return busy();
-    bodyBytesInFlight += reserved;
+    if (declared <= EAGER_BODY_BYTES) {
+      if (bodyBytesInFlight + declared > MAX_BODY_BYTES_IN_FLIGHT && bodyBytesInFlight > 0) return busy();
+      bodyBytesInFlight += declared;
+      try {
+        const body = await readBody(request.body, limit);
+        if (body === null) return tooLarge(limit);
+        return toResponse(await invoke(request.method, request.url, headers, body, env, ctx, signal));
+      } finally {
+        bodyBytesInFlight -= declared;
+      }
+    }
+    // Left in workerd until the Worker reads it (requestBody), which counts it in flight until the request ends.
+    const waiting = { stream: request.body, limit, declared, reserved: 0 };
     try {
-      const body = await readBody(request.body, limit);
-      if (body === null) return tooLarge(limit);
-      return toResponse(await invoke(request.method, request.url, headers, body, env, ctx, signal));
+      return toResponse(await invoke(request.method, request.url, headers, null, env, ctx, signal, false, waiting));
     } finally {
-      bodyBytesInFlight -= reserved;
+      bodyBytesInFlight -= waiting.reserved;
     }
   }
 
@@ -246,14 +280,16 @@ export async function createWorker(assets, options = {}) {
    * events) is answered as soon as its head is known, and .NET keeps writing the body while the client reads it.
    * When the client goes away (signal, or a streamed body's reader cancelled), .NET's Request.Aborted fires.
    * warmUp: a start-up request, without the Worker's env (the MCP endpoint reads its settings only from a real one).
+   * body null: the body waits in workerd (requestBody reads waiting.stream).
    */
-  async function invoke(method, url, headers, body, env, ctx, signal = null, warmUp = false) {
+  async function invoke(method, url, headers, body, env, ctx, signal = null, warmUp = false, waiting = null) {
     const id = nextRequestId++;
     let headReady;
     const streamed = new Promise((resolve) => { headReady = resolve; });
     let finished;
     const ended = new Promise((resolve) => { finished = resolve; });
     const pending = new RequestState(env, ctx, headReady, finished);
+    pending.requestBody = waiting;
     requests.set(id, pending);
     // Called from the signal's or the stream's own callback, so in this request's context; not through the inbox,
     // whose loop workerd may have stopped with the request. A no-op once .NET has finished the request.

@@ -85,12 +85,23 @@ public sealed class StreamableHttpHandler(McpServer server, StreamableHttpOption
             return Refuse(406, McpErrorCodes.InvalidRequest, "Not Acceptable: accept application/json or text/event-stream", cors);
         }
 
-        if (request.BodyTooLarge || request.Body.Length > Options.MaxRequestBodyBytes)
+        // Only now, with path, method, Host, Origin and key checked, is the body read: a refused request costs no memory.
+        ReadOnlyMemory<byte> body;
+        try
+        {
+            body = await request.ReadBodyAsync().ConfigureAwait(false);
+        }
+        catch (BodyRefusedException e) when (e.StatusCode == 413)
+        {
+            return Refuse(413, McpErrorCodes.InvalidRequest, e.Message, cors);
+        }
+
+        if (body.Length > Options.MaxRequestBodyBytes)
         {
             return Refuse(413, McpErrorCodes.InvalidRequest, $"Payload Too Large: the limit is {Options.MaxRequestBodyBytes} bytes", cors);
         }
 
-        if (!Utf8.IsValid(request.Body.Span))
+        if (!Utf8.IsValid(body.Span))
         {
             return Refuse(400, McpErrorCodes.ParseError, "Parse error: the body is not valid UTF-8", cors);
         }
@@ -98,14 +109,14 @@ public sealed class StreamableHttpHandler(McpServer server, StreamableHttpOption
         JsonDocument document;
         try
         {
-            document = JsonDocument.Parse(request.Body, new JsonDocumentOptions { MaxDepth = 64 });
+            document = JsonDocument.Parse(body, new JsonDocumentOptions { MaxDepth = 64 });
         }
         catch (JsonException e)
         {
             return Refuse(400, McpErrorCodes.ParseError, $"Parse error: {FirstLine(e.Message)}", cors);
         }
 
-        if (HttpRules.EscapesLoneSurrogate(request.Body.Span))
+        if (HttpRules.EscapesLoneSurrogate(body.Span))
         {
             document.Dispose();
             return Refuse(400, McpErrorCodes.ParseError, "Parse error: a string escapes a lone UTF-16 surrogate (like \\ud800), which is not text", cors);

@@ -11,10 +11,10 @@ namespace EchoWorker;
 /// </summary>
 public sealed class EchoWorker : IWorker
 {
-    public static Task<Response> FetchAsync(Request request, Env env, Context context)
+    public static async Task<Response> FetchAsync(Request request, Env env, Context context)
     {
         var url = new Uri(request.Url);
-        var body = request.Body.Span;
+        var body = (await request.ReadBodyAsync()).ToArray();
         var sum = 0;
         foreach (var b in body)
         {
@@ -31,6 +31,6 @@ public sealed class EchoWorker : IWorker
             .Set("x-echo", "pmcp-echo-service")
             .Set("x-echo-probe", probe);
         var bytes = request.Method == "HEAD" ? ReadOnlyMemory<byte>.Empty : Encoding.UTF8.GetBytes(text);
-        return Task.FromResult(new Response(status, bytes, headers));
+        return new Response(status, bytes, headers);
     }
 }
