@@ -11,7 +11,7 @@ namespace Pmcp.Generators;
 /// </summary>
 internal static class ArgumentBinding
 {
-    private const string Arguments = "global::Pmcp.Server.ToolArguments";
+    private const string Arguments = "global::Pmcp.Server.Generated.ToolArguments";
     private const int MaxNesting = 4;
 
     /// <summary>The expression reading <paramref name="type"/> without JSON metadata, or null when it needs metadata.</summary>

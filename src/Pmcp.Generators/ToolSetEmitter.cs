@@ -10,6 +10,7 @@ namespace Pmcp.Generators;
 internal static class ToolSetEmitter
 {
     private const string Server = "global::Pmcp.Server";
+    private const string Generated = "global::Pmcp.Server.Generated";
     private const string CallToolResult = "global::Pmcp.Protocol.CallToolResult";
 
     public static string Emit(ToolSetModel model)
@@ -34,7 +35,7 @@ internal static class ToolSetEmitter
         code.Open($"static void {Server}.IMcpToolSet.AddTools({Server}.McpServerBuilder builder)");
         foreach (var tool in model.Tools)
         {
-            code.Line($"builder.Tool({tool.Member});");
+            code.Line($"{Generated}.GeneratedToolRegistration.AddGeneratedTool(builder, {tool.Member});");
         }
 
         code.Close();
@@ -88,15 +89,15 @@ internal static class ToolSetEmitter
 
         foreach (var check in tool.PropertyChecks)
         {
-            code.Line($"{Server}.ToolJsonMetadata.CheckPropertyNames(json, __tool, typeof({check.Type}), {CodeWriter.Literal(check.TypeName)}, {StringArray(check.Names)});");
+            code.Line($"{Generated}.ToolJsonMetadata.CheckPropertyNames(json, __tool, typeof({check.Type}), {CodeWriter.Literal(check.TypeName)}, {StringArray(check.Names)});");
         }
 
         foreach (var check in tool.EnumChecks)
         {
-            code.Line($"{Server}.ToolJsonMetadata.CheckEnumNames(json, __tool, typeof({check.Type}), {CodeWriter.Literal(check.TypeName)}, {StringArray(check.Names)});");
+            code.Line($"{Generated}.ToolJsonMetadata.CheckEnumNames(json, __tool, typeof({check.Type}), {CodeWriter.Literal(check.TypeName)}, {StringArray(check.Names)});");
         }
 
-        code.Line($"var __inputSchema = {Server}.ToolJsonMetadata.Schema({tool.Member}_InputSchema);");
+        code.Line($"var __inputSchema = {Generated}.ToolJsonMetadata.Schema({tool.Member}_InputSchema);");
         code.Open("var __definition = new global::Pmcp.Protocol.Tool");
         code.Line("Name = __tool,");
         if (tool.Title is { } title)
@@ -112,7 +113,7 @@ internal static class ToolSetEmitter
         code.Line("InputSchema = __inputSchema,");
         if (tool.Result.OutputSchema is not null)
         {
-            code.Line($"OutputSchema = {Server}.ToolJsonMetadata.Schema({tool.Member}_OutputSchema),");
+            code.Line($"OutputSchema = {Generated}.ToolJsonMetadata.Schema({tool.Member}_OutputSchema),");
         }
 
         if (tool.Hints.Count > 0)
@@ -123,7 +124,7 @@ internal static class ToolSetEmitter
 
         code.Close(";");
         code.Open($"return new {Server}.ToolRegistration(__definition, {(tool.Result.IsAsync ? "async " : "")}(__arguments, __context) =>");
-        code.Line($"{Server}.ToolArguments.Validate(__arguments, __inputSchema, __tool);");
+        code.Line($"{Generated}.ToolArguments.Validate(__arguments, __inputSchema, __tool);");
         var arguments = new List<string>();
         for (var i = 0; i < tool.Parameters.Count; i++)
         {
@@ -156,11 +157,11 @@ internal static class ToolSetEmitter
 
         var result = tool.Result.Kind switch
         {
-            ResultKind.Empty => $"{Server}.ToolResults.Empty()",
-            ResultKind.Text => $"{Server}.ToolResults.Text(__result!)",
+            ResultKind.Empty => $"{Generated}.ToolResults.Empty()",
+            ResultKind.Text => $"{Generated}.ToolResults.Text(__result!)",
             ResultKind.Raw => "__result!",
-            ResultKind.Block or ResultKind.Blocks => $"{Server}.ToolResults.Content(__result!)",
-            _ => $"{Server}.ToolResults.Structured(__result!, __output, {(tool.Result.Wrap ? "true" : "false")})",
+            ResultKind.Block or ResultKind.Blocks => $"{Generated}.ToolResults.Content(__result!)",
+            _ => $"{Generated}.ToolResults.Structured(__result!, __output, {(tool.Result.Wrap ? "true" : "false")})",
         };
         code.Line(tool.Result.Kind == ResultKind.Empty ? call + ";" : $"var __result = {call};");
         code.Line(tool.Result.IsAsync
@@ -179,13 +180,13 @@ internal static class ToolSetEmitter
             code.Line($"{CodeWriter.Literal(member.JsonName)} => {reader.Type}.{CodeWriter.Identifier(member.Member)},");
         }
 
-        code.Line($"_ => throw {Server}.ToolArguments.NotConvertible(tool, path, {CodeWriter.Literal(reader.TypeName)}),");
+        code.Line($"_ => throw {Generated}.ToolArguments.NotConvertible(tool, path, {CodeWriter.Literal(reader.TypeName)}),");
         code.Close(";");
         code.Close();
     }
 
     private static string Resolve(string type, string typeName, string? fallback) =>
-        $"{Server}.ToolJsonMetadata.Resolve<{type}>(json, __tool, {CodeWriter.Literal(typeName)}"
+        $"{Generated}.ToolJsonMetadata.Resolve<{type}>(json, __tool, {CodeWriter.Literal(typeName)}"
         + (fallback is null ? ")" : $", global::System.Text.Json.Serialization.Metadata.JsonMetadataServices.{fallback})");
 
     private static string StringArray(IEnumerable<string> values) =>

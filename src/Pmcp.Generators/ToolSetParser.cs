@@ -158,7 +158,7 @@ internal static class ToolSetParser
                 var inner = TypeShapes.NullableValueOf(parameter.Type) ?? parameter.Type.WithNullableAnnotation(NullableAnnotation.NotAnnotated);
                 var index = typeInfos.Count;
                 typeInfos.Add(new TypeInfoModel(index, inner.ToDisplayString(TypeShapes.QualifiedWithoutNullable), TypeShapes.ShortName(inner), TypeShapes.Classify(inner).Converter));
-                read = ArgumentBinding.OrNull(parameter.Type, $"global::Pmcp.Server.ToolArguments.Read($E, __info{index.ToString(CultureInfo.InvariantCulture)}, $T, $P)");
+                read = ArgumentBinding.OrNull(parameter.Type, $"global::Pmcp.Server.Generated.ToolArguments.Read($E, __info{index.ToString(CultureInfo.InvariantCulture)}, $T, $P)");
                 schema.CollectChecks = true;
             }
 

@@ -90,7 +90,7 @@ public sealed class DiagnosticTests
 
         Assert.Contains("'same' of 'B' is already used by 'A'", Single(run, "PMCP005").GetMessage(CultureInfo.InvariantCulture), StringComparison.Ordinal);
         Assert.Empty(run.CompilationProblems);
-        Assert.Contains("builder.Tool(__Pmcp_A);", run.GeneratedText, StringComparison.Ordinal);
+        Assert.Contains("global::Pmcp.Server.Generated.GeneratedToolRegistration.AddGeneratedTool(builder, __Pmcp_A);", run.GeneratedText, StringComparison.Ordinal);
     }
 
     [Theory]

@@ -83,8 +83,8 @@ public sealed class SchemaGenerationTests
             """).AssertClean().GeneratedText;
 
         Assert.DoesNotContain("ToolJsonMetadata.Resolve", text, StringComparison.Ordinal);
-        Assert.Contains("ToolArguments.ReadInt32(", text, StringComparison.Ordinal);
-        Assert.Contains("ToolArguments.ReadList<int?>(", text, StringComparison.Ordinal);
+        Assert.Contains("global::Pmcp.Server.Generated.ToolArguments.ReadInt32(", text, StringComparison.Ordinal);
+        Assert.Contains("global::Pmcp.Server.Generated.ToolArguments.ReadList<int?>(", text, StringComparison.Ordinal);
         Assert.Contains("\"High\" => global::Level.High,", text, StringComparison.Ordinal);
     }
 
@@ -155,7 +155,7 @@ public sealed class SchemaGenerationTests
             """, run.Schema("Tools", "Greet"));
 
         // Complex types go through the server's JSON metadata, whose names are checked against this schema at build.
-        Assert.Contains("ToolJsonMetadata.Resolve<global::Person>(json, __tool, \"Person\")", run.GeneratedText, StringComparison.Ordinal);
+        Assert.Contains("global::Pmcp.Server.Generated.ToolJsonMetadata.Resolve<global::Person>(json, __tool, \"Person\")", run.GeneratedText, StringComparison.Ordinal);
         Assert.Contains("CheckPropertyNames(json, __tool, typeof(global::Address), \"Address\", new string[] { \"street\", \"city\", \"zip\" })", run.GeneratedText, StringComparison.Ordinal);
     }
 

@@ -4,6 +4,7 @@ using System.Text.Json.Serialization;
 using Pmcp.Http;
 using Pmcp.Protocol;
 using Pmcp.Server;
+using Pmcp.Server.Generated;
 
 namespace Pmcp.Workers.Interop;
 

@@ -1,4 +1,3 @@
-using System.ComponentModel;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using System.Text.Json.Serialization.Metadata;
@@ -152,10 +151,10 @@ public sealed class McpServerBuilder
 
     /// <summary>
     /// A tool made when the server is built, from the server's JSON options (to resolve its types' metadata).
-    /// The code generated for <see cref="McpToolAttribute"/> methods adds its tools this way.
+    /// The code generated for <see cref="McpToolAttribute"/> methods adds its tools this way, through
+    /// <see cref="Generated.GeneratedToolRegistration.AddGeneratedTool"/>.
     /// </summary>
-    [EditorBrowsable(EditorBrowsableState.Never)]
-    public McpServerBuilder Tool(Func<JsonSerializerOptions, ToolRegistration> create)
+    internal McpServerBuilder AddTool(Func<JsonSerializerOptions, ToolRegistration> create)
     {
         ArgumentNullException.ThrowIfNull(create);
         _tools.Add(create);

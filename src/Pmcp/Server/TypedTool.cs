@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 using Pmcp.Protocol;
 using Pmcp.Schema;
+using Pmcp.Server.Generated;
 
 namespace Pmcp.Server;
 

@@ -4,13 +4,14 @@ using System.Text.Json.Serialization.Metadata;
 using Pmcp.Protocol;
 using Pmcp.Schema;
 
-namespace Pmcp.Server;
+namespace Pmcp.Server.Generated;
 
 /// <summary>
-/// Checks and reads a tool's JSON arguments; called by the code that Pmcp's source generator writes for
-/// <see cref="McpToolAttribute"/> methods, and by the builder's typed tools, so both answer a bad call alike.
+/// Called by the code Pmcp's source generator writes; not part of the API you call.
+/// Checks and reads a tool's JSON arguments, for <see cref="McpToolAttribute"/> methods and the builder's typed tools
+/// alike, so both answer a bad call alike.
 /// The readers run after <see cref="Validate"/>, so the JSON kind is already right; they only fail on values
-/// out of the C# type's range or format, naming the field. Used by generated code; not meant to be called directly.
+/// out of the C# type's range or format, naming the field.
 /// </summary>
 [EditorBrowsable(EditorBrowsableState.Never)]
 public static class ToolArguments

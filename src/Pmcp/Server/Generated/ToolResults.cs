@@ -5,11 +5,12 @@ using System.Text.Json.Serialization.Metadata;
 using Pmcp.Protocol;
 using Pmcp.Schema;
 
-namespace Pmcp.Server;
+namespace Pmcp.Server.Generated;
 
 /// <summary>
-/// Turns what a tool returns into a <see cref="CallToolResult"/>; shared by the builder's typed tools and the code
-/// that Pmcp's source generator writes for <see cref="McpToolAttribute"/> methods. Used by generated code; not meant to be called directly.
+/// Called by the code Pmcp's source generator writes; not part of the API you call.
+/// Turns what a tool returns into a <see cref="CallToolResult"/>; shared by <see cref="McpToolAttribute"/> methods
+/// and the builder's typed tools.
 /// </summary>
 [EditorBrowsable(EditorBrowsableState.Never)]
 public static class ToolResults

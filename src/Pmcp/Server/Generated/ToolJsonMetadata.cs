@@ -4,12 +4,13 @@ using System.Text.Json.Serialization;
 using System.Text.Json.Serialization.Metadata;
 using Pmcp.Json;
 
-namespace Pmcp.Server;
+namespace Pmcp.Server.Generated;
 
 /// <summary>
+/// Called by the code Pmcp's source generator writes; not part of the API you call.
 /// Finds the JSON metadata of a tool's types in the server's options when the server is built, and checks that it
 /// agrees with schemas made at compile time, so a mismatch fails at <see cref="McpServerBuilder.Build"/> with the fix
-/// rather than at a call. Used by generated code; not meant to be called directly.
+/// rather than at a call.
 /// </summary>
 [EditorBrowsable(EditorBrowsableState.Never)]
 public static class ToolJsonMetadata
