@@ -37,6 +37,20 @@ internal static class ProcessStats
         return TimeSpan.FromSeconds(ticks / TicksPerSecond);
     }
 
+    /// <summary>Busy and total time of one CPU so far, in USER_HZ ticks, from its line in /proc/stat (idle and iowait are not busy).</summary>
+    public static (long Busy, long Total) CpuTimes(int cpu)
+    {
+        var prefix = $"cpu{cpu.ToString(CultureInfo.InvariantCulture)} ";
+        var line = File.ReadLines("/proc/stat").First(l => l.StartsWith(prefix, StringComparison.Ordinal));
+        var fields = line.Split(' ', StringSplitOptions.RemoveEmptyEntries).Skip(1).Take(8).Select(f => long.Parse(f, CultureInfo.InvariantCulture)).ToArray();
+        var total = fields.Sum();
+        return (total - fields[3] - fields[4], total);
+    }
+
+    /// <summary>The share of one CPU that was busy (any process) between two <see cref="CpuTimes"/> readings.</summary>
+    public static double BusyShare((long Busy, long Total) before, (long Busy, long Total) after) =>
+        after.Total == before.Total ? double.NaN : (after.Busy - before.Busy) / (double)(after.Total - before.Total);
+
     private static long Kilobytes(string line) =>
         long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture);
 }

@@ -79,10 +79,13 @@ static async Task<RoundResult> MeasureAsync(PeerServer server, int round, LoadOp
         }
 
         var before = ProcessStats.Cpu(process.Pid);
-        var measured = await WrkClient.RunAsync(process.Endpoint, options.Concurrency, options.Duration, wrkScript);
+        var (cpu0, cpu1) = (ProcessStats.CpuTimes(0), ProcessStats.CpuTimes(1));
+        var (measured, wrkCpu) = await WrkClient.RunAsync(process.Endpoint, options.Concurrency, options.Duration, wrkScript);
         var used = ProcessStats.Cpu(process.Pid) - before;
+        var cpu0Busy = ProcessStats.BusyShare(cpu0, ProcessStats.CpuTimes(0));
+        var cpu1Busy = ProcessStats.BusyShare(cpu1, ProcessStats.CpuTimes(1));
         var (peakRss, endRss) = ProcessStats.Memory(process.Pid);
-        return new RoundResult(server, round, measured, process.ColdStart, used, TimeSpan.Zero, peakRss, endRss);
+        return new RoundResult(server, round, measured, process.ColdStart, used, wrkCpu, peakRss, endRss, cpu0Busy, cpu1Busy);
     }
 
     using var client = new LoadClient(process.Endpoint, options.Concurrency);

@@ -9,7 +9,9 @@ internal sealed record RoundResult(
     TimeSpan ServerCpu,
     TimeSpan ClientCpu,
     long PeakRssBytes,
-    long RssBytes)
+    long RssBytes,
+    double Cpu0Busy = double.NaN,
+    double Cpu1Busy = double.NaN)
 {
     public double RequestsPerSecond => Sample.RequestsPerSecond;
 

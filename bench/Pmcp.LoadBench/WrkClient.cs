@@ -64,8 +64,11 @@ internal static partial class WrkClient
             : $"the wrk body was answered wrongly: {(int)response.StatusCode} {Encoding.UTF8.GetString(body.AsSpan(0, Math.Min(body.Length, 200)))}";
     }
 
-    /// <summary>Runs <c>taskset -c 1 wrk -t1 -cN -dS --latency -s script URL</c> and reads its summary.</summary>
-    public static async Task<LoadSample> RunAsync(Uri endpoint, int connections, TimeSpan duration, string scriptPath)
+    /// <summary>
+    /// Runs <c>taskset -c 1 wrk -t1 -cN -dS --latency -s script URL</c> and reads its summary; also wrk's own CPU, read from
+    /// /proc every 100 ms while it runs (the last reading, so it misses at most the final 100 ms).
+    /// </summary>
+    public static async Task<(LoadSample Sample, TimeSpan WrkCpu)> RunAsync(Uri endpoint, int connections, TimeSpan duration, string scriptPath)
     {
         var seconds = Math.Max(1, (int)Math.Round(duration.TotalSeconds));
         var start = new ProcessStartInfo("taskset")
@@ -82,14 +85,30 @@ internal static partial class WrkClient
         using var process = Process.Start(start) ?? throw new InvalidOperationException("could not start wrk");
         var output = process.StandardOutput.ReadToEndAsync();
         var error = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync().ConfigureAwait(false);
+        var cpu = TimeSpan.Zero;
+        var exited = process.WaitForExitAsync();
+        while (!exited.IsCompleted)
+        {
+            try
+            {
+                cpu = ProcessStats.Cpu(process.Id);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException or IndexOutOfRangeException)
+            {
+                // wrk has just exited: keep the last reading.
+            }
+
+            await Task.WhenAny(exited, Task.Delay(100)).ConfigureAwait(false);
+        }
+
+        await exited.ConfigureAwait(false);
         var text = await output.ConfigureAwait(false);
         if (process.ExitCode != 0)
         {
             throw new InvalidOperationException($"wrk exited with code {process.ExitCode}: {text}{await error.ConfigureAwait(false)}");
         }
 
-        return Parse(text);
+        return (Parse(text), cpu);
     }
 
     /// <summary>Reads wrk's summary: "N requests in S s", the latency distribution, non-2xx answers and socket errors.</summary>
