@@ -82,10 +82,10 @@ static async Task<RoundResult> MeasureAsync(PeerServer server, int round, LoadOp
         var (cpu0, cpu1) = (ProcessStats.CpuTimes(0), ProcessStats.CpuTimes(1));
         var (measured, wrkCpu) = await WrkClient.RunAsync(process.Endpoint, options.Concurrency, options.Duration, wrkScript);
         var used = ProcessStats.Cpu(process.Pid) - before;
-        var cpu0Busy = ProcessStats.BusyShare(cpu0, ProcessStats.CpuTimes(0));
-        var cpu1Busy = ProcessStats.BusyShare(cpu1, ProcessStats.CpuTimes(1));
+        var (cpu0Busy, cpu0Interrupts) = ProcessStats.Shares(cpu0, ProcessStats.CpuTimes(0));
+        var (cpu1Busy, _) = ProcessStats.Shares(cpu1, ProcessStats.CpuTimes(1));
         var (peakRss, endRss) = ProcessStats.Memory(process.Pid);
-        return new RoundResult(server, round, measured, process.ColdStart, used, wrkCpu, peakRss, endRss, cpu0Busy, cpu1Busy);
+        return new RoundResult(server, round, measured, process.ColdStart, used, wrkCpu, peakRss, endRss, cpu0Busy, cpu0Interrupts, cpu1Busy);
     }
 
     using var client = new LoadClient(process.Endpoint, options.Concurrency);

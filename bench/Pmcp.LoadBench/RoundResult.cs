@@ -11,8 +11,12 @@ internal sealed record RoundResult(
     long PeakRssBytes,
     long RssBytes,
     double Cpu0Busy = double.NaN,
+    double Cpu0Interrupts = double.NaN,
     double Cpu1Busy = double.NaN)
 {
+    /// <summary>CPU 0's busy share not spent in interrupts nor by the server: other processes on the server's core.</summary>
+    public double Cpu0Others => Cpu0Busy - Cpu0Interrupts - ServerCores;
+
     public double RequestsPerSecond => Sample.RequestsPerSecond;
 
     public double P50Ms => Sample.LatencyMs(50);
