@@ -114,8 +114,9 @@ internal static class Report
         {
             text.Line();
             text.Line("With wrk, each round also reads /proc/stat over the measured window: how busy CPU 0 and CPU 1 were (anything), and how much of CPU 0 "
-                + "went to interrupts (irq + softirq: mostly the kernel's loopback TCP work for the server's own traffic, which grows with req/s and is "
-                + "charged to no process). **other processes on CPU 0** (CPU 0 busy minus interrupts minus the server's cores) is what other processes took "
+                + "went to interrupts (irq + softirq: mostly the kernel's loopback TCP work for the server's own traffic, which grows with req/s; when it runs "
+                + "in the server's context the kernel also charges it to the server, so it overlaps server cores). **other processes on CPU 0** (CPU 0 busy "
+                + "minus the server's cores) is what the rest of the machine took "
                 + "from the server's core: when it is well above 0, the server was starved and its req/s says more about the machine than about the server, "
                 + "while CPU µs/req still compares the stacks. CPU 0 busy near 1.00 means the server's core was the limit. "
                 + "**wrk cores** is wrk's own CPU (from /proc while it runs): near 1.00 means the load generator, not the server, was the limit. "

@@ -14,8 +14,11 @@ internal sealed record RoundResult(
     double Cpu0Interrupts = double.NaN,
     double Cpu1Busy = double.NaN)
 {
-    /// <summary>CPU 0's busy share not spent in interrupts nor by the server: other processes on the server's core.</summary>
-    public double Cpu0Others => Cpu0Busy - Cpu0Interrupts - ServerCores;
+    /// <summary>
+    /// CPU 0's busy share not charged to the server: other processes on the server's core (and interrupts that ran in
+    /// another process's context; the kernel charges softirq work done in the server's context to the server).
+    /// </summary>
+    public double Cpu0Others => Cpu0Busy - ServerCores;
 
     public double RequestsPerSecond => Sample.RequestsPerSecond;
 
