@@ -76,7 +76,7 @@ internal static class Report
             var perRound = rounds.GroupBy(r => r.Round)
                 .Select(g => g.First(r => r.Server == ours).RequestsPerSecond / g.First(r => r.Server == peer).RequestsPerSecond)
                 .ToList();
-            text.Line($"- **Ratio ours/{role}, req/s: {ratio:0.00}×** (per round: {string.Join(", ", perRound.Select(r => r.ToString("0.00", CultureInfo.InvariantCulture)))}; "
+            text.Line($"- **Ratio ours/{role}, req/s: {ratio:0.000}×** (per round: {string.Join(", ", perRound.Select(r => r.ToString("0.00", CultureInfo.InvariantCulture)))}; "
                 + $"target ≥ {target:0.00}×: {(ratio >= target ? "met" : "not met")}). "
                 + $"Server CPU per request, {role}/ours: {cpuRatio:0.00}×.");
         }
