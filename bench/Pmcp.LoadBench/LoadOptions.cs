@@ -16,15 +16,23 @@ internal sealed record LoadOptions
     /// <summary>"workstation" (what the generated native host uses) or "server"; applied to both servers alike.</summary>
     public string Gc { get; init; } = "workstation";
 
+    /// <summary>
+    /// Drive the servers with wrk instead of the C# client: the server pinned to CPU 0, wrk (one thread) to CPU 1.
+    /// </summary>
+    public bool Wrk { get; init; }
+
     /// <summary>Where the Markdown report goes; relative to the repository root.</summary>
     public string ResultsDirectory { get; init; } = Path.Combine("bench", "results");
 
     public const string Usage = """
-        Usage: run-native-load.sh [--duration SECONDS] [--warmup SECONDS] [--rounds N] [--concurrency N] [--gc workstation|server] [--results DIR]
+        Usage: run-native-load.sh [--wrk] [--duration SECONDS] [--warmup SECONDS] [--rounds N] [--concurrency N] [--gc workstation|server] [--results DIR]
+          --wrk          load from wrk instead of the C# client: the server pinned to CPU 0 (taskset -c 0), wrk -t1 to CPU 1
+                         (taskset -c 1); answers checked once per server before measuring, then non-2xx and socket errors
+                         count as failures; the report goes to native-load-wrk-<date>.md
           --duration     measured seconds per round and server (default 10)
           --warmup       unmeasured seconds of the same load before each measurement (default 3)
           --rounds       rounds; each round runs every server once, alternating (default 3)
-          --concurrency  concurrent client workers, one keep-alive connection each (default 32)
+          --concurrency  concurrent client workers (wrk: connections), one keep-alive connection each (default 32)
           --gc           GC mode of both servers: workstation (default, as the generated native host) or server
           --results      folder for the Markdown report, relative to the repository root (default bench/results)
         """;
@@ -38,6 +46,12 @@ internal sealed record LoadOptions
             if (name is "-h" or "--help")
             {
                 return null;
+            }
+
+            if (name == "--wrk")
+            {
+                options = options with { Wrk = true };
+                continue;
             }
 
             if (i + 1 >= args.Length)

@@ -7,8 +7,16 @@ internal sealed record LoadSample(int Requests, int Failures, TimeSpan Elapsed, 
 {
     public double RequestsPerSecond => Requests / Elapsed.TotalSeconds;
 
+    /// <summary>Latency percentiles (ms) measured by an outside client (wrk) that gives no individual latencies.</summary>
+    public IReadOnlyDictionary<double, double>? Percentiles { get; init; }
+
     public double LatencyMs(double percentile)
     {
+        if (Percentiles is not null)
+        {
+            return Percentiles.TryGetValue(percentile, out var ms) ? ms : double.NaN;
+        }
+
         if (SortedLatencyTicks.Length == 0)
         {
             return double.NaN;

@@ -37,6 +37,26 @@ internal static class ProcessStats
         return TimeSpan.FromSeconds(ticks / TicksPerSecond);
     }
 
+    /// <summary>
+    /// Busy, interrupt (irq + softirq) and total time of one CPU so far, in USER_HZ ticks, from its line in /proc/stat
+    /// (idle and iowait are not busy; interrupts are part of busy).
+    /// </summary>
+    public static (long Busy, long Interrupts, long Total) CpuTimes(int cpu)
+    {
+        var prefix = $"cpu{cpu.ToString(CultureInfo.InvariantCulture)} ";
+        var line = File.ReadLines("/proc/stat").First(l => l.StartsWith(prefix, StringComparison.Ordinal));
+        var fields = line.Split(' ', StringSplitOptions.RemoveEmptyEntries).Skip(1).Take(8).Select(f => long.Parse(f, CultureInfo.InvariantCulture)).ToArray();
+        var total = fields.Sum();
+        return (total - fields[3] - fields[4], fields[5] + fields[6], total);
+    }
+
+    /// <summary>The shares of one CPU that were busy (anything) and in interrupts between two <see cref="CpuTimes"/> readings.</summary>
+    public static (double Busy, double Interrupts) Shares((long Busy, long Interrupts, long Total) before, (long Busy, long Interrupts, long Total) after)
+    {
+        double total = after.Total - before.Total;
+        return total <= 0 ? (double.NaN, double.NaN) : ((after.Busy - before.Busy) / total, (after.Interrupts - before.Interrupts) / total);
+    }
+
     private static long Kilobytes(string line) =>
         long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture);
 }

@@ -9,8 +9,17 @@ internal sealed record RoundResult(
     TimeSpan ServerCpu,
     TimeSpan ClientCpu,
     long PeakRssBytes,
-    long RssBytes)
+    long RssBytes,
+    double Cpu0Busy = double.NaN,
+    double Cpu0Interrupts = double.NaN,
+    double Cpu1Busy = double.NaN)
 {
+    /// <summary>
+    /// CPU 0's busy share not charged to the server: other processes on the server's core (and interrupts that ran in
+    /// another process's context; the kernel charges softirq work done in the server's context to the server).
+    /// </summary>
+    public double Cpu0Others => Cpu0Busy - ServerCores;
+
     public double RequestsPerSecond => Sample.RequestsPerSecond;
 
     public double P50Ms => Sample.LatencyMs(50);

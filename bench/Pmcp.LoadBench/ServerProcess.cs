@@ -34,13 +34,25 @@ internal sealed class ServerProcess : IAsyncDisposable
         }
 
         var port = FreePort();
-        var start = new ProcessStartInfo("dotnet")
+        // With wrk the server is pinned to CPU 0 (taskset execs dotnet, so the pid stays the server's) and wrk to CPU 1.
+        var start = new ProcessStartInfo(options.Wrk ? "taskset" : "dotnet")
         {
-            ArgumentList = { server.Assembly, "--port", port.ToString(CultureInfo.InvariantCulture) },
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
         };
+        if (options.Wrk)
+        {
+            foreach (var argument in (string[])["-c", WrkClient.ServerCpu, "dotnet"])
+            {
+                start.ArgumentList.Add(argument);
+            }
+        }
+
+        foreach (var argument in (string[])[server.Assembly, "--port", port.ToString(CultureInfo.InvariantCulture)])
+        {
+            start.ArgumentList.Add(argument);
+        }
 
         // The same knobs for both servers, whatever their project files say.
         start.Environment["DOTNET_gcServer"] = options.Gc == "server" ? "1" : "0";

@@ -64,6 +64,13 @@ const WORKERS = [
     notes: "bench/workerd/PerRequestWorker: the same server and runtime, but an IWorker that builds HelloWorldServer.CreateServer() and its McpEndpoint for every request",
   },
   {
+    key: "E",
+    name: "the runtime and bridge floor",
+    short: "floor",
+    project: path.join(here, "FloorWorker", ".pmcp", "workers"),
+    notes: "bench/workerd/FloorWorker: a .NET entry that answers the echo without the MCP engine: the runtime and bridge floor. The same runtime and bridge as A, but an IWorker that reads the body with one Utf8JsonReader pass (id, method, params.arguments.message) and writes a constant-shaped answer around the raw tokens (the same bytes as A's answer for `echo`, a constant InitializeResult for `initialize`); no McpServer, no JSON DOM, no validation",
+  },
+  {
     key: "B",
     name: "agents + MCP SDK v1",
     short: "agents v1",
@@ -89,7 +96,9 @@ const HELP = `usage: bench/run-workerd.sh [options]      (or: node bench/workerd
   --workers LIST    which workers, from A (Pmcp HelloWorld), S (the same with its start-up image),
                     P (a fresh dotnet pmcp new project, default settings),
                     N (Pmcp Notes), M (Notes with its start-up image), C (per request),
-                    B (agents + SDK v1), D (agents + SDK v2); default A,S,P,N,M,C,B,D
+                    E (a .NET entry that answers the echo without the MCP engine: the runtime
+                    and bridge floor), B (agents + SDK v1), D (agents + SDK v2);
+                    default A,S,P,N,M,C,E,B,D
   --results DIR     where the report goes (default bench/results)
   --skip-build      (run-workerd.sh) reuse the last npm ci and Worker builds
   --help            this text`;
@@ -205,7 +214,7 @@ function describeEnvironment() {
 }
 
 function parseOptions(args) {
-  const parsed = { rounds: 5, calls: 1000, concurrency: 32, warmup: 2, duration: 10, workers: ["A", "S", "P", "N", "M", "C", "B", "D"], results: path.join(root, "bench", "results") };
+  const parsed = { rounds: 5, calls: 1000, concurrency: 32, warmup: 2, duration: 10, workers: ["A", "S", "P", "N", "M", "C", "E", "B", "D"], results: path.join(root, "bench", "results") };
   for (let i = 0; i < args.length; i++) {
     const arg = args[i];
     const value = () => {
@@ -232,7 +241,7 @@ function parseOptions(args) {
       case "--workers": {
         parsed.workers = value().toUpperCase().split(",").map((k) => k.trim()).filter(Boolean);
         const unknown = parsed.workers.filter((k) => !WORKERS.some((w) => w.key === k));
-        if (unknown.length > 0 || parsed.workers.length === 0) fail(`--workers takes a list of A, S, P, N, M, C, B, D (got ${unknown.join(", ") || "nothing"})`);
+        if (unknown.length > 0 || parsed.workers.length === 0) fail(`--workers takes a list of A, S, P, N, M, C, E, B, D (got ${unknown.join(", ") || "nothing"})`);
         break;
       }
       default:
