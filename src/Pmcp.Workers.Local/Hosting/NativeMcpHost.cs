@@ -85,6 +85,7 @@ public static class NativeMcpHost
     {
         var http = context.Request;
         var aborted = context.RequestAborted;
+        long reserved = 0;
         try
         {
             Func<CancellationToken, ValueTask<ReadOnlyMemory<byte>>>? readBody = null;
@@ -98,9 +99,17 @@ public static class NativeMcpHost
                     return;
                 }
 
-                // Read only when the Worker asks, after the checks that need no body (path, method, Host, Origin, key).
+                // Read only when the Worker asks, after the checks that need no body (path, method, Host, Origin, key),
+                // and only while the bodies read at once stay within the budget.
                 readBody = async token =>
                 {
+                    var size = http.ContentLength ?? worker.MaxBodyBytes;
+                    if (!worker.Bodies.TryReserve(size))
+                    {
+                        throw BodyRefusals.Busy();
+                    }
+
+                    reserved = size;
                     var (read, tooLarge) = await ReadBodyAsync(http, worker.MaxBodyBytes, token).ConfigureAwait(false);
                     return tooLarge ? throw BodyRefusals.TooLarge(worker.MaxBodyBytes) : read;
                 };
@@ -134,6 +143,10 @@ public static class NativeMcpHost
         catch (OperationCanceledException) when (aborted.IsCancellationRequested)
         {
             // The client left; nothing to answer.
+        }
+        finally
+        {
+            worker.Bodies.Release(reserved);
         }
     }
 

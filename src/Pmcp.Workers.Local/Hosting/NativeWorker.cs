@@ -13,6 +13,7 @@ internal sealed class NativeWorker
         Pending = new PendingWork();
         Context = new Context(Pending.Track);
         MaxBodyBytes = McpEndpointOptions.BodyLimit(env.GetOrDefault(McpEndpointOptions.MaxBodyBytesVar));
+        Bodies = BodyBudget.For(MaxBodyBytes);
     }
 
     public Func<Request, Env, Context, Task<Response>> Fetch { get; }
@@ -26,6 +27,9 @@ internal sealed class NativeWorker
 
     /// <summary>The Worker's body limit (<c>PMCP_MAX_BODY_BYTES</c>), applied before the Worker sees the request.</summary>
     public int MaxBodyBytes { get; }
+
+    /// <summary>The body bytes read at once over all requests.</summary>
+    public BodyBudget Bodies { get; }
 
     /// <summary>Word for word what the JS host answers for a <c>Content-Length</c> over the limit (host/worker-host.mjs: tooLarge).</summary>
     public Response TooLarge() => BodyRefusals.ToResponse(BodyRefusals.TooLarge(MaxBodyBytes));
