@@ -20,7 +20,7 @@ internal static partial class JsHost
     /// <summary>
     /// Reads the request's body, which the host leaves in workerd until asked (after the checks that need no body): the
     /// outcome's value is the slot holding it (taken with <see cref="BindingTake"/>), 0 for an empty body, -1 when it
-    /// grew past the Worker's limit, -2 when the isolate holds too many other bodies.
+    /// grew past the Worker's limit. (Its room among the bodies in flight was reserved when the request arrived.)
     /// </summary>
     [JSImport("requestBody", Module)]
     public static partial string? RequestBody(int requestId, int operation);

@@ -132,8 +132,7 @@ public static partial class WorkerExports
         {
             > 0 => JsHost.BindingTake(requestId, outcome),
             0 => ReadOnlyMemory<byte>.Empty,
-            -1 => throw BodyRefusals.TooLarge(McpEndpointOptions.BodyLimit(env.GetOrDefault(McpEndpointOptions.MaxBodyBytesVar))),
-            _ => throw BodyRefusals.Busy(),
+            _ => throw BodyRefusals.TooLarge(McpEndpointOptions.BodyLimit(env.GetOrDefault(McpEndpointOptions.MaxBodyBytesVar))),
         };
     }
 
@@ -149,7 +148,10 @@ public static partial class WorkerExports
     {
         if (bytes >= LargeRequestBytes)
         {
-            GC.Collect();
+            // From a fresh stack, not here: a request that resumed after a host operation (its body read, a binding
+            // call) runs inside that operation's completion, so the frames of the work that just answered (holding the
+            // body, its JSON, the answer) are still on the stack below this one, and the GC would keep all of it.
+            ThreadPool.UnsafeQueueUserWorkItem(static _ => GC.Collect(), null);
         }
     }
 

@@ -25,8 +25,8 @@ export class RequestState {
   /** Work that must run in this request's I/O context, run by its own loop (timers.mjs: awaitDotnet). */
   inbox = new Inbox();
   /**
-   * The request's body while it waits in workerd for the Worker to read it ({ stream, limit, declared, reserved }:
-   * worker-host.mjs, requestBody); null once read, or when it came with the request.
+   * The request's body while it waits in workerd for the Worker to read it ({ stream, limit }: worker-host.mjs,
+   * requestBody); null once read, or when it came with the request.
    */
   requestBody = null;
   /** The response head, "status\nname\nvalue…", once .NET has given it. */

@@ -105,17 +105,13 @@ export async function createWorker(assets, options = {}) {
     },
     /**
      * Reads a body left in workerd (handle) once the Worker asks, in its request's context. The outcome: the slot
-     * holding it, 0 when empty, -1 past the limit (the rest is never read), -2 when the isolate holds too many others.
+     * holding it, 0 when empty, -1 past the limit (the rest is never read).
      */
     requestBody(requestId, operation) {
       return submitBody(requestId, operation, async (request) => {
         const waiting = request.requestBody;
         request.requestBody = null;
         if (waiting === null) return 0;
-        const reserved = Number.isFinite(waiting.declared) ? waiting.declared : waiting.limit;
-        if (bodyBytesInFlight + reserved > MAX_BODY_BYTES_IN_FLIGHT && bodyBytesInFlight > 0) return -2;
-        bodyBytesInFlight += reserved;
-        waiting.reserved = reserved;
         const body = await readBody(waiting.stream, waiting.limit);
         if (body === null) return -1;
         return body.byteLength === 0 ? 0 : request.park(body);
@@ -255,23 +251,21 @@ export async function createWorker(assets, options = {}) {
     const limit = bodyLimit(env);
     const declared = Number(request.headers.get("content-length") ?? NaN);
     if (declared > limit) return tooLarge(limit);
-    if (declared <= EAGER_BODY_BYTES) {
-      if (bodyBytesInFlight + declared > MAX_BODY_BYTES_IN_FLIGHT && bodyBytesInFlight > 0) return busy();
-      bodyBytesInFlight += declared;
-      try {
+    // The body's room is reserved as the request arrives, so that a burst of large requests is refused (503) before
+    // any of them reaches .NET; a request refused on its headers holds it only until it is answered.
+    const reserved = Number.isFinite(declared) ? declared : limit;
+    if (bodyBytesInFlight + reserved > MAX_BODY_BYTES_IN_FLIGHT && bodyBytesInFlight > 0) return busy();
+    bodyBytesInFlight += reserved;
+    try {
+      if (declared <= EAGER_BODY_BYTES) {
         const body = await readBody(request.body, limit);
         if (body === null) return tooLarge(limit);
         return toResponse(await invoke(request.method, request.url, headers, body, env, ctx, signal));
-      } finally {
-        bodyBytesInFlight -= declared;
       }
-    }
-    // Left in workerd until the Worker reads it (requestBody), which counts it in flight until the request ends.
-    const waiting = { stream: request.body, limit, declared, reserved: 0 };
-    try {
-      return toResponse(await invoke(request.method, request.url, headers, null, env, ctx, signal, false, waiting));
+      // Left in workerd until the Worker reads it (requestBody).
+      return toResponse(await invoke(request.method, request.url, headers, null, env, ctx, signal, false, { stream: request.body, limit }));
     } finally {
-      bodyBytesInFlight -= waiting.reserved;
+      bodyBytesInFlight -= reserved;
     }
   }
 
