@@ -59,10 +59,16 @@ public static class NativeMcpHost
 
         var app = builder.Build();
         // A Worker's Response.WebSocket is answered by accepting the request's WebSocket (NativeWebSocketResponses).
-        app.UseWebSockets();
+        // Only where WebSocketMiddleware would act (an HTTP/1.1 upgrade or an extended CONNECT): every other request skips its per-request handshake object.
+        app.UseWhen(MayBeWebSocket, branch => branch.UseWebSockets());
         app.Run(context => ServeAsync(worker, context));
         return app;
     }
+
+    /// <summary>The requests WebSocketMiddleware itself looks at; for any other it only adds a feature that answers "not a WebSocket".</summary>
+    private static bool MayBeWebSocket(HttpContext context) =>
+        context.Features.Get<IHttpUpgradeFeature>() is { IsUpgradableRequest: true }
+        || context.Features.Get<IHttpExtendedConnectFeature>() is { IsExtendedConnect: true };
 
     /// <summary>The address the started app listens on, such as <c>http://127.0.0.1:8787</c>.</summary>
     public static string ListeningAddress(WebApplication app) =>
