@@ -59,10 +59,16 @@ public static class NativeMcpHost
 
         var app = builder.Build();
         // A Worker's Response.WebSocket is answered by accepting the request's WebSocket (NativeWebSocketResponses).
-        app.UseWebSockets();
+        // Only where WebSocketMiddleware would act (an HTTP/1.1 upgrade or an extended CONNECT): every other request skips its per-request handshake object.
+        app.UseWhen(MayBeWebSocket, branch => branch.UseWebSockets());
         app.Run(context => ServeAsync(worker, context));
         return app;
     }
+
+    /// <summary>The requests WebSocketMiddleware itself looks at; for any other it only adds a feature that answers "not a WebSocket".</summary>
+    private static bool MayBeWebSocket(HttpContext context) =>
+        context.Features.Get<IHttpUpgradeFeature>() is { IsUpgradableRequest: true }
+        || context.Features.Get<IHttpExtendedConnectFeature>() is { IsExtendedConnect: true };
 
     /// <summary>The address the started app listens on, such as <c>http://127.0.0.1:8787</c>.</summary>
     public static string ListeningAddress(WebApplication app) =>
@@ -101,17 +107,16 @@ public static class NativeMcpHost
 
                 // Read only when the Worker asks, after the checks that need no body (path, method, Host, Origin, key),
                 // and only while the bodies read at once stay within the budget.
-                readBody = async token =>
+                readBody = token =>
                 {
                     var size = http.ContentLength ?? worker.MaxBodyBytes;
                     if (!worker.Bodies.TryReserve(size))
                     {
-                        throw BodyRefusals.Busy();
+                        return ValueTask.FromException<ReadOnlyMemory<byte>>(BodyRefusals.Busy());
                     }
 
                     reserved = size;
-                    var (read, tooLarge) = await ReadBodyAsync(http, worker.MaxBodyBytes, token).ConfigureAwait(false);
-                    return tooLarge ? throw BodyRefusals.TooLarge(worker.MaxBodyBytes) : read;
+                    return ReadBody(http, worker.MaxBodyBytes, token);
                 };
             }
 
@@ -162,6 +167,47 @@ public static class NativeMcpHost
 
         var question = target.IndexOf('?', StringComparison.Ordinal);
         return question < 0 ? (target, "") : (target[..question], target[(question + 1)..]);
+    }
+
+    /// <summary>
+    /// The body, in an array of its own; over <paramref name="limit"/>, a <see cref="BodyRefusedException"/> (413). When the
+    /// whole body of a declared length is already buffered (the usual small JSON-RPC request) it is copied out at once,
+    /// with no read loop, no pooled buffer and no second copy; otherwise <see cref="ReadBodyAsync"/> reads it.
+    /// </summary>
+    private static ValueTask<ReadOnlyMemory<byte>> ReadBody(HttpRequest request, int limit, CancellationToken cancellationToken)
+    {
+        if (request.ContentLength is { } length && length <= limit && !cancellationToken.IsCancellationRequested)
+        {
+            var reader = request.BodyReader;
+            try
+            {
+                if (reader.TryRead(out var result))
+                {
+                    var buffer = result.Buffer;
+                    if (result.IsCompleted && buffer.Length == length)
+                    {
+                        var body = buffer.IsEmpty ? [] : buffer.ToArray();
+                        reader.AdvanceTo(buffer.End);
+                        return ValueTask.FromResult<ReadOnlyMemory<byte>>(body);
+                    }
+
+                    // Not all here yet: nothing consumed, the loop below reads it all.
+                    reader.AdvanceTo(buffer.Start);
+                }
+            }
+            catch (Microsoft.AspNetCore.Http.BadHttpRequestException)
+            {
+                return ValueTask.FromException<ReadOnlyMemory<byte>>(BodyRefusals.TooLarge(limit));
+            }
+        }
+
+        return ReadOrRefuseAsync(request, limit, cancellationToken);
+    }
+
+    private static async ValueTask<ReadOnlyMemory<byte>> ReadOrRefuseAsync(HttpRequest request, int limit, CancellationToken cancellationToken)
+    {
+        var (read, tooLarge) = await ReadBodyAsync(request, limit, cancellationToken).ConfigureAwait(false);
+        return tooLarge ? throw BodyRefusals.TooLarge(limit) : read;
     }
 
     /// <summary>
@@ -281,7 +327,7 @@ public static class NativeMcpHost
         if (!response.Body.IsEmpty && response.Status is not (204 or 304))
         {
             http.ContentLength = response.Body.Length;
-            await http.Body.WriteAsync(response.Body, context.RequestAborted).ConfigureAwait(false);
+            await http.BodyWriter.WriteAsync(response.Body, context.RequestAborted).ConfigureAwait(false);
         }
     }
 }

@@ -17,6 +17,100 @@ internal static class HttpRules
             return (true, true);
         }
 
+        if (!System.Text.Ascii.IsValid(accept))
+        {
+            return ParseAcceptText(accept);
+        }
+
+        // The usual ASCII header, read in place: the same answer as ParseAcceptText, without its strings and arrays.
+        bool json = false, sse = false;
+        var rest = accept.AsSpan();
+        while (true)
+        {
+            var comma = rest.IndexOf(',');
+            var range = (comma < 0 ? rest : rest[..comma]).Trim();
+            if (!range.IsEmpty)
+            {
+                AcceptRange(range, ref json, ref sse);
+            }
+
+            if (comma < 0)
+            {
+                break;
+            }
+
+            rest = rest[(comma + 1)..];
+        }
+
+        return (json, sse);
+    }
+
+    /// <summary>One media range of an ASCII <c>Accept</c> header (trimmed, not empty), as <see cref="ParseAcceptText"/> reads it.</summary>
+    private static void AcceptRange(ReadOnlySpan<char> range, ref bool json, ref bool sse)
+    {
+        var semicolon = range.IndexOf(';');
+        var type = (semicolon < 0 ? range : range[..semicolon]).Trim();
+        if (semicolon >= 0)
+        {
+            var parameters = range[(semicolon + 1)..];
+            while (true)
+            {
+                var next = parameters.IndexOf(';');
+                if (IsZeroQuality((next < 0 ? parameters : parameters[..next]).Trim()))
+                {
+                    return;
+                }
+
+                if (next < 0)
+                {
+                    break;
+                }
+
+                parameters = parameters[(next + 1)..];
+            }
+        }
+
+        // ASCII only here, where lower-casing invariantly and comparing ordinally ignoring case agree.
+        if (type.Equals("*/*", StringComparison.Ordinal))
+        {
+            json = sse = true;
+        }
+        else if (type.Equals("application/json", StringComparison.OrdinalIgnoreCase) || type.Equals("application/*", StringComparison.OrdinalIgnoreCase))
+        {
+            json = true;
+        }
+        else if (type.Equals("text/event-stream", StringComparison.OrdinalIgnoreCase) || type.Equals("text/*", StringComparison.OrdinalIgnoreCase))
+        {
+            sse = true;
+        }
+    }
+
+    /// <summary>Whether a (trimmed) parameter, its spaces removed, is <c>q=0</c>, <c>q=0.0</c>, <c>q=0.00</c> or <c>q=0.000</c>.</summary>
+    private static bool IsZeroQuality(ReadOnlySpan<char> parameter)
+    {
+        Span<char> squeezed = stackalloc char[8];
+        var length = 0;
+        foreach (var c in parameter)
+        {
+            if (c == ' ')
+            {
+                continue;
+            }
+
+            if (length == squeezed.Length)
+            {
+                return false;
+            }
+
+            squeezed[length++] = c;
+        }
+
+        return squeezed[..length] is "q=0" or "q=0.0" or "q=0.00" or "q=0.000";
+    }
+
+    /// <summary>The <c>Accept</c> header read as text: any header with non-ASCII characters (the fast path reads the rest alike).</summary>
+    private static (bool Json, bool EventStream) ParseAcceptText(string accept)
+    {
         bool json = false, sse = false;
         foreach (var range in accept.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
         {
@@ -67,9 +161,44 @@ internal static class HttpRules
         return colon < 0 ? authority : authority[..colon];
     }
 
-    public static bool HostAllowed(string? host, StreamableHttpOptions options) =>
-        options.AllowedHosts.Count == 0
-        || (host is not null && options.AllowedHosts.Contains(HostName(host.Trim()), StringComparer.OrdinalIgnoreCase));
+    public static bool HostAllowed(string? host, StreamableHttpOptions options)
+    {
+        var allowed = options.AllowedHosts;
+        if (allowed.Count == 0)
+        {
+            return true;
+        }
+
+        if (host is null)
+        {
+            return false;
+        }
+
+        // HostName(host.Trim()) compared in place: no substring, no enumerator.
+        var name = HostName(host.AsSpan().Trim());
+        for (var i = 0; i < allowed.Count; i++)
+        {
+            if (allowed[i] is { } entry && name.Equals(entry, StringComparison.OrdinalIgnoreCase))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary><see cref="HostName(string)"/> on a span, as a slice of it.</summary>
+    private static ReadOnlySpan<char> HostName(ReadOnlySpan<char> authority)
+    {
+        if (authority.StartsWith('['))
+        {
+            var close = authority.IndexOf(']');
+            return close < 0 ? authority : authority[..(close + 1)];
+        }
+
+        var colon = authority.LastIndexOf(':');
+        return colon < 0 ? authority : authority[..colon];
+    }
 
     /// <summary>Same-origin pages, listed origins, and origins on an allowed host may call; nothing else.</summary>
     public static bool OriginAllowed(string origin, string? host, StreamableHttpOptions options)

@@ -36,7 +36,25 @@ public static class ProtocolVersions
     /// Whether <paramref name="version"/> is one of <see cref="All"/> (compared ordinally); false for null.
     /// </summary>
     /// <param name="version">A revision date such as <c>"2025-06-18"</c>, or null.</param>
-    public static bool IsSupported(string? version) => version is not null && All.Contains(version, StringComparer.Ordinal);
+    public static bool IsSupported(string? version)
+    {
+        if (version is null)
+        {
+            return false;
+        }
+
+        // A loop, not Enumerable.Contains with a comparer: that one allocates an enumerator on every request.
+        var all = All;
+        for (var i = 0; i < all.Count; i++)
+        {
+            if (string.Equals(all[i], version, StringComparison.Ordinal))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
 
     /// <summary>Revisions are dates, so ordinal order is chronological order.</summary>
     /// <param name="version">The revision in use.</param>

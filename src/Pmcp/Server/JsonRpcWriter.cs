@@ -12,7 +12,8 @@ internal static class JsonRpcWriter
     public static byte[] Result(JsonElement id, Action<Utf8JsonWriter> writeResult)
     {
         // Results can be megabytes: written into pooled segments, copied out once (PooledBufferWriter says why).
-        using var buffer = new Json.PooledBufferWriter(256);
+        // 4 KiB: what Utf8JsonWriter asks for at its first flush, so a small answer stays in one pooled segment.
+        using var buffer = new Json.PooledBufferWriter(4096);
         using (var w = new Utf8JsonWriter(buffer, Options))
         {
             w.WriteStartObject();
