@@ -109,7 +109,7 @@ internal static class HttpRules
     }
 
     /// <summary>The <c>Accept</c> header read as text: any header with non-ASCII characters (the fast path reads the rest alike).</summary>
-    private static (bool Json, bool EventStream) ParseAcceptText(string accept)
+    internal static (bool Json, bool EventStream) ParseAcceptText(string accept)
     {
         bool json = false, sse = false;
         foreach (var range in accept.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
