@@ -151,31 +151,17 @@ internal static class HttpRules
     /// <summary>The host part of a <c>Host</c> header or an origin's authority, without the port.</summary>
     public static string HostName(string authority)
     {
-        if (authority.StartsWith('['))
-        {
-            var close = authority.IndexOf(']', StringComparison.Ordinal);
-            return close < 0 ? authority : authority[..(close + 1)];
-        }
-
-        var colon = authority.LastIndexOf(':');
-        return colon < 0 ? authority : authority[..colon];
+        var name = HostName(authority.AsSpan());
+        return name.Length == authority.Length ? authority : name.ToString();
     }
 
-    public static bool HostAllowed(string? host, StreamableHttpOptions options)
+    public static bool HostAllowed(string? host, StreamableHttpOptions options) =>
+        options.AllowedHosts.Count == 0 || (host is not null && IsAllowedHost(HostName(host.AsSpan().Trim()), options));
+
+    /// <summary>Whether a host name is one of <see cref="StreamableHttpOptions.AllowedHosts"/>, compared in place: no substring, no enumerator.</summary>
+    private static bool IsAllowedHost(ReadOnlySpan<char> name, StreamableHttpOptions options)
     {
         var allowed = options.AllowedHosts;
-        if (allowed.Count == 0)
-        {
-            return true;
-        }
-
-        if (host is null)
-        {
-            return false;
-        }
-
-        // HostName(host.Trim()) compared in place: no substring, no enumerator.
-        var name = HostName(host.AsSpan().Trim());
         for (var i = 0; i < allowed.Count; i++)
         {
             if (allowed[i] is { } entry && name.Equals(entry, StringComparison.OrdinalIgnoreCase))
@@ -219,7 +205,7 @@ internal static class HttpRules
             return true;
         }
 
-        return options.AllowedHosts.Contains(HostName(authority), StringComparer.OrdinalIgnoreCase);
+        return IsAllowedHost(HostName(authority.AsSpan()), options);
     }
 
     /// <summary>
