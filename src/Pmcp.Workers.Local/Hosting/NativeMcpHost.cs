@@ -100,7 +100,7 @@ public static class NativeMcpHost
                 if (http.ContentLength > worker.MaxBodyBytes)
                 {
                     // As the JS host answers it, before the Worker sees the request.
-                    await TooLargeAsync(http, aborted).ConfigureAwait(false);
+                    await DrainAsync(http, aborted).ConfigureAwait(false);
                     await WriteAsync(context, worker.TooLarge()).ConfigureAwait(false);
                     return;
                 }
@@ -170,13 +170,15 @@ public static class NativeMcpHost
     }
 
     /// <summary>
-    /// The body, in an array of its own; over <paramref name="limit"/>, a <see cref="BodyRefusedException"/> (413). When the
-    /// whole body of a declared length is already buffered (the usual small JSON-RPC request) it is copied out at once,
-    /// with no read loop, no pooled buffer and no second copy; otherwise <see cref="ReadBodyAsync"/> reads it.
+    /// The body, in an array of its own (work behind an event stream may read it after this request ends); over
+    /// <paramref name="limit"/>, a <see cref="BodyRefusedException"/> (413). A declared length over the limit never gets
+    /// here: <see cref="ServeAsync"/> answers it first. When the whole body of a declared length is already buffered
+    /// (the usual small JSON-RPC request) it is copied out at once, with no read loop, no pooled buffer and no second
+    /// copy; otherwise <see cref="ReadBodyAsync"/> reads it.
     /// </summary>
     private static ValueTask<ReadOnlyMemory<byte>> ReadBody(HttpRequest request, int limit, CancellationToken cancellationToken)
     {
-        if (request.ContentLength is { } length && length <= limit && !cancellationToken.IsCancellationRequested)
+        if (request.ContentLength is { } length && !cancellationToken.IsCancellationRequested)
         {
             var reader = request.BodyReader;
             try
@@ -201,26 +203,12 @@ public static class NativeMcpHost
             }
         }
 
-        return ReadOrRefuseAsync(request, limit, cancellationToken);
+        return ReadBodyAsync(request, limit, cancellationToken);
     }
 
-    private static async ValueTask<ReadOnlyMemory<byte>> ReadOrRefuseAsync(HttpRequest request, int limit, CancellationToken cancellationToken)
+    /// <summary>Reads at most <paramref name="limit"/> + 1 bytes, so an oversized body is refused without being buffered.</summary>
+    private static async ValueTask<ReadOnlyMemory<byte>> ReadBodyAsync(HttpRequest request, int limit, CancellationToken cancellationToken)
     {
-        var (read, tooLarge) = await ReadBodyAsync(request, limit, cancellationToken).ConfigureAwait(false);
-        return tooLarge ? throw BodyRefusals.TooLarge(limit) : read;
-    }
-
-    /// <summary>
-    /// Reads at most <paramref name="limit"/> + 1 bytes, so an oversized body is refused without being buffered.
-    /// The body comes back in an array of its own: work behind an event stream may read it after this request ends.
-    /// </summary>
-    private static async Task<(ReadOnlyMemory<byte> Body, bool TooLarge)> ReadBodyAsync(HttpRequest request, int limit, CancellationToken cancellationToken)
-    {
-        if (request.ContentLength is > 0 and var declared && declared > limit)
-        {
-            return (ReadOnlyMemory<byte>.Empty, await TooLargeAsync(request, cancellationToken).ConfigureAwait(false));
-        }
-
         var capacity = request.ContentLength is { } length ? (int)Math.Min(length, limit) + 1 : 4096;
         var buffer = ArrayPool<byte>.Shared.Rent(Math.Max(capacity, 256));
         var total = 0;
@@ -232,8 +220,7 @@ public static class NativeMcpHost
                 {
                     if (total > limit)
                     {
-                        ArrayPool<byte>.Shared.Return(buffer);
-                        return (ReadOnlyMemory<byte>.Empty, await TooLargeAsync(request, cancellationToken).ConfigureAwait(false));
+                        break;
                     }
 
                     var bigger = ArrayPool<byte>.Shared.Rent(Math.Min(buffer.Length * 2, limit + 1));
@@ -245,26 +232,28 @@ public static class NativeMcpHost
                 var read = await request.Body.ReadAsync(buffer.AsMemory(total), cancellationToken).ConfigureAwait(false);
                 if (read == 0)
                 {
-                    break;
+                    var body = buffer.AsSpan(0, total).ToArray();
+                    ArrayPool<byte>.Shared.Return(buffer);
+                    return body;
                 }
 
                 total += read;
                 if (total > limit)
                 {
-                    ArrayPool<byte>.Shared.Return(buffer);
-                    return (ReadOnlyMemory<byte>.Empty, await TooLargeAsync(request, cancellationToken).ConfigureAwait(false));
+                    break;
                 }
             }
         }
         catch (Microsoft.AspNetCore.Http.BadHttpRequestException)
         {
+            // Over Kestrel's own limit: the connection will be closed.
             ArrayPool<byte>.Shared.Return(buffer);
-            return (ReadOnlyMemory<byte>.Empty, true);
+            throw BodyRefusals.TooLarge(limit);
         }
 
-        var body = buffer.AsSpan(0, total).ToArray();
         ArrayPool<byte>.Shared.Return(buffer);
-        return (body, false);
+        await DrainAsync(request, cancellationToken).ConfigureAwait(false);
+        throw BodyRefusals.TooLarge(limit);
     }
 
     /// <summary>How much of an oversized body is read and dropped before answering 413; beyond it the connection is cut.</summary>
@@ -272,9 +261,9 @@ public static class NativeMcpHost
 
     /// <summary>
     /// Reads and drops the rest of an oversized body (up to <see cref="DrainBytes"/>): a client still sending would
-    /// otherwise see its connection reset instead of the 413. Always true: the body was too large.
+    /// otherwise see its connection reset instead of the 413.
     /// </summary>
-    private static async Task<bool> TooLargeAsync(HttpRequest request, CancellationToken cancellationToken)
+    private static async Task DrainAsync(HttpRequest request, CancellationToken cancellationToken)
     {
         var scratch = ArrayPool<byte>.Shared.Rent(64 * 1024);
         try
@@ -291,8 +280,6 @@ public static class NativeMcpHost
         {
             ArrayPool<byte>.Shared.Return(scratch);
         }
-
-        return true;
     }
 
     private static async Task WriteAsync(HttpContext context, Response response)
