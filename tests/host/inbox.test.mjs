@@ -2,7 +2,7 @@
 // their outcome once, through the completion .NET gave.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { Inbox, submitter } from "../../src/Pmcp.Workers/host/inbox.mjs";
+import { Inbox, deliver, submitter } from "../../src/Pmcp.Workers/host/inbox.mjs";
 import { RequestState } from "../../src/Pmcp.Workers/host/request-state.mjs";
 
 test("posted work waits for the owner to run it, in order", async () => {
@@ -43,7 +43,7 @@ test("a throwing item does not stop the ones after it", () => {
 function harness() {
   const requests = new Map();
   const outcomes = [];
-  const submit = submitter(requests, (operation, error, value) => outcomes.push({ operation, error, value }), "ended", "failed");
+  const submit = submitter(requests, (operation, error, value, bytes) => outcomes.push(bytes === undefined ? { operation, error, value } : { operation, error, value, bytes }), "ended", "failed");
   return { requests, outcomes, submit };
 }
 
@@ -63,6 +63,17 @@ test("an operation's value reaches .NET from the owner's loop", async () => {
   assert.deepEqual(outcomes, [], "not before the owner runs its inbox");
   await drain(request);
   assert.deepEqual(outcomes, [{ operation: 41, error: null, value: 7 }]);
+});
+
+test("bytes an operation delivers cross with its completion, with the number beside them", async () => {
+  const { requests, outcomes, submit } = harness();
+  const request = new RequestState({}, null, () => {}, () => {});
+  requests.set(1, request);
+  const chunk = new Uint8Array([1, 2, 3]);
+  submit(1, 5, async () => deliver(chunk));
+  submit(1, 6, async () => deliver(chunk, -1));
+  await drain(request);
+  assert.deepEqual(outcomes, [{ operation: 5, error: null, value: 0, bytes: chunk }, { operation: 6, error: null, value: -1, bytes: chunk }]);
 });
 
 test("a failed operation reports its message, or the family's word when it has none", async () => {

@@ -50,22 +50,11 @@ test("one failing release does not keep the others open", () => {
   assert.deepEqual(released, ["kept going"]);
 });
 
-test("parked bytes are taken once", () => {
+test("the end rejects what .NET still waits for", () => {
   const request = state();
-  const bytes = new Uint8Array([1, 2, 3]);
-  const slot = request.park(bytes);
-  assert.ok(slot >= 1, "slot 0 means none");
-  assert.equal(request.take(slot), bytes);
-  assert.equal(request.take(slot), undefined);
-});
-
-test("the end drops parked bytes and rejects what .NET still waits for", () => {
-  const request = state();
-  const slot = request.park(new Uint8Array(4));
   const rejected = [];
   request.unsettled.add({ reject: (reason) => rejected.push(reason.message) });
   request.close(new Error("the request has ended"));
-  assert.equal(request.take(slot), undefined);
   assert.deepEqual(rejected, ["the request has ended"]);
   assert.equal(request.unsettled.size, 0);
 });

@@ -36,7 +36,7 @@ public sealed class KvNamespace(string name, IKvBackend backend)
     /// <param name="cancellationToken">Cancels the wait for the result.</param>
     /// <exception cref="WorkerException">The key is empty, <c>"."</c>, <c>".."</c> or over 512 UTF-8 bytes.</exception>
     public async Task<string?> GetTextAsync(string key, CancellationToken cancellationToken = default) =>
-        await GetBytesAsync(key, cancellationToken).ConfigureAwait(false) is { } bytes ? Encoding.UTF8.GetString(bytes) : null;
+        (await backend.GetAsync(CheckKey(key), cancellationToken).ConfigureAwait(false))?.Value is { } bytes ? Encoding.UTF8.GetString(bytes) : null;
 
     /// <summary>The value's bytes; null when the key is absent or expired.</summary>
     /// <param name="key">The key, 1 to 512 UTF-8 bytes, not <c>"."</c> or <c>".."</c>.</param>
@@ -55,7 +55,7 @@ public sealed class KvNamespace(string name, IKvBackend backend)
     /// <exception cref="WorkerException">The key is empty, <c>"."</c>, <c>".."</c> or over 512 UTF-8 bytes.</exception>
     /// <exception cref="JsonException">The stored value is not JSON of <typeparamref name="T"/>'s shape.</exception>
     public async Task<T?> GetJsonAsync<T>(string key, JsonTypeInfo<T> typeInfo, CancellationToken cancellationToken = default) =>
-        await GetBytesAsync(key, cancellationToken).ConfigureAwait(false) is { } bytes ? JsonSerializer.Deserialize(bytes, typeInfo) : default;
+        (await backend.GetAsync(CheckKey(key), cancellationToken).ConfigureAwait(false))?.Value is { } bytes ? JsonSerializer.Deserialize(bytes, typeInfo) : default;
 
     /// <summary>The value with the metadata it was stored with; null when the key is absent.</summary>
     /// <param name="key">The key, 1 to 512 UTF-8 bytes, not <c>"."</c> or <c>".."</c>.</param>

@@ -10,7 +10,8 @@ namespace Pmcp.Workers.Interop;
 /// One binding of the request's <c>env</c>, reached through <see cref="JsHost.BindingCall"/> (a host operation, run in
 /// its request's context): arguments go out as JSON
 /// (written by hand with <see cref="Utf8JsonWriter"/>, so nothing is reflected over and no serializer context is
-/// pulled in), results come back as JSON, and binary results are taken from the slot the JSON names.
+/// pulled in), or as plain text for operations that take one string; results come back with the completion, as JSON
+/// or, for a KV read, as the value's own bytes.
 /// </summary>
 [SupportedOSPlatform("browser")]
 internal sealed class JsBinding(int requestId, string name, string kind)
@@ -27,13 +28,21 @@ internal sealed class JsBinding(int requestId, string name, string kind)
     /// <summary>Runs <paramref name="operation"/> with binary input (a value, a body, or the blobs of D1 parameters).</summary>
     public async Task<JsonElement> CallAsync(string operation, string arguments, ReadOnlyMemory<byte> payload, CancellationToken cancellationToken)
     {
+        var outcome = await CallForBytesAsync(operation, arguments, payload, cancellationToken).ConfigureAwait(false);
+
+        // A standalone element over the delivered bytes, so rows and metadata can be kept as JsonElements.
+        return JsonElement.Parse(outcome.Bytes);
+    }
+
+    /// <summary>Runs <paramref name="operation"/> and returns what the host delivered: a value and bytes, as the operation defines them.</summary>
+    public async Task<HostOutcome> CallForBytesAsync(string operation, string arguments, ReadOnlyMemory<byte> payload, CancellationToken cancellationToken)
+    {
         var segment = Segment(payload);
-        int slot;
         try
         {
             // A host operation, like every request-owned I/O: it runs in the binding's request's context whatever
             // request's continuation .NET is running when it calls (HostOperations).
-            slot = await HostOperations.RunAsync(op => JsHost.BindingCall(RequestId, op, Name, operation, arguments, segment), cancellationToken).ConfigureAwait(false);
+            return await HostOperations.RunForBytesAsync(op => JsHost.BindingCall(RequestId, op, Name, operation, arguments, segment), cancellationToken).ConfigureAwait(false);
         }
         catch (HostOperationException e)
         {
@@ -41,10 +50,6 @@ internal sealed class JsBinding(int requestId, string name, string kind)
             // the local backend's SQLite messages are.
             throw new WorkerException(e.Message.StartsWith("D1_", StringComparison.Ordinal) ? e.Message : $"{kind} '{Name}' {operation}: {e.Message}", e);
         }
-
-        // One copy detached from the pooled document, so rows and metadata can be kept as JsonElements.
-        using var document = JsonDocument.Parse(JsHost.BindingTake(RequestId, slot));
-        return document.RootElement.Clone();
     }
 
     /// <summary>An arguments object, written by <paramref name="write"/>.</summary>
@@ -60,9 +65,6 @@ internal sealed class JsBinding(int requestId, string name, string kind)
 
         return Encoding.UTF8.GetString(buffer.WrittenSpan);
     }
-
-    /// <summary>The bytes the host parked for this call's result.</summary>
-    public byte[] Take(JsonElement slot) => JsHost.BindingTake(RequestId, slot.GetInt32());
 
     private static ArraySegment<byte> Segment(ReadOnlyMemory<byte> bytes) =>
         bytes.IsEmpty ? ArraySegment<byte>.Empty : MemoryMarshal.TryGetArray(bytes, out var segment) ? segment : new ArraySegment<byte>(bytes.ToArray());

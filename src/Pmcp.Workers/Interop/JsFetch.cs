@@ -33,7 +33,7 @@ internal static partial class JsFetch
     [JSImport("fetchWriteEnd", JsHost.Module)]
     public static partial string? WriteEnd(int requestId, int operation, int key, string? error);
 
-    /// <summary>The outcome's value is the slot of the body's next chunk (taken with <see cref="JsHost.BindingTake"/>), or 0 at its end.</summary>
+    /// <summary>The outcome delivers the body's next chunk (<see cref="WorkerExports.OperationDelivered"/>), or its value is 0 at its end.</summary>
     [JSImport("fetchRead", JsHost.Module)]
     public static partial string? Read(int requestId, int operation, int key);
 

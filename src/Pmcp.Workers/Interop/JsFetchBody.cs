@@ -9,7 +9,7 @@ namespace Pmcp.Workers.Interop;
 [SupportedOSPlatform("browser")]
 internal sealed class JsFetchBody(int requestId, int key, string url) : Stream
 {
-    private readonly ParkedChunks _reads = new(requestId);
+    private readonly ParkedChunks _reads = new();
 
     public override bool CanRead => true;
 
@@ -54,11 +54,11 @@ internal sealed class JsFetchBody(int requestId, int key, string url) : Stream
         base.Dispose(disposing);
     }
 
-    private async Task<int> ReadNextAsync(CancellationToken cancellationToken)
+    private async Task<HostOutcome> ReadNextAsync(CancellationToken cancellationToken)
     {
         try
         {
-            return await HostOperations.RunAsync(op => JsFetch.Read(requestId, op, key), cancellationToken).ConfigureAwait(false);
+            return await HostOperations.RunForBytesAsync(op => JsFetch.Read(requestId, op, key), cancellationToken).ConfigureAwait(false);
         }
         catch (OperationCanceledException)
         {

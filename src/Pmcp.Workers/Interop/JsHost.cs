@@ -19,8 +19,8 @@ internal static partial class JsHost
 
     /// <summary>
     /// Reads the request's body, which the host leaves in workerd until asked (after the checks that need no body): the
-    /// outcome's value is the slot holding it (taken with <see cref="BindingTake"/>), 0 for an empty body, -1 when it
-    /// grew past the Worker's limit. (Its room among the bodies in flight was reserved when the request arrived.)
+    /// outcome delivers it (<see cref="WorkerExports.OperationDelivered"/>), or its value is 0 for an empty body, -1 when
+    /// it grew past the Worker's limit. (Its room among the bodies in flight was reserved when the request arrived.)
     /// </summary>
     [JSImport("requestBody", Module)]
     public static partial string? RequestBody(int requestId, int operation);
@@ -64,15 +64,12 @@ internal static partial class JsHost
 
     /// <summary>
     /// Starts one operation on a binding (host/bindings.mjs) in the context of the request whose env holds it, and
-    /// returns null, or why it cannot start. Arguments go as JSON; binary input as a view the host copies before it
-    /// returns. The outcome arrives through <see cref="WorkerExports.OperationDone"/>: its value is the slot holding the
-    /// result's JSON (UTF-8), taken with <see cref="BindingTake"/>, as are the binary results the JSON names.
+    /// returns null, or why it cannot start. Arguments go as JSON (or as plain text for the operations that take one
+    /// string); binary input as a view the host copies before it returns. The outcome delivers the result through
+    /// <see cref="WorkerExports.OperationDelivered"/>: its JSON in UTF-8, or for <c>kv.get</c> the value's bytes.
     /// </summary>
     [JSImport("bindingCall", Module)]
-    public static partial string? BindingCall(int requestId, int operation, string name, string kind, string argumentsJson, [JSMarshalAs<JSType.MemoryView>] ArraySegment<byte> payload);
-
-    [JSImport("bindingTake", Module)]
-    public static partial byte[] BindingTake(int requestId, int slot);
+    public static partial string? BindingCall(int requestId, int operation, string name, string kind, string arguments, [JSMarshalAs<JSType.MemoryView>] ArraySegment<byte> payload);
 
     // Socket operations (host/sockets.mjs) start synchronously and return null, or why they cannot start; each one's
     // outcome arrives later through WorkerExports.OperationDone, reported from the owning request's context.
@@ -85,7 +82,7 @@ internal static partial class JsHost
     [JSImport("socketWrite", Module)]
     public static partial string? SocketWrite(int requestId, int operation, int socket, [JSMarshalAs<JSType.MemoryView>] ArraySegment<byte> bytes);
 
-    /// <summary>The outcome's value is the slot of the next chunk (taken with <see cref="BindingTake"/>), or 0 at the end.</summary>
+    /// <summary>The outcome delivers the next chunk (<see cref="WorkerExports.OperationDelivered"/>), or its value is 0 at the end.</summary>
     [JSImport("socketRead", Module)]
     public static partial string? SocketRead(int requestId, int operation, int socket);
 
@@ -99,7 +96,7 @@ internal static partial class JsHost
     [JSImport("r2Get", Module)]
     public static partial string? R2Get(int requestId, int operation, string binding, string argumentsJson);
 
-    /// <summary>The outcome's value is the slot of the body's next chunk (taken with <see cref="BindingTake"/>), or 0 at the end.</summary>
+    /// <summary>The outcome delivers the body's next chunk (<see cref="WorkerExports.OperationDelivered"/>), or its value is 0 at the end.</summary>
     [JSImport("r2Read", Module)]
     public static partial string? R2Read(int requestId, int operation, int body);
 

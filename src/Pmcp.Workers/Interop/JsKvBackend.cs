@@ -1,4 +1,5 @@
 using System.Runtime.Versioning;
+using System.Text;
 using System.Text.Json;
 using Pmcp.Workers.Bindings;
 
@@ -10,14 +11,17 @@ internal sealed class JsKvBackend(JsBinding binding) : IKvBackend
 {
     public async Task<KvStoredValue?> GetAsync(string key, CancellationToken cancellationToken)
     {
-        var result = await binding.CallAsync("kv.get", w => w.WriteString("key", key), cancellationToken).ConfigureAwait(false);
-        if (result.ValueKind == JsonValueKind.Null)
+        // The hot read: the key goes as plain text, and the value comes back as its own bytes with the completion,
+        // followed by the metadata's JSON when there is some (the outcome's value is that JSON's length; -1: no key).
+        var (metadataLength, bytes) = await binding.CallForBytesAsync("kv.get", key, default, cancellationToken).ConfigureAwait(false);
+        if (metadataLength < 0 || bytes is null)
         {
             return null;
         }
 
-        var value = binding.Take(result.GetProperty("value"));
-        var metadata = JsBinding.IsPresent(result, "metadata", out var m) ? m.GetRawText() : null;
+        var valueLength = bytes.Length - metadataLength;
+        var value = metadataLength == 0 ? bytes : bytes[..valueLength];
+        var metadata = metadataLength == 0 ? null : Encoding.UTF8.GetString(bytes, valueLength, metadataLength);
 
         // Workers KV does not tell a reader when a value expires.
         return new KvStoredValue(value, metadata, null);

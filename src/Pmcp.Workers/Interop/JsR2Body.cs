@@ -10,16 +10,16 @@ namespace Pmcp.Workers.Interop;
 [SupportedOSPlatform("browser")]
 internal sealed class JsR2Body(int requestId, int body, string key) : IR2BodySource
 {
-    private readonly ParkedChunks _reads = new(requestId);
+    private readonly ParkedChunks _reads = new();
 
     public ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken) =>
         _reads.ReadAsync(buffer, ReadNextAsync, cancellationToken);
 
-    private async Task<int> ReadNextAsync(CancellationToken cancellationToken)
+    private async Task<HostOutcome> ReadNextAsync(CancellationToken cancellationToken)
     {
         try
         {
-            return await HostOperations.RunAsync(op => JsHost.R2Read(requestId, op, body), cancellationToken).ConfigureAwait(false);
+            return await HostOperations.RunForBytesAsync(op => JsHost.R2Read(requestId, op, body), cancellationToken).ConfigureAwait(false);
         }
         catch (HostOperationException e)
         {

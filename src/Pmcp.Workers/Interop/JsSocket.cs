@@ -11,15 +11,15 @@ namespace Pmcp.Workers.Interop;
 [SupportedOSPlatform("browser")]
 internal sealed class JsSocket(int requestId, int socket, string host, int port) : ISocketBackend
 {
-    private readonly ParkedChunks _reads = new(requestId);
+    private readonly ParkedChunks _reads = new();
 
     public ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken) =>
-        _reads.ReadAsync(buffer, token => RunAsync(op => JsHost.SocketRead(requestId, op, socket), token), cancellationToken);
+        _reads.ReadAsync(buffer, token => RunAsync(HostOperations.RunForBytesAsync, op => JsHost.SocketRead(requestId, op, socket), token), cancellationToken);
 
     public async ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken)
     {
         var segment = MemoryMarshal.TryGetArray(buffer, out var array) ? array : new ArraySegment<byte>(buffer.ToArray());
-        await RunAsync(op => JsHost.SocketWrite(requestId, op, socket, segment), cancellationToken).ConfigureAwait(false);
+        await RunAsync(HostOperations.RunAsync, op => JsHost.SocketWrite(requestId, op, socket, segment), cancellationToken).ConfigureAwait(false);
     }
 
     public async ValueTask DisposeAsync()
@@ -34,11 +34,11 @@ internal sealed class JsSocket(int requestId, int socket, string host, int port)
         }
     }
 
-    private async Task<int> RunAsync(Func<int, string?> submit, CancellationToken cancellationToken)
+    private async Task<T> RunAsync<T>(Func<Func<int, string?>, CancellationToken, Task<T>> run, Func<int, string?> submit, CancellationToken cancellationToken)
     {
         try
         {
-            return await HostOperations.RunAsync(submit, cancellationToken).ConfigureAwait(false);
+            return await run(submit, cancellationToken).ConfigureAwait(false);
         }
         catch (HostOperationException e)
         {

@@ -78,7 +78,7 @@ internal sealed class JsWebSocket : WebSocket
         }
 
         var text = messageType == WebSocketMessageType.Text;
-        await RunAsync(op => JsWebSockets.Send(_requestId, op, _id, text, buffer), cancellationToken).ConfigureAwait(false);
+        await RunAsync(HostOperations.RunAsync, op => JsWebSockets.Send(_requestId, op, _id, text, buffer), cancellationToken).ConfigureAwait(false);
     }
 
     public override async Task<WebSocketReceiveResult> ReceiveAsync(ArraySegment<byte> buffer, CancellationToken cancellationToken)
@@ -90,8 +90,8 @@ internal sealed class JsWebSocket : WebSocket
             return Take(buffer);
         }
 
-        var value = await RunAsync(op => JsWebSockets.Receive(_requestId, op, _id), cancellationToken).ConfigureAwait(false);
-        var bytes = JsHost.BindingTake(_requestId, value >> 2);
+        var (value, delivered) = await RunAsync(HostOperations.RunForBytesAsync, op => JsWebSockets.Receive(_requestId, op, _id), cancellationToken).ConfigureAwait(false);
+        var bytes = delivered ?? [];
         if ((value & 3) == 3)
         {
             return Closed(bytes);
@@ -141,7 +141,7 @@ internal sealed class JsWebSocket : WebSocket
         }
 
         var description = closeStatus == WebSocketCloseStatus.Empty ? null : statusDescription;
-        await RunAsync(op => JsWebSockets.Close(_requestId, op, _id, closeStatus == WebSocketCloseStatus.Empty ? 0 : code, description), cancellationToken).ConfigureAwait(false);
+        await RunAsync(HostOperations.RunAsync, op => JsWebSockets.Close(_requestId, op, _id, closeStatus == WebSocketCloseStatus.Empty ? 0 : code, description), cancellationToken).ConfigureAwait(false);
         if (_state == WebSocketState.CloseReceived)
         {
             _state = WebSocketState.Closed;
@@ -224,11 +224,11 @@ internal sealed class JsWebSocket : WebSocket
     }
 
     /// <summary>Runs an operation; a failure aborts the socket (as ClientWebSocket's do) and is a <see cref="WebSocketException"/>.</summary>
-    private async Task<int> RunAsync(Func<int, string?> submit, CancellationToken cancellationToken)
+    private async Task<T> RunAsync<T>(Func<Func<int, string?>, CancellationToken, Task<T>> run, Func<int, string?> submit, CancellationToken cancellationToken)
     {
         try
         {
-            return await HostOperations.RunAsync(submit, cancellationToken).ConfigureAwait(false);
+            return await run(submit, cancellationToken).ConfigureAwait(false);
         }
         catch (OperationCanceledException)
         {

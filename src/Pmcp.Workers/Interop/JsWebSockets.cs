@@ -28,8 +28,8 @@ internal static partial class JsWebSockets
     public static partial string? Send(int requestId, int operation, int socket, bool text, [JSMarshalAs<JSType.MemoryView>] ArraySegment<byte> bytes);
 
     /// <summary>
-    /// The outcome's value is slot * 4 + kind: 1 text, 2 binary, 3 close (the slot holds the code, 2 bytes big-endian,
-    /// then the reason in UTF-8); the slot is taken with <see cref="JsHost.BindingTake"/>.
+    /// The outcome delivers the message (<see cref="WorkerExports.OperationDelivered"/>) with its kind as the value: 1
+    /// text, 2 binary, 3 close (the bytes are then the code, 2 bytes big-endian, and the reason in UTF-8).
     /// </summary>
     [JSImport("webSocketReceive", JsHost.Module)]
     public static partial string? Receive(int requestId, int operation, int socket);

@@ -3,11 +3,12 @@ using System.Runtime.Versioning;
 namespace Pmcp.Workers.Interop;
 
 /// <summary>
-/// The read side of a stream left in workerd whose chunks the host parks for .NET (a socket, an R2 body): one chunk
-/// is fetched at a time, as the stream yields it, and what does not fit the caller's buffer waits for the next read.
+/// The read side of a stream left in workerd (a socket, an R2 body, a fetch's response): one chunk is fetched at a
+/// time, as the stream yields it, delivered with its read's completion; what does not fit the caller's buffer waits for
+/// the next read.
 /// </summary>
 [SupportedOSPlatform("browser")]
-internal sealed class ParkedChunks(int requestId)
+internal sealed class ParkedChunks
 {
     private byte[] _chunk = [];
     private int _offset;
@@ -17,8 +18,8 @@ internal sealed class ParkedChunks(int requestId)
 
     /// <param name="buffer">Where the bytes go; at most its length is read.</param>
     /// <param name="cancellationToken">Cancels a wait for the next chunk.</param>
-    /// <param name="nextSlot">Fetches the next chunk; resolves to its slot (taken with bindingTake), or 0 at the end.</param>
-    public async ValueTask<int> ReadAsync(Memory<byte> buffer, Func<CancellationToken, Task<int>> nextSlot, CancellationToken cancellationToken)
+    /// <param name="nextChunk">Fetches the next chunk; resolves to it, or to no bytes at the end.</param>
+    public async ValueTask<int> ReadAsync(Memory<byte> buffer, Func<CancellationToken, Task<HostOutcome>> nextChunk, CancellationToken cancellationToken)
     {
         while (_offset == _chunk.Length)
         {
@@ -27,14 +28,14 @@ internal sealed class ParkedChunks(int requestId)
                 return 0;
             }
 
-            var slot = await nextSlot(cancellationToken).ConfigureAwait(false);
-            if (slot == 0)
+            var chunk = (await nextChunk(cancellationToken).ConfigureAwait(false)).Bytes;
+            if (chunk is null)
             {
                 Ended = true;
                 return 0;
             }
 
-            _chunk = JsHost.BindingTake(requestId, slot);
+            _chunk = chunk;
             _offset = 0;
         }
 

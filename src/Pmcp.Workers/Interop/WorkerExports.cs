@@ -127,13 +127,10 @@ public static partial class WorkerExports
     /// <summary>Reads a body the host kept in workerd, in the request's own context, once the Worker asks for it.</summary>
     private static async ValueTask<ReadOnlyMemory<byte>> ReadBodyAsync(int requestId, Env env, CancellationToken cancellationToken)
     {
-        var outcome = await HostOperations.RunAsync(operation => JsHost.RequestBody(requestId, operation), cancellationToken).ConfigureAwait(false);
-        return outcome switch
-        {
-            > 0 => JsHost.BindingTake(requestId, outcome),
-            0 => ReadOnlyMemory<byte>.Empty,
-            _ => throw BodyRefusals.TooLarge(McpEndpointOptions.BodyLimit(env.GetOrDefault(McpEndpointOptions.MaxBodyBytesVar))),
-        };
+        var (outcome, body) = await HostOperations.RunForBytesAsync(operation => JsHost.RequestBody(requestId, operation), cancellationToken).ConfigureAwait(false);
+        return outcome < 0
+            ? throw BodyRefusals.TooLarge(McpEndpointOptions.BodyLimit(env.GetOrDefault(McpEndpointOptions.MaxBodyBytesVar)))
+            : body ?? ReadOnlyMemory<byte>.Empty;
     }
 
     /// <summary>
@@ -193,6 +190,13 @@ public static partial class WorkerExports
     /// <summary>The outcome of a host operation (<see cref="HostOperations"/>): an error message, or its value.</summary>
     [JSExport]
     public static void OperationDone(int operation, string? error, int value) => HostOperations.Complete(operation, error, value);
+
+    /// <summary>
+    /// The outcome of a host operation that delivers bytes to .NET (<see cref="HostOperations.RunForBytesAsync"/>): its
+    /// value and the bytes, copied into .NET memory by this one call.
+    /// </summary>
+    [JSExport]
+    public static void OperationDelivered(int operation, int value, byte[] bytes) => HostOperations.Complete(operation, null, value, bytes);
 
     /// <summary>
     /// The request the calling .NET code belongs to, or 0: asked synchronously by the host's routing of .NET's own

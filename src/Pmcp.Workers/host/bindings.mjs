@@ -1,15 +1,15 @@
 // Bindings for .NET (Pmcp.Workers.Bindings): KV, D1, R2 and the rest, each operation a host operation.
 //
-// bindingCall(requestId, operation, name, kind, argumentsJson, payload) starts the operation and returns at once
+// bindingCall(requestId, operation, name, kind, argumentsText, payload) starts the operation and returns at once
 // (null, or why it cannot start); it runs in the context of the request whose env holds the binding, posted to that
 // request's inbox like every other I/O (inbox.mjs): .NET may call from a continuation that runs in another request's
 // context, and a KV promise made there would belong to that request and die with it (seen as "WebWorker which is
-// origin of the Promise is being terminated" under overlapping requests). Its outcome reaches .NET through
-// WorkerExports.OperationDone; the value is the slot holding the result's JSON in UTF-8. Binary results (KV values)
-// are parked in the request's slots too and the JSON names the slot; .NET takes the bytes with bindingTake. Binary
-// input (KV values, R2 bodies, D1 blobs) arrives as one payload view, copied before bindingCall returns because it
-// points into .NET memory that is only valid during the call.
-import { submitter } from "./inbox.mjs";
+// origin of the Promise is being terminated" under overlapping requests). Its outcome reaches .NET with its bytes
+// through WorkerExports.OperationDelivered: the result's JSON in UTF-8, or for a KV read the value itself (below).
+// Arguments are JSON, except for the operations in TEXT_ARGUMENT, which take one string as it is. Binary input (KV
+// values, R2 bodies, D1 blobs) arrives as one payload view, copied before bindingCall returns because it points into
+// .NET memory that is only valid during the call.
+import { Delivery, deliver, submitter } from "./inbox.mjs";
 
 const encoder = new TextEncoder();
 
@@ -44,7 +44,7 @@ export function bindingImports(requests, complete) {
       return [b.connectionString, String(b.host ?? ""), String(b.port ?? ""), String(b.user ?? ""), String(b.password ?? ""), String(b.database ?? "")];
     },
 
-    bindingCall(requestId, operation, name, kind, argumentsJson, payload) {
+    bindingCall(requestId, operation, name, kind, argumentsText, payload) {
       let bytes;
       try {
         bytes = payload.length > 0 ? copyView(payload) : (payload?.dispose?.(), EMPTY);
@@ -57,19 +57,15 @@ export function bindingImports(requests, complete) {
       return submit(requestId, operation, async (request) => {
         const binding = request.env?.[name];
         if (binding == null) throw new Error(`pmcp: no binding '${name}' in this Worker's env`);
-        const result = await op(binding, JSON.parse(argumentsJson), bytes, (b) => request.park(b));
-        return request.park(encoder.encode(JSON.stringify(result) ?? "null"));
+        const result = await op(binding, TEXT_ARGUMENT.has(kind) ? argumentsText : JSON.parse(argumentsText), bytes);
+        return result instanceof Delivery ? result : deliver(encoder.encode(JSON.stringify(result) ?? "null"));
       });
-    },
-
-    /** The bytes of a slot, once. */
-    bindingTake(requestId, slot) {
-      const bytes = requests.get(requestId)?.take(slot);
-      if (bytes === undefined) throw new Error(`pmcp: no binding result in slot ${slot}`);
-      return bytes;
     },
   };
 }
+
+/** Operations whose argument is one string, passed as it is rather than as JSON. */
+const TEXT_ARGUMENT = new Set(["kv.get"]);
 
 const EMPTY = new Uint8Array(0);
 
@@ -87,10 +83,17 @@ export function copyView(view) {
 
 const OPERATIONS = {
   // ---- KV ----
-  async "kv.get"(kv, { key }, _, park) {
+  // The hot read, delivered as bytes: the value, then the metadata's JSON when there is some; the number beside them
+  // is that JSON's length (0: none), or -1 when the key does not exist (JsKvBackend).
+  async "kv.get"(kv, key) {
     const { value, metadata } = await kv.getWithMetadata(key, { type: "arrayBuffer" });
-    if (value === null) return null;
-    return { value: park(new Uint8Array(value)), metadata: metadata ?? null };
+    if (value === null) return deliver(EMPTY, -1);
+    if (metadata == null) return deliver(new Uint8Array(value));
+    const json = encoder.encode(JSON.stringify(metadata));
+    const both = new Uint8Array(value.byteLength + json.byteLength);
+    both.set(new Uint8Array(value));
+    both.set(json, value.byteLength);
+    return deliver(both, json.byteLength);
   },
   async "kv.put"(kv, { key, expiration, metadata }, bytes) {
     const options = {};

@@ -5,7 +5,7 @@
 // step is posted to the calling request's inbox, as socket operations are (sockets.mjs), and its outcome reaches .NET
 // from that request's context. Two callers share this:
 // - Pmcp.Workers.Http.WorkersHttpHandler (fetchImports): operations by number, completed through
-//   WorkerExports.OperationDone; body chunks parked in the request's slots and taken with bindingTake.
+//   WorkerExports.OperationDone; body chunks delivered with each read's completion (WorkerExports.OperationDelivered).
 // - .NET's own browser handler, which `new HttpClient()` uses (routeRuntimeHttp): the runtime's http_wasm_* functions
 //   are replaced by versions that ask .NET which request is calling (WorkerExports.CurrentRequestId, an AsyncLocal)
 //   and run there. They hand .NET a settleable thenable instead of a Promise: a promise's reactions run in the context
@@ -13,7 +13,7 @@
 //   the owning request's context.
 // A fetch is one of its request's resources (request-state.mjs): the request's end aborts it.
 import { copyView } from "./bindings.mjs";
-import { submitter } from "./inbox.mjs";
+import { deliver as deliverBytes, submitter } from "./inbox.mjs";
 import { resourceKind } from "./request-state.mjs";
 
 const ENDED = "the request that made this HTTP call has ended (an outbound fetch lives within one request)";
@@ -186,7 +186,7 @@ export function fetchImports(requests, complete) {
       });
     },
 
-    /** The outcome's value is the slot of the body's next chunk (taken with bindingTake), or 0 at its end. */
+    /** The outcome delivers the body's next chunk, or is 0 at its end. */
     fetchRead(requestId, operation, key) {
       return submit(requestId, operation, async (request) => {
         const chunk = await nextChunk(request.get(FETCH, key));
@@ -194,7 +194,7 @@ export function fetchImports(requests, complete) {
           request.delete(FETCH, key);
           return 0;
         }
-        return request.park(chunk);
+        return deliverBytes(chunk);
       });
     },
 

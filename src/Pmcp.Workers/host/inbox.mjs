@@ -34,10 +34,25 @@ export class Inbox {
   }
 }
 
+/** An operation's outcome that carries bytes for .NET: they cross with the completion (WorkerExports.OperationDelivered). */
+export class Delivery {
+  /** @param {Uint8Array} bytes @param {number} value */
+  constructor(bytes, value) {
+    this.bytes = bytes;
+    this.value = value;
+  }
+}
+
+/** What an operation returns to hand .NET bytes (a read's chunk, a binding's result) and a number beside them. */
+export function deliver(bytes, value = 0) {
+  return new Delivery(bytes, value);
+}
+
 /**
  * The submit function of an operation family (sockets.mjs, r2streams.mjs): .NET submits synchronously and learns the
- * outcome through complete(operation, error, value), called from the owning request's context. Returns null, or
- * <ended> when the request is gone. <failure> words an error that has no message.
+ * outcome through complete(operation, error, value, bytes), called from the owning request's context; bytes is
+ * undefined unless the work returned a Delivery. Returns null, or <ended> when the request is gone. <failure> words
+ * an error that has no message.
  */
 export function submitter(requests, complete, ended, failure) {
   return function submit(requestId, operation, work) {
@@ -51,7 +66,7 @@ export function submitter(requests, complete, ended, failure) {
         running = Promise.reject(e);
       }
       running.then(
-        (value) => complete(operation, null, value ?? 0),
+        (value) => (value instanceof Delivery ? complete(operation, null, value.value, value.bytes) : complete(operation, null, value ?? 0)),
         (e) => complete(operation, String(e?.message ?? e) || failure, 0),
       );
     });

@@ -4,10 +4,10 @@
 // FixedLengthStream to the request that started it, so every operation runs in that request's context through its
 // inbox, as socket operations do (sockets.mjs; why: inbox.mjs). .NET submits each operation synchronously (null, or why
 // it cannot start) and learns its outcome through WorkerExports.OperationDone(operation, error, value): one completion
-// path for all request-owned I/O. A read's chunk is parked in the request's slots and taken with bindingTake; the
+// path for all request-owned I/O. A read's chunk is delivered with its completion (WorkerExports.OperationDelivered); the
 // object's metadata, as JSON, is taken once with r2Result.
 import { copyView, r2Object, toHttpMetadata } from "./bindings.mjs";
-import { submitter } from "./inbox.mjs";
+import { deliver, submitter } from "./inbox.mjs";
 import { resourceKind } from "./request-state.mjs";
 
 /** An object's body being read, or a streamed upload; the request's end cancels the one and aborts the other. */
@@ -40,7 +40,7 @@ export function r2StreamImports(requests, complete) {
       });
     },
 
-    /** Value: the slot holding the next chunk, or 0 at the end (the body is then released). */
+    /** Delivers the next chunk, or 0 at the end (the body is then released). */
     r2Read(requestId, operation, id) {
       return submit(requestId, operation, async (request) => {
         const entry = request.get(R2_STREAM, id);
@@ -50,7 +50,7 @@ export function r2StreamImports(requests, complete) {
             request.delete(R2_STREAM, id);
             return 0;
           }
-          if (value.byteLength > 0) return request.park(value instanceof Uint8Array ? value : new Uint8Array(value));
+          if (value.byteLength > 0) return deliver(value instanceof Uint8Array ? value : new Uint8Array(value));
         }
       });
     },

@@ -3,8 +3,8 @@
 // Every I/O object a request opens (a socket, an R2 body or upload, a fetch, a WebSocket) belongs to that request's
 // context in workerd (inbox.mjs says why that matters), so it lives in the request's resource table and is released
 // when the request ends. Operations on it arrive from .NET by request id and resource id; their outcomes go back
-// through WorkerExports.OperationDone (inbox.mjs: submitter). Bytes for .NET (a binding's value, a read's chunk) are
-// parked under a slot number and taken once with bindingTake, since .NET cannot receive a Task<byte[]>.
+// through WorkerExports.OperationDone (inbox.mjs: submitter); bytes for .NET (a binding's result, a read's chunk)
+// cross with the completion (WorkerExports.OperationDelivered), since .NET cannot receive a Task<byte[]>.
 import { Inbox } from "./inbox.mjs";
 
 /**
@@ -51,8 +51,6 @@ export class RequestState {
   /** Open resources: kind → (id → value). */
   #resources = new Map();
   #nextResource = 1;
-  #slots = new Map();
-  #nextSlot = 1;
 
   constructor(env, ctx, headReady, finished) {
     this.env = env;
@@ -95,20 +93,6 @@ export class RequestState {
     return value;
   }
 
-  /** Keeps bytes for .NET to take with take(slot) (bindingTake); slots start at 1. */
-  park(bytes) {
-    const slot = this.#nextSlot++;
-    this.#slots.set(slot, bytes);
-    return slot;
-  }
-
-  /** The bytes of a slot, once; undefined when there are none. */
-  take(slot) {
-    const bytes = this.#slots.get(slot);
-    this.#slots.delete(slot);
-    return bytes;
-  }
-
   /** The request has ended and nothing holds it: releases what it left open and rejects what .NET still waits for. */
   close(reason) {
     for (const [kind, table] of this.#resources) {
@@ -121,7 +105,6 @@ export class RequestState {
       }
     }
     this.#resources.clear();
-    this.#slots.clear();
     for (const settle of this.unsettled) settle.reject(reason);
     this.unsettled.clear();
   }

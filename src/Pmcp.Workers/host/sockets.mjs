@@ -5,12 +5,12 @@
 // posted to that request's inbox and runs in its context (inbox.mjs). .NET submits an operation synchronously
 // (socketOpen/Write/Read/Close return null, or an error message when they cannot start) and learns the outcome
 // through WorkerExports.OperationDone(operation, error, value), called from the request's context: a promise handed
-// back to .NET would belong to whichever request happened to be running, and die with it. A read's bytes are
-// parked in the request's slots, like binary binding results (bindings.mjs), and taken with bindingTake. A socket is one
-// of its request's resources (request-state.mjs): the request's end closes it.
+// back to .NET would belong to whichever request happened to be running, and die with it. A read's bytes cross with
+// its completion (WorkerExports.OperationDelivered), like binding results (bindings.mjs). A socket is one of its
+// request's resources (request-state.mjs): the request's end closes it.
 import { connect } from "cloudflare:sockets";
 import { copyView } from "./bindings.mjs";
-import { submitter } from "./inbox.mjs";
+import { deliver, submitter } from "./inbox.mjs";
 import { resourceKind } from "./request-state.mjs";
 
 /** A connected socket; the request's end closes it (workerd would cancel it anyway). */
@@ -47,11 +47,11 @@ export function socketImports(requests, complete) {
       });
     },
 
-    /** Value: the slot holding the next chunk, or 0 once the server has closed its side. */
+    /** Delivers the next chunk, or 0 once the server has closed its side. */
     socketRead(requestId, operation, id) {
       return submit(requestId, operation, async (request) => {
         const { value, done } = await request.get(SOCKET, id).reader.read();
-        return done ? 0 : request.park(value);
+        return done ? 0 : deliver(value);
       });
     },
 

@@ -8,7 +8,7 @@
 // websocket-queue.mjs) until .NET receives them, one per receive operation, parked in the request's slots. A WebSocket
 // is one of its request's resources (request-state.mjs): the request's end closes it with 1001.
 import { copyView } from "./bindings.mjs";
-import { submitter } from "./inbox.mjs";
+import { deliver, submitter } from "./inbox.mjs";
 import { resourceKind } from "./request-state.mjs";
 import { MessageQueue } from "./websocket-queue.mjs";
 
@@ -112,12 +112,12 @@ export function webSocketImports(requests, complete) {
       });
     },
 
-    /** The outcome's value is slot * 4 + kind (1 text, 2 binary, 3 close: the slot holds closeBytes). */
+    /** Delivers the message's bytes with its kind as the value (1 text, 2 binary, 3 close: the bytes are closeBytes). */
     webSocketReceive(requestId, operation, id) {
       return submit(requestId, operation, async (request) => {
         const message = await request.get(WEBSOCKET, id).queue.next();
-        if (message.close) return request.park(closeBytes(message.code, message.reason)) * 4 + CLOSE;
-        return request.park(message.bytes) * 4 + (message.text ? TEXT : BINARY);
+        if (message.close) return deliver(closeBytes(message.code, message.reason), CLOSE);
+        return deliver(message.bytes, message.text ? TEXT : BINARY);
       });
     },
 

@@ -15,7 +15,7 @@ import { r2StreamImports } from "./r2streams.mjs";
 import { cryptoImports } from "./crypto.mjs";
 import { fetchImports, routeRuntimeHttp } from "./fetch.mjs";
 import { webSocketImports } from "./websockets.mjs";
-import { submitter } from "./inbox.mjs";
+import { deliver, submitter } from "./inbox.mjs";
 import { RequestState } from "./request-state.mjs";
 import { imageSupport } from "./snapshot.mjs";
 
@@ -78,7 +78,8 @@ export async function createWorker(assets, options = {}) {
   let entry = null;
   let bootError = null;
   // How an operation .NET started (a socket's, an R2 stream's, a streamed body's drain) reports its outcome.
-  const completeOperation = (operation, error, value) => entry.OperationDone(operation, error, value);
+  const completeOperation = (operation, error, value, bytes) =>
+    bytes === undefined ? entry.OperationDone(operation, error, value) : entry.OperationDelivered(operation, value, bytes);
   const submitStream = submitter(requests, completeOperation, "the request has ended", "the response stream failed");
   const submitBody = submitter(requests, completeOperation, "the request has ended", "reading the request body failed");
   /** Request-body bytes the isolate holds or is reading, over all requests (MAX_BODY_BYTES_IN_FLIGHT). */
@@ -104,8 +105,8 @@ export async function createWorker(assets, options = {}) {
       requests.get(requestId)?.finished();
     },
     /**
-     * Reads a body left in workerd (handle) once the Worker asks, in its request's context. The outcome: the slot
-     * holding it, 0 when empty, -1 past the limit (the rest is never read).
+     * Reads a body left in workerd (handle) once the Worker asks, in its request's context. The outcome: the body
+     * delivered, 0 when empty, -1 past the limit (the rest is never read).
      */
     requestBody(requestId, operation) {
       return submitBody(requestId, operation, async (request) => {
@@ -114,7 +115,7 @@ export async function createWorker(assets, options = {}) {
         if (waiting === null) return 0;
         const body = await readBody(waiting.stream, waiting.limit);
         if (body === null) return -1;
-        return body.byteLength === 0 ? 0 : request.park(body);
+        return body.byteLength === 0 ? 0 : deliver(body);
       });
     },
     streamStart(requestId, head) {
