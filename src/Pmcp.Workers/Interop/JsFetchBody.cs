@@ -9,7 +9,7 @@ namespace Pmcp.Workers.Interop;
 [SupportedOSPlatform("browser")]
 internal sealed class JsFetchBody(int requestId, int key, string url) : Stream
 {
-    private readonly ParkedChunks _reads = new();
+    private readonly ChunkReader _reads = new();
 
     public override bool CanRead => true;
 

@@ -10,7 +10,7 @@ namespace Pmcp.Workers.Interop;
 [SupportedOSPlatform("browser")]
 internal sealed class JsR2Body(int requestId, int body, string key) : IR2BodySource
 {
-    private readonly ParkedChunks _reads = new();
+    private readonly ChunkReader _reads = new();
 
     public ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken) =>
         _reads.ReadAsync(buffer, ReadNextAsync, cancellationToken);

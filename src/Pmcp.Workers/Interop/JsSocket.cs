@@ -11,7 +11,7 @@ namespace Pmcp.Workers.Interop;
 [SupportedOSPlatform("browser")]
 internal sealed class JsSocket(int requestId, int socket, string host, int port) : ISocketBackend
 {
-    private readonly ParkedChunks _reads = new();
+    private readonly ChunkReader _reads = new();
 
     public ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken) =>
         _reads.ReadAsync(buffer, token => RunAsync(HostOperations.RunForBytesAsync, op => JsHost.SocketRead(requestId, op, socket), token), cancellationToken);

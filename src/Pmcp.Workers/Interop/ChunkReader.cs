@@ -8,7 +8,7 @@ namespace Pmcp.Workers.Interop;
 /// the next read.
 /// </summary>
 [SupportedOSPlatform("browser")]
-internal sealed class ParkedChunks
+internal sealed class ChunkReader
 {
     private byte[] _chunk = [];
     private int _offset;
