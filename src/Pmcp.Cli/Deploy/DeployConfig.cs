@@ -63,6 +63,12 @@ internal sealed record DeployConfig
     /// </summary>
     public int? Subrequests { get; init; }
 
+    /// <summary>
+    /// <c>[workers.observability]</c>: Workers Logs for the deployed Worker. Null: not decided by deploy.toml (a
+    /// hand-written <c>[observability]</c> in wrangler.toml is then moved here by <see cref="DeployProject.SyncWrangler"/>).
+    /// </summary>
+    public DeployObservability? Observability { get; init; }
+
     /// <summary>What a fresh <c>deploy init</c> writes: the chapter's layout, staging and production environments.</summary>
     public static DeployConfig Default(string workerName, string compatibilityDate) => new()
     {
@@ -71,6 +77,7 @@ internal sealed record DeployConfig
         CompatibilityDate = compatibilityDate,
         WorkersDev = true,
         Vars = [new("ENVIRONMENT", "development")],
+        Observability = DeployObservability.Default,
         Environments =
         [
             new("staging") { Name = workerName + "-staging", Vars = [new("ENVIRONMENT", "staging")] },

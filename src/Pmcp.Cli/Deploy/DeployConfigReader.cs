@@ -13,7 +13,7 @@ namespace Pmcp.Cli.Deploy;
 internal static partial class DeployConfigReader
 {
     private static readonly string[] RootKeys = ["target", "server", "cloudflare", "workers", "build", "env"];
-    private static readonly string[] WorkersKeys = ["name", "compatibility_date", "main", "workers_dev", "routes", "vars", "limits", .. BindingKind.All.Select(k => k.Section)];
+    private static readonly string[] WorkersKeys = ["name", "compatibility_date", "main", "workers_dev", "routes", "vars", "limits", "observability", .. BindingKind.All.Select(k => k.Section)];
     private static readonly string[] EnvKeys = ["name", "workers_dev", "routes", "vars", .. BindingKind.All.Select(k => k.Section)];
 
     public static DeployConfig Load(string path, string displayPath) => Parse(File.ReadAllText(path), displayPath);
@@ -102,6 +102,16 @@ internal static partial class DeployConfigReader
             } : null;
         }
 
+        DeployObservability? observability = null;
+        if (reader.Table(workers, "observability", "workers") is { } logs)
+        {
+            reader.OnlyKnown(logs, "workers.observability", DeployObservability.Keys);
+            var rate = logs.TryGetValue("head_sampling_rate", out var r)
+                ? DeployObservability.Rate(r) ?? throw reader.Error("[workers.observability] head_sampling_rate is the share of requests whose logs are kept, from 0 to 1, e.g. head_sampling_rate = 0.1 for one in ten.")
+                : (double?)null;
+            observability = new DeployObservability(reader.Boolean(logs, "enabled", "workers.observability") ?? true, rate);
+        }
+
         var compatibilityDate = reader.String(workers, "compatibility_date", "workers") ?? PinnedTools.DefaultCompatibilityDate;
         reader.CheckCompatibilityDate(compatibilityDate);
         var main = reader.String(workers, "main", "workers") ?? DeployConfig.DefaultMain;
@@ -161,6 +171,7 @@ internal static partial class DeployConfigReader
             Plan = plan,
             CpuMs = cpuMs,
             Subrequests = subrequests,
+            Observability = observability,
         };
     }
 

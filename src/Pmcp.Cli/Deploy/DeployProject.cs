@@ -1,3 +1,5 @@
+using Tomlyn;
+using Tomlyn.Model;
 using Pmcp.Cli.Tools;
 using Pmcp.Cli.Workers;
 
@@ -69,15 +71,50 @@ internal sealed class DeployProject(string directory, string projectName)
 
         var config = DeployConfigReader.Load(DeployToml, Display(DeployToml));
         var existing = File.Exists(WranglerToml) ? File.ReadAllText(WranglerToml) : null;
+        var moved = config.Observability is null && existing is not null ? MoveObservability(existing) : null;
+        if (moved is not null)
+        {
+            config = DeployConfigReader.Load(DeployToml, Display(DeployToml));
+        }
+
         var result = WranglerTomlWriter.Write(config, existing, Display(WranglerToml), WranglerBuildSection.Sources(directory));
         if (result.Text == existing)
         {
-            return null;
+            return moved;
         }
 
         Directory.CreateDirectory(WorkersDirectory);
         File.WriteAllText(WranglerToml, result.Text);
-        return existing is null ? $"created {Display(WranglerToml)} from {Display(DeployToml)}"
+        var change = existing is null ? $"created {Display(WranglerToml)} from {Display(DeployToml)}"
             : $"regenerated {Display(WranglerToml)} from {Display(DeployToml)}" + (result.Kept.Count > 0 ? $"; kept your {string.Join(", ", result.Kept)}" : "");
+        return moved is null ? change : moved + "\n" + change;
+    }
+
+    /// <summary>
+    /// A wrangler.toml whose [observability] was written by hand, from before deploy.toml decided it: its values move to
+    /// deploy.toml's [workers.observability] (appended, so the rest of the file stays as written) rather than being
+    /// overwritten. Returns what was done, or null when there was nothing to move.
+    /// </summary>
+    private string? MoveObservability(string wrangler)
+    {
+        TomlTable root;
+        try
+        {
+            root = TomlSerializer.Deserialize<TomlTable>(wrangler) ?? [];
+        }
+        catch (TomlException)
+        {
+            return null; // the writer reports what is wrong with it
+        }
+
+        if (!root.TryGetValue("observability", out var table) || table is not TomlTable values || DeployObservability.FromWrangler(values) is not { } observability)
+        {
+            return null;
+        }
+
+        var text = File.ReadAllText(DeployToml);
+        var separator = text.Length == 0 || text.EndsWith('\n') ? "" : "\n";
+        File.AppendAllText(DeployToml, $"{separator}\n# Moved here from {Path.GetFileName(WranglerToml)}'s [observability] (Workers Logs): edit it here.\n[workers.observability]\n{observability.Lines()}");
+        return $"moved [observability] ({observability}) from {Display(WranglerToml)} into {Display(DeployToml)} as [workers.observability]";
     }
 }

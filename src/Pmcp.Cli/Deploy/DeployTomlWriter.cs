@@ -72,6 +72,12 @@ internal static class DeployTomlWriter
             }
         }
 
+        if (config.Observability is { } observability)
+        {
+            text.Append("\n# Workers Logs: keep the deployed Worker's logs (enabled), for this share of requests (head_sampling_rate, 0 to 1)\n[workers.observability]\n");
+            text.Append(observability.Lines());
+        }
+
         if (config.Snapshot != "auto")
         {
             // Written only when set: the default file stays as it was (docs/workers-snapshot.md documents [build]).

@@ -42,6 +42,7 @@ internal static class WranglerImport
             Subrequests = root.TryGetValue("limits", out var imported) && imported is TomlTable il && il.TryGetValue("subrequests", out var sub) && sub is long n and >= 1 and <= int.MaxValue
                 ? (int)n
                 : defaults.Subrequests,
+            Observability = root.TryGetValue("observability", out var logs) && logs is TomlTable o ? DeployObservability.FromWrangler(o) ?? defaults.Observability : defaults.Observability,
             Environments = [.. defaults.Environments.Select(e => e with { Name = $"{name}-{(e.Key == "production" ? "prod" : e.Key)}" })],
         };
     }

@@ -8,7 +8,8 @@ namespace Pmcp.Cli.Deploy;
 /// Generates <c>.pmcp/workers/wrangler.toml</c> from deploy.toml, keeping what the user added to it by hand.
 /// <para>
 /// Derived from deploy.toml, and rewritten every time: name, main, compatibility_date, account_id, workers_dev,
-/// route(s), [vars], [[kv_namespaces]], [[d1_databases]], [[r2_buckets]], [[hyperdrive]], [limits], and in each
+/// route(s), [vars], [[kv_namespaces]], [[d1_databases]], [[r2_buckets]], [[hyperdrive]], [limits], [observability]'s
+/// enabled and head_sampling_rate (when deploy.toml has [workers.observability]), and in each
 /// [env.NAME] the same keys and [define]. Always present: [build] (<see cref="WranglerBuildSection"/>) and the .NET
 /// loader's [define], [alias] and [[rules]].
 /// </para>
@@ -35,7 +36,7 @@ internal static class WranglerTomlWriter
     /// <param name="sources">The project folder's sources, which wrangler dev watches (<see cref="WranglerBuildSection.Sources"/>).</param>
     public static Result Write(DeployConfig config, string? existing, string file, IReadOnlyList<string> sources)
     {
-        var kept = existing is null ? new HandWritten() : HandWritten.Collect(existing, file);
+        var kept = existing is null ? new HandWritten() : HandWritten.Collect(existing, file, observabilityDerived: config.Observability is not null);
         var sections = new List<string>();
 
         var top = new StringBuilder();
@@ -59,6 +60,11 @@ internal static class WranglerTomlWriter
             sections.Add("[limits]\n"
                 + (config.CpuMs is { } cpuMs ? TomlText.Line("cpu_ms", (long)cpuMs) : "")
                 + (config.Subrequests is { } subrequests ? TomlText.Line("subrequests", (long)subrequests) : ""));
+        }
+
+        if (config.Observability is { } observability)
+        {
+            sections.Add("[observability]\n" + observability.Lines() + string.Concat(kept.Extras("observability")));
         }
 
         sections.Add(WranglerBuildSection.Text(sources));
@@ -171,7 +177,8 @@ internal static class WranglerTomlWriter
 
         public List<string> BindingExtras(string section, string binding) => bindingExtras.GetValueOrDefault((section, binding)) ?? [];
 
-        public static HandWritten Collect(string existing, string file)
+        /// <param name="observabilityDerived">deploy.toml decides [observability]'s enabled and head_sampling_rate.</param>
+        public static HandWritten Collect(string existing, string file, bool observabilityDerived)
         {
             var document = SyntaxParser.Parse(existing, file);
             if (document.HasErrors)
@@ -185,7 +192,8 @@ internal static class WranglerTomlWriter
             foreach (var keyValue in document.KeyValues)
             {
                 var key = Segments(keyValue.Key);
-                if (!DerivedTopLevel.Contains(key[0]) && key[0] != "env")
+                var derivedObservability = observabilityDerived && key is ["observability", var part] && DeployObservability.Keys.Contains(part);
+                if (!DerivedTopLevel.Contains(key[0]) && key[0] != "env" && !derivedObservability)
                 {
                     kept.TopLevel.Add(Clean(keyValue.ToString()));
                     kept.Names.Add(string.Join('.', key));
@@ -198,6 +206,18 @@ internal static class WranglerTomlWriter
                 var fullName = string.Join('.', name);
                 var isEnvironment = name is ["env", _];
                 var inEnvironment = name.Count >= 3 && name[0] == "env";
+                if (observabilityDerived && fullName == "observability" && table is TableSyntax)
+                {
+                    var others = table.Items.OfType<KeyValueSyntax>().Where(kv => !DeployObservability.Keys.Contains(Segments(kv.Key)[0])).ToList();
+                    if (others.Count > 0)
+                    {
+                        kept.TableExtras[fullName] = [.. others.Select(kv => Clean(kv.ToString()))];
+                        kept.Names.AddRange(others.Select(kv => $"[{fullName}] {string.Join('.', Segments(kv.Key))}"));
+                    }
+
+                    continue;
+                }
+
                 var derivedTable = (name.Count == 1 && DerivedTopLevel.Contains(name[0])) || (name.Count > 1 && DerivedTopLevel.Contains(name[0]) && name[0] != "env") || (inEnvironment && DerivedInEnvironment.Contains(name[2]));
                 if (!derivedTable && !isEnvironment)
                 {
