@@ -21,9 +21,16 @@ internal sealed class FakeAccount
         Zones = [.. options.Zones.Select(name => new FakeZone(StableId("zone:" + name), name))];
         R2BucketList = [.. options.R2Buckets];
         StartupTimeMs = options.StartupTimeMs;
+        AnalyticsReadable = options.AnalyticsReadable;
     }
 
     public int StartupTimeMs { get; }
+
+    /// <summary>Whether the token may read the account's analytics (Account Analytics: Read).</summary>
+    public bool AnalyticsReadable { get; }
+
+    /// <summary>What the Workers served, for the GraphQL Analytics API to count; guarded by <see cref="Gate"/>.</summary>
+    public List<WorkerInvocation> Invocations { get; } = [];
 
     public Lock Gate { get; } = new();
 

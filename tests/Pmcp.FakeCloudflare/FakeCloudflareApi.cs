@@ -71,6 +71,15 @@ public sealed class FakeCloudflareApi : IAsyncDisposable
 
     public string Email => _account.Email;
 
+    /// <summary>Records requests a Worker served, for the GraphQL Analytics API (<c>deploy metrics</c>) to count.</summary>
+    public void RecordInvocations(IEnumerable<WorkerInvocation> invocations)
+    {
+        lock (_account.Gate)
+        {
+            _account.Invocations.AddRange(invocations);
+        }
+    }
+
     /// <summary>The token every API request must carry as <c>Authorization: Bearer …</c>.</summary>
     public string ApiToken => _account.ApiToken;
 
@@ -210,6 +219,7 @@ public sealed class FakeCloudflareApi : IAsyncDisposable
         TailEndpoints.MapSocket(app, account);
         StorageEndpoints.Map(accounts, account);
         UserEndpoints.Map(api, account);
+        GraphqlEndpoints.Map(api, account);
         OAuthEndpoints.Map(app, account);
 
         app.MapFallback("{*path}", (HttpContext context) =>

@@ -22,6 +22,12 @@ public sealed class FakeCloudflareOptions
     /// </summary>
     public int StartupTimeMs { get; set; } = 1;
 
+    /// <summary>
+    /// Whether the token has the Account Analytics: Read permission: without it, the GraphQL Analytics API answers
+    /// Cloudflare's "not authorized for that account".
+    /// </summary>
+    public bool AnalyticsReadable { get; set; } = true;
+
     /// <summary>The zones (domains) of the account, for routes and custom domains.</summary>
     public IList<string> Zones { get; } = ["example.com"];
 

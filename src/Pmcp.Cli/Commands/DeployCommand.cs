@@ -39,6 +39,7 @@ internal static class DeployCommand
         command.Add(DeployOutputsCommand.Create());
         command.Add(DeployDestroyCommand.Create());
         command.Add(DeployLogsCommand.Create());
+        command.Add(DeployMetricsCommand.Create());
         command.Add(DeploySecretsCommand.Create());
         command.SetAction(async (parse, cancellationToken) =>
         {
