@@ -17,6 +17,7 @@ internal sealed record ToolModel(
     string? Title,
     string? Description,
     EquatableArray<HintModel> Hints,
+    EquatableArray<string> RequiredScopes,
     string InputSchema,
     EquatableArray<ParameterModel> Parameters,
     EquatableArray<TypeInfoModel> TypeInfos,

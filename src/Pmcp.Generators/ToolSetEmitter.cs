@@ -167,7 +167,7 @@ internal static class ToolSetEmitter
         code.Line(tool.Result.IsAsync
             ? $"return {result};"
             : $"return new global::System.Threading.Tasks.ValueTask<{CallToolResult}>({result});");
-        code.Close(");");
+        code.Close(tool.RequiredScopes.Count > 0 ? $") {{ RequiredScopes = {StringArray(tool.RequiredScopes)} }};" : ");");
         code.Close();
     }
 

@@ -205,6 +205,7 @@ internal static class ToolSetParser
             Title: Attributes.Named<string>(attribute, "Title"),
             Description: Attributes.Named<string>(attribute, "Description") ?? Attributes.DescriptionOf(method),
             Hints: Hints(attribute).ToEquatableArray(),
+            RequiredScopes: RequiredScopes(attribute).ToEquatableArray(),
             InputSchema: inputSchema,
             Parameters: parameters.ToEquatableArray(),
             TypeInfos: typeInfos.ToEquatableArray(),
@@ -348,6 +349,18 @@ internal static class ToolSetParser
         }
 
         return false;
+    }
+
+    /// <summary>The strings of <c>RequiredScopes = [...]</c>, blank ones and repeats dropped.</summary>
+    private static IEnumerable<string> RequiredScopes(AttributeData attribute)
+    {
+        var argument = attribute.NamedArguments.FirstOrDefault(a => a.Key == "RequiredScopes").Value;
+        if (argument.Kind != TypedConstantKind.Array || argument.IsNull)
+        {
+            return [];
+        }
+
+        return argument.Values.Select(v => v.Value as string).Where(s => !string.IsNullOrWhiteSpace(s)).Select(s => s!.Trim()).Distinct(StringComparer.Ordinal);
     }
 
     private static IEnumerable<HintModel> Hints(AttributeData attribute)

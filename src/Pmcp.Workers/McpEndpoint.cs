@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using Pmcp.Http;
 using Pmcp.Server;
+using Pmcp.Workers.Auth;
 using Pmcp.Workers.Http;
 using Pmcp.Workers.Routing;
 
@@ -17,6 +18,10 @@ namespace Pmcp.Workers;
 /// <item><c>PMCP_ALLOWED_HOSTS</c> (a var, comma-separated): Host names to accept; <c>dotnet pmcp dev</c> sets the loopback ones.</item>
 /// <item><c>PMCP_ALLOWED_ORIGINS</c> (a var, comma-separated): browser origins to accept.</item>
 /// <item><c>PMCP_MAX_BODY_BYTES</c> (a var): the request-body limit, 4 MiB by default.</item>
+/// <item><c>PMCP_AUTH_MODE</c> (a var: <c>none</c>, <c>api-key</c>, <c>oauth</c>) and, for <c>oauth</c>,
+/// <c>PMCP_OAUTH_ISSUER</c>, <c>PMCP_OAUTH_RESOURCE</c>, <c>PMCP_OAUTH_SCOPES</c>, <c>PMCP_OAUTH_JWKS_URL</c>: see
+/// <see cref="McpEndpointOptions.FromEnv"/>. As an OAuth resource server, the whole-Worker form also serves the
+/// protected resource metadata at <c>/.well-known/oauth-protected-resource</c> and its path-suffixed form.</item>
 /// </list>
 /// </summary>
 public sealed class McpEndpoint
@@ -24,7 +29,7 @@ public sealed class McpEndpoint
     private readonly McpServer _server;
     private readonly bool _routed;
 
-    /// <summary>The settings' outcome, once known: the handler, or none when the key is set but empty.</summary>
+    /// <summary>The settings' outcome, once known: the handler, or why there is none (a blank key, incomplete OAuth settings).</summary>
     private Settled? _settled;
 
     /// <summary>The handler the warm-up runs (no settings: it has no environment); dropped once settled.</summary>
@@ -86,10 +91,14 @@ public sealed class McpEndpoint
         else if (settled.Handler is { } ready)
         {
             handler = ready;
+            if (!_routed && settled.OAuth is { } oauth && oauth.IsMetadataPath(request.Path, handler.Options.McpPath))
+            {
+                return ProtectedResourceMetadata(request, oauth);
+            }
         }
         else
         {
-            return RefuseForEmptyKey(request);
+            return RefuseMisconfigured(request, settled.Error!);
         }
 
         var path = _routed ? handler.Options.McpPath : request.Path;
@@ -100,6 +109,7 @@ public sealed class McpEndpoint
             Aborted = request.Aborted,
             Services = services,
             RequestId = request.Id,
+            Query = request.QueryString,
         };
         var response = await handler.HandleAsync(mcpRequest).ConfigureAwait(false);
         return ToResponse(response);
@@ -122,18 +132,62 @@ public sealed class McpEndpoint
         return settled;
     }
 
-    private Settled SettledFrom(McpEndpointOptions options) =>
-        new(options.HasEmptyApiKey ? null : new StreamableHttpHandler(_server, options.ToHttpOptions(_routed)));
+    private Settled SettledFrom(McpEndpointOptions options)
+    {
+        if (options.Misconfiguration is { } error)
+        {
+            return new(null, null, error);
+        }
 
-    private Response RefuseForEmptyKey(Request request)
+        OAuthResourceServer? oauth;
+        try
+        {
+            oauth = options.OAuth is { } settings ? new OAuthResourceServer(settings) : null;
+        }
+        catch (ArgumentException e)
+        {
+            return new(null, null, e.Message);
+        }
+
+        var http = options.ToHttpOptions(_routed);
+        http.Authenticator = oauth;
+        return new(new StreamableHttpHandler(_server, http), oauth, null);
+    }
+
+    private Response RefuseMisconfigured(Request request, string error)
     {
         if (!_routed && request.Path != new StreamableHttpOptions().McpPath)
         {
             return request.Path == "/health" && request.Method is "GET" or "HEAD" ? Response.Ok("OK") : Response.Text("Not Found", 404);
         }
 
-        Log.Error("pmcp: the secret MCP_API_KEY is set but empty, so every MCP request is refused. Set a key with: dotnet pmcp deploy secrets set MCP_API_KEY (locally: MCP_API_KEY=<key> in .dev.vars), or delete the secret to serve without one.");
-        return Response.Text("Internal Server Error: the Worker's MCP_API_KEY is empty; see its logs.", 500);
+        if (error.StartsWith("the secret MCP_API_KEY", StringComparison.Ordinal))
+        {
+            Log.Error("pmcp: the secret MCP_API_KEY is set but empty, so every MCP request is refused. Set a key with: dotnet pmcp deploy secrets set MCP_API_KEY (locally: MCP_API_KEY=<key> in .dev.vars), or delete the secret to serve without one.");
+            return Response.Text("Internal Server Error: the Worker's MCP_API_KEY is empty; see its logs.", 500);
+        }
+
+        Log.Error($"pmcp: every MCP request is refused because {error}. Fix the Worker's settings ([auth] in deploy.toml, or its vars).");
+        return Response.Text("Internal Server Error: the Worker's authentication settings are incomplete; see its logs.", 500);
+    }
+
+    /// <summary>
+    /// The protected resource metadata (RFC 9728) for GET and HEAD, to any origin (it is public, and browser-based
+    /// clients read it); a preflight is answered; other methods get 405.
+    /// </summary>
+    private static Response ProtectedResourceMetadata(Request request, OAuthResourceServer oauth)
+    {
+        var headers = new Headers(4)
+            .Append("Access-Control-Allow-Origin", "*")
+            .Append("Access-Control-Allow-Methods", "GET, HEAD, OPTIONS")
+            .Append("Access-Control-Allow-Headers", "MCP-Protocol-Version");
+        return request.Method switch
+        {
+            "GET" => new Response(200, oauth.MetadataJson, headers.Append("Content-Type", "application/json").Append("Cache-Control", "public, max-age=300")),
+            "HEAD" => new Response(200, ReadOnlyMemory<byte>.Empty, headers.Append("Content-Type", "application/json")),
+            "OPTIONS" => new Response(204, ReadOnlyMemory<byte>.Empty, headers.Append("Access-Control-Max-Age", "86400")),
+            _ => new Response(405, "Method Not Allowed"u8.ToArray(), headers.Append("Allow", "GET, HEAD, OPTIONS")),
+        };
     }
 
     /// <summary>An event stream stays a stream: progress, logs and requests to the client reach it as they happen.</summary>
@@ -186,5 +240,5 @@ public sealed class McpEndpoint
         return first == next;
     }
 
-    private sealed record Settled(StreamableHttpHandler? Handler);
+    private sealed record Settled(StreamableHttpHandler? Handler, OAuthResourceServer? OAuth, string? Error);
 }

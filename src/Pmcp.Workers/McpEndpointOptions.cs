@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using Pmcp.Http;
+using Pmcp.Workers.Auth;
 
 namespace Pmcp.Workers;
 
@@ -25,6 +26,21 @@ public sealed record McpEndpointOptions
     /// <summary>The var setting the request-body limit in bytes.</summary>
     public const string MaxBodyBytesVar = "PMCP_MAX_BODY_BYTES";
 
+    /// <summary>The var choosing how callers are authenticated: <c>none</c>, <c>api-key</c> or <c>oauth</c>.</summary>
+    public const string AuthModeVar = "PMCP_AUTH_MODE";
+
+    /// <summary>The var naming the OAuth issuer (<see cref="OAuthOptions.Issuer"/>), for <c>PMCP_AUTH_MODE = "oauth"</c>.</summary>
+    public const string OAuthIssuerVar = "PMCP_OAUTH_ISSUER";
+
+    /// <summary>The var naming this server's resource URI (<see cref="OAuthOptions.Resource"/>), for <c>PMCP_AUTH_MODE = "oauth"</c>.</summary>
+    public const string OAuthResourceVar = "PMCP_OAUTH_RESOURCE";
+
+    /// <summary>The var listing the scopes every request needs (<see cref="OAuthOptions.Scopes"/>), separated by spaces or commas.</summary>
+    public const string OAuthScopesVar = "PMCP_OAUTH_SCOPES";
+
+    /// <summary>The var naming the issuer's key set URL (<see cref="OAuthOptions.JwksUrl"/>), when its metadata does not.</summary>
+    public const string OAuthJwksUrlVar = "PMCP_OAUTH_JWKS_URL";
+
     /// <summary>The body limit when <see cref="MaxBodyBytesVar"/> is not set: 4 MiB.</summary>
     public const int DefaultMaxRequestBodyBytes = 4 * 1024 * 1024;
 
@@ -46,24 +62,88 @@ public sealed record McpEndpointOptions
     /// </summary>
     public int MaxRequestBodyBytes { get; init; } = DefaultMaxRequestBodyBytes;
 
+    /// <summary>
+    /// When set, the endpoint is an OAuth 2.1 resource server (<see cref="OAuthResourceServer"/>): requests need a JWT
+    /// access token from <see cref="OAuthOptions.Issuer"/> for <see cref="OAuthOptions.Resource"/>, and the protected
+    /// resource metadata is served at <c>/.well-known/oauth-protected-resource</c> and its path-suffixed form (by the
+    /// whole-Worker endpoint, <see cref="McpEndpoint.Worker(Pmcp.Server.McpServer, McpEndpointOptions?)"/>). Not with
+    /// <see cref="ApiKey"/>: one credential per request.
+    /// </summary>
+    public OAuthOptions? OAuth { get; init; }
+
     /// <summary>True when <see cref="ApiKey"/> is set but blank: MCP requests are refused until it is fixed.</summary>
     public bool HasEmptyApiKey => ApiKey is not null && string.IsNullOrWhiteSpace(ApiKey);
 
+    /// <summary>What <see cref="FromEnv"/> found wrong with the authentication vars; null when nothing.</summary>
+    internal string? AuthError { get; init; }
+
+    /// <summary>Why these settings cannot serve (every MCP request is then refused with 500 and a log line); null when they can.</summary>
+    internal string? Misconfiguration =>
+        HasEmptyApiKey ? "the secret MCP_API_KEY is set but empty"
+        : AuthError
+        ?? (ApiKey is not null && OAuth is not null ? "both an API key and OAuth are set: choose one (PMCP_AUTH_MODE)" : null);
+
     /// <summary>
-    /// The settings the environment holds: <c>MCP_API_KEY</c>, <c>PMCP_ALLOWED_HOSTS</c>, <c>PMCP_ALLOWED_ORIGINS</c>
-    /// and <c>PMCP_MAX_BODY_BYTES</c> (a positive integer; anything else keeps the default).
+    /// The settings the environment holds: <c>MCP_API_KEY</c>, <c>PMCP_ALLOWED_HOSTS</c>, <c>PMCP_ALLOWED_ORIGINS</c>,
+    /// <c>PMCP_MAX_BODY_BYTES</c> (a positive integer; anything else keeps the default), and how callers are
+    /// authenticated, <c>PMCP_AUTH_MODE</c>:
+    /// <list type="bullet">
+    /// <item>unset: an API key when <c>MCP_API_KEY</c> is set, else none (as before the var existed);</item>
+    /// <item><c>none</c>: no authentication, even with <c>MCP_API_KEY</c> set;</item>
+    /// <item><c>api-key</c>: <c>MCP_API_KEY</c> is required (missing, every request is refused: never open by mistake);</item>
+    /// <item><c>oauth</c>: a resource server (<see cref="OAuth"/>) for <c>PMCP_OAUTH_ISSUER</c> and
+    /// <c>PMCP_OAUTH_RESOURCE</c> (both required), with <c>PMCP_OAUTH_SCOPES</c> and <c>PMCP_OAUTH_JWKS_URL</c> optional.</item>
+    /// </list>
+    /// Any other mode, or an incomplete one, refuses every MCP request with 500 and says why in the log.
     /// </summary>
     public static McpEndpointOptions FromEnv(Env env)
     {
         ArgumentNullException.ThrowIfNull(env);
-        return new McpEndpointOptions
+        var options = new McpEndpointOptions
         {
-            ApiKey = env.GetOrDefault(ApiKeyVar),
             AllowedHosts = Split(env.GetOrDefault(AllowedHostsVar)),
             AllowedOrigins = Split(env.GetOrDefault(AllowedOriginsVar)),
             MaxRequestBodyBytes = BodyLimit(env.GetOrDefault(MaxBodyBytesVar)),
         };
+        var key = env.GetOrDefault(ApiKeyVar);
+        var mode = env.GetOrDefault(AuthModeVar)?.Trim();
+        switch (mode)
+        {
+            case null or "":
+                return options with { ApiKey = key };
+            case "none":
+                return options;
+            case "api-key":
+                return key is null
+                    ? options with { AuthError = "PMCP_AUTH_MODE is api-key but the secret MCP_API_KEY is not set" }
+                    : options with { ApiKey = key };
+            case "oauth":
+                var issuer = NonBlank(env.GetOrDefault(OAuthIssuerVar));
+                var resource = NonBlank(env.GetOrDefault(OAuthResourceVar));
+                if (issuer is null || resource is null)
+                {
+                    return options with { AuthError = $"PMCP_AUTH_MODE is oauth but {(issuer is null ? OAuthIssuerVar : OAuthResourceVar)} is not set" };
+                }
+
+                return options with
+                {
+                    OAuth = new OAuthOptions
+                    {
+                        Issuer = issuer,
+                        Resource = resource,
+                        Scopes = SplitScopes(env.GetOrDefault(OAuthScopesVar)),
+                        JwksUrl = NonBlank(env.GetOrDefault(OAuthJwksUrlVar)),
+                    },
+                };
+            default:
+                return options with { AuthError = $"PMCP_AUTH_MODE must be none, api-key or oauth; it is '{mode}'" };
+        }
     }
+
+    private static string? NonBlank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
+
+    private static string[] SplitScopes(string? list) =>
+        list?.Split([' ', ','], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Distinct(StringComparer.Ordinal).ToArray() ?? [];
 
     /// <summary>The body limit a value of <c>PMCP_MAX_BODY_BYTES</c> sets, as the JS host reads it.</summary>
     internal static int BodyLimit(string? value) =>
@@ -100,7 +180,8 @@ public sealed record McpEndpointOptions
         builder.Append("ApiKey = ").Append(ApiKey is null ? "(none)" : HasEmptyApiKey ? "(empty)" : "(set)")
             .Append(", AllowedHosts = [").AppendJoin(", ", AllowedHosts)
             .Append("], AllowedOrigins = [").AppendJoin(", ", AllowedOrigins)
-            .Append("], MaxRequestBodyBytes = ").Append(MaxRequestBodyBytes.ToString(CultureInfo.InvariantCulture));
+            .Append("], MaxRequestBodyBytes = ").Append(MaxRequestBodyBytes.ToString(CultureInfo.InvariantCulture))
+            .Append(", OAuth = ").Append(OAuth is null ? "(none)" : OAuth.ToString());
         return true;
     }
 }

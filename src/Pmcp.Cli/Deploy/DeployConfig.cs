@@ -30,6 +30,12 @@ internal sealed record DeployConfig
 
     public IReadOnlyList<KeyValuePair<string, object>> Vars { get; init; } = [];
 
+    /// <summary><c>[auth]</c>: how callers are authenticated; null when deploy.toml has none (the Worker then reads <c>MCP_API_KEY</c> as before).</summary>
+    public DeployAuth? Auth { get; init; }
+
+    /// <summary>The vars of <c>[workers.vars]</c> and those <c>[auth]</c> sets.</summary>
+    public IReadOnlyList<KeyValuePair<string, object>> AllVars => Auth is null ? Vars : [.. Vars, .. Auth.Vars()];
+
     public IReadOnlyList<DeployBinding> Bindings { get; init; } = [];
 
     public IReadOnlyList<DeployRoute> Routes { get; init; } = [];
@@ -100,7 +106,19 @@ internal sealed record DeployEnvironment(string Key)
 
     public IReadOnlyList<KeyValuePair<string, object>> Vars { get; init; } = [];
 
+    /// <summary><c>[env.NAME.auth]</c>: its keys replace those of <c>[auth]</c>; null when it has none.</summary>
+    public DeployAuth? Auth { get; init; }
+
     public IReadOnlyList<DeployBinding> Bindings { get; init; } = [];
 
     public IReadOnlyList<DeployRoute> Routes { get; init; } = [];
+
+    /// <summary>The environment's vars over those of <c>[workers]</c>, with the vars of its effective <c>[auth]</c>.</summary>
+    public IReadOnlyList<KeyValuePair<string, object>> AllVars(DeployConfig config)
+    {
+        var auth = Auth?.Over(config.Auth) ?? config.Auth;
+        var own = auth is null ? Vars : [.. Vars, .. auth.Vars()];
+        var ownKeys = own.Select(v => v.Key).ToHashSet(StringComparer.Ordinal);
+        return [.. config.Vars.Where(v => !ownKeys.Contains(v.Key)), .. own];
+    }
 }

@@ -12,9 +12,9 @@ namespace Pmcp.Cli.Deploy;
 /// </summary>
 internal static partial class DeployConfigReader
 {
-    private static readonly string[] RootKeys = ["target", "server", "cloudflare", "workers", "build", "env"];
+    private static readonly string[] RootKeys = ["target", "server", "cloudflare", "workers", "build", "auth", "env"];
     private static readonly string[] WorkersKeys = ["name", "compatibility_date", "main", "workers_dev", "routes", "vars", "limits", "observability", .. BindingKind.All.Select(k => k.Section)];
-    private static readonly string[] EnvKeys = ["name", "workers_dev", "routes", "vars", .. BindingKind.All.Select(k => k.Section)];
+    private static readonly string[] EnvKeys = ["name", "workers_dev", "routes", "vars", "auth", .. BindingKind.All.Select(k => k.Section)];
 
     public static DeployConfig Load(string path, string displayPath) => Parse(File.ReadAllText(path), displayPath);
 
@@ -120,6 +120,10 @@ internal static partial class DeployConfigReader
             throw reader.Error($"[workers] main is empty; set main = \"{DeployConfig.DefaultMain}\" (the entry dotnet pmcp deploy build writes).");
         }
 
+        var auth = reader.Auth(root, null);
+        var workersVars = reader.Vars(workers, "workers");
+        reader.CheckAuth(auth, "auth", workersVars, "workers.vars");
+
         var environments = new List<DeployEnvironment>();
         if (reader.Table(root, "env", null) is { } envs)
         {
@@ -143,11 +147,23 @@ internal static partial class DeployConfigReader
                     reader.CheckWorkerName(name, $"[{section}] name");
                 }
 
+                var envAuth = reader.Auth(env, section);
+                var envVars = reader.Vars(env, section);
+                if (envAuth is not null)
+                {
+                    reader.CheckAuth(envAuth.Over(auth), $"{section}.auth", envVars, $"{section}.vars");
+                }
+                else if (auth is not null)
+                {
+                    reader.CheckAuth(auth, "auth", envVars, $"{section}.vars");
+                }
+
                 environments.Add(new DeployEnvironment(key)
                 {
                     Name = name,
                     WorkersDev = reader.Boolean(env, "workers_dev", section),
-                    Vars = reader.Vars(env, section),
+                    Vars = envVars,
+                    Auth = envAuth,
                     Bindings = reader.Bindings(env, section),
                     Routes = reader.Routes(env, section),
                 });
@@ -163,7 +179,8 @@ internal static partial class DeployConfigReader
             CompatibilityDate = compatibilityDate,
             Main = main,
             WorkersDev = reader.Boolean(workers, "workers_dev", "workers"),
-            Vars = reader.Vars(workers, "workers"),
+            Vars = workersVars,
+            Auth = auth,
             Bindings = reader.Bindings(workers, "workers"),
             Routes = reader.Routes(workers, "workers"),
             Environments = environments,
@@ -227,6 +244,51 @@ internal static partial class DeployConfigReader
             if (string.CompareOrdinal(date, PinnedTools.DefaultCompatibilityDate) > 0)
             {
                 throw Error($"[workers] compatibility_date \"{date}\" is newer than the pinned workerd ({PinnedTools.Workerd}) supports; set it to \"{PinnedTools.DefaultCompatibilityDate}\" or earlier.");
+            }
+        }
+
+        /// <summary>The <c>[auth]</c> table under <paramref name="parent"/> as written (an environment's may leave keys to <c>[auth]</c>); null when absent.</summary>
+        public DeployAuth? Auth(TomlTable parent, string? section)
+        {
+            var name = section is null ? "auth" : section + ".auth";
+            if (Table(parent, "auth", section) is not { } table)
+            {
+                return null;
+            }
+
+            OnlyKnown(table, name, DeployAuth.Keys);
+            IReadOnlyList<string>? scopes = !table.TryGetValue("scopes", out var value) ? null : value switch
+            {
+                string text => text.Split([' ', ','], StringSplitOptions.RemoveEmptyEntries),
+                TomlArray array when array.All(s => s is string) => [.. array.Cast<string>()],
+                _ => throw Error($"[{name}] scopes must be a list of strings, e.g. scopes = [\"mcp\", \"notes:read\"]."),
+            };
+            return new DeployAuth
+            {
+                Mode = String(table, "mode", name),
+                Issuer = String(table, "issuer", name),
+                Resource = String(table, "resource", name),
+                Scopes = scopes,
+                JwksUrl = String(table, "jwks_url", name),
+            };
+        }
+
+        /// <summary>Refuses effective auth settings that cannot serve, and vars that would set the same thing twice.</summary>
+        public void CheckAuth(DeployAuth? auth, string section, IReadOnlyList<KeyValuePair<string, object>> vars, string varsSection)
+        {
+            if (auth is null)
+            {
+                return;
+            }
+
+            if (auth.Problem(section) is { } problem)
+            {
+                throw Error(problem);
+            }
+
+            if (vars.FirstOrDefault(v => v.Key.StartsWith("PMCP_AUTH_", StringComparison.Ordinal) || v.Key.StartsWith("PMCP_OAUTH_", StringComparison.Ordinal)) is { Key: { } clash })
+            {
+                throw Error($"[{varsSection}] {clash} is set by [auth]; delete it from the vars and keep it in [auth].");
             }
         }
 

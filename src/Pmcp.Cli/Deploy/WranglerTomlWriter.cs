@@ -54,7 +54,7 @@ internal static class WranglerTomlWriter
         kept.TopLevel.ForEach(line => top.Append(line));
         sections.Add(top.ToString());
 
-        AddDerived(sections, null, config.Vars, config.Bindings, config.Routes, config.ZoneId, kept);
+        AddDerived(sections, null, config.AllVars, config.Bindings, config.Routes, config.ZoneId, kept);
         if (config.CpuMs is not null || config.Subrequests is not null)
         {
             sections.Add("[limits]\n"
@@ -84,7 +84,7 @@ internal static class WranglerTomlWriter
             sections.Add(header.ToString());
             // wrangler does not pass [define] on to environments either; without it the loader breaks.
             sections.Add(Table($"[{section}.define]", LoaderSections.Define, kept.Extras("define"), ""));
-            AddDerived(sections, section, Merge(config.Vars, environment.Vars, v => v.Key), Merge(config.Bindings, environment.Bindings, b => (b.Kind, b.Name)), environment.Routes, config.ZoneId, kept);
+            AddDerived(sections, section, environment.AllVars(config), Merge(config.Bindings, environment.Bindings, b => (b.Kind, b.Name)), environment.Routes, config.ZoneId, kept);
         }
 
         // An [env.NAME] that deploy.toml does not have keeps only what was hand-written in it.

@@ -42,6 +42,9 @@ public static class NativeMcpHost
     {
         ArgumentNullException.ThrowIfNull(fetch);
         ArgumentNullException.ThrowIfNull(options);
+        // SubtleCrypto verifies Ed25519 here as workerd does (an OAuth resource server checks EdDSA tokens with it),
+        // whatever Env the host was given.
+        Crypto.LibsodiumEd25519.Register();
         var worker = new NativeWorker(fetch, EnvOf(options));
 
         var builder = WebApplication.CreateSlimBuilder();

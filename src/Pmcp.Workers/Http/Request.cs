@@ -58,6 +58,9 @@ public sealed class Request
         ? string.Concat(_url.Scheme, "://", _url.Authority, _url.Path)
         : string.Concat(_url.Scheme, "://", _url.Authority, _url.Path + "?", _url.Query);
 
+    /// <summary>The URL's query string without its <c>?</c>; empty when there is none.</summary>
+    internal string QueryString => _url.Query;
+
     /// <summary>The URL's path, such as <c>/mcp</c> (still percent-encoded).</summary>
     public string Path => _url.Path;
 

@@ -10,7 +10,7 @@ namespace Pmcp.Http;
 /// gate chose, and the answer's form follows the client's <c>Accept</c> header; <see cref="SessionExchange"/> and
 /// <see cref="StatelessExchange"/> decide what to answer, this decides how.
 /// </summary>
-internal sealed class ExchangeReplies(McpServer server, McpHttpRequest request, (bool Json, bool EventStream) accept, KeyValuePair<string, string>[] cors)
+internal sealed class ExchangeReplies(McpServer server, McpHttpRequest request, (bool Json, bool EventStream) accept, KeyValuePair<string, string>[] cors, McpCaller? caller = null)
 {
     /// <summary>The server that runs the requests.</summary>
     public McpServer Server => server;
@@ -69,7 +69,7 @@ internal sealed class ExchangeReplies(McpServer server, McpHttpRequest request, 
 
     /// <summary>The context a handler sees for one message: no <paramref name="send"/> means notifications have nowhere to go.</summary>
     public McpRequestContext NewContext(string version, JsonRpcMessage message, LoggingLevel? logLevel, Func<byte[], ValueTask>? send) =>
-        new(Server, version, Params.Meta(message.Params), logLevel, request.Services, send, request.Aborted) { RequestId = request.RequestId };
+        new(Server, version, Params.Meta(message.Params), logLevel, request.Services, send, request.Aborted) { RequestId = request.RequestId, Caller = caller };
 
     /// <summary>202 with no body: for a notification, a client's response, or a request the client cancelled.</summary>
     public McpHttpResponse Accepted() => new() { StatusCode = 202, Headers = cors };

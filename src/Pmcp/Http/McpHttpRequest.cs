@@ -53,6 +53,12 @@ public sealed class McpHttpRequest
     /// <summary>Cancelled when the client goes away: MCP treats a closed response stream as cancellation.</summary>
     public CancellationToken Aborted { get; init; }
 
+    /// <summary>
+    /// The request URL's query string without its <c>?</c>, for an authenticator to refuse credentials sent there
+    /// (OAuth 2.1 forbids access tokens in the query); null when the host did not give it or there is none.
+    /// </summary>
+    public string? Query { get; init; }
+
     /// <summary>Host services handed to handlers as <c>McpRequestContext.Services</c>.</summary>
     public IServiceProvider? Services { get; init; }
 

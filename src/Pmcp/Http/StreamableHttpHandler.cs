@@ -74,6 +74,20 @@ public sealed class StreamableHttpHandler(McpServer server, StreamableHttpOption
             return McpHttpResponse.Text(401, "Unauthorized: send Authorization: Bearer <API key>", [new("WWW-Authenticate", challenge), .. cors]);
         }
 
+        // The authenticator decides on the headers alone, before the body is read (its keys may need a fetch: async).
+        McpCaller? caller = null;
+        if (Options.Authenticator is { } authenticator)
+        {
+            var outcome = await authenticator.AuthenticateAsync(request).ConfigureAwait(false);
+            if (outcome.Caller is not { } admitted)
+            {
+                KeyValuePair<string, string>[] refusalHeaders = outcome.Challenge is { } challenge ? [new("WWW-Authenticate", challenge), .. cors] : cors;
+                return McpHttpResponse.Text(outcome.StatusCode, outcome.Message ?? "Unauthorized", refusalHeaders);
+            }
+
+            caller = admitted;
+        }
+
         if (!HttpRules.IsJsonContentType(request.Header("Content-Type")))
         {
             return Refuse(415, McpErrorCodes.InvalidRequest, "Unsupported Media Type: send Content-Type: application/json", cors);
@@ -122,7 +136,13 @@ public sealed class StreamableHttpHandler(McpServer server, StreamableHttpOption
             return Refuse(400, McpErrorCodes.ParseError, "Parse error: a string escapes a lone UTF-16 surrogate (like \\ud800), which is not text", cors);
         }
 
-        var replies = new ExchangeReplies(Server, request, accept, cors);
+        if (caller is not null && Options.Authenticator is { } scopes && ScopeRefusal(document.RootElement, caller, scopes, cors) is { } forbidden)
+        {
+            document.Dispose();
+            return forbidden;
+        }
+
+        var replies = new ExchangeReplies(Server, request, accept, cors, caller);
         try
         {
             return await HandOffAsync(document.RootElement, request, replies).ConfigureAwait(false);
@@ -174,6 +194,63 @@ public sealed class StreamableHttpHandler(McpServer server, StreamableHttpOption
             : await new SessionExchange(replies).AnswerAsync(message, headerVersion).ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// 403 with an <c>insufficient_scope</c> challenge when the message (or any message of a batch) is a
+    /// <c>tools/call</c> of a tool whose required scopes the caller lacks; null when every call is allowed. The
+    /// challenge names the caller's scopes and the missing ones, so that stepping up loses nothing already granted.
+    /// </summary>
+    private McpHttpResponse? ScopeRefusal(JsonElement root, McpCaller caller, IMcpAuthenticator authenticator, KeyValuePair<string, string>[] cors)
+    {
+        List<string>? missing = null;
+        JsonElement id = default;
+        if (root.ValueKind == JsonValueKind.Array)
+        {
+            foreach (var item in root.EnumerateArray())
+            {
+                AddMissing(item, ref missing);
+            }
+        }
+        else
+        {
+            AddMissing(root, ref missing);
+            if (missing is not null && root.TryGetProperty("id", out var messageId) && messageId.ValueKind is JsonValueKind.String or JsonValueKind.Number)
+            {
+                id = messageId;
+            }
+        }
+
+        if (missing is null)
+        {
+            return null;
+        }
+
+        var ask = caller.Scopes.Order(StringComparer.Ordinal).Concat(missing).Distinct(StringComparer.Ordinal).ToArray();
+        var challenge = authenticator.InsufficientScopeChallenge(ask);
+        return McpHttpResponse.JsonRpcError(
+            403, McpErrorCodes.InvalidRequest, $"Forbidden: insufficient scope; this call needs {string.Join(' ', missing)}",
+            [new("WWW-Authenticate", challenge), .. cors], id);
+
+        void AddMissing(JsonElement message, ref List<string>? missing)
+        {
+            if (message.ValueKind != JsonValueKind.Object
+                || !message.TryGetProperty("method", out var method) || method.ValueKind != JsonValueKind.String || !method.ValueEquals("tools/call"u8)
+                || !message.TryGetProperty("params", out var @params) || @params.ValueKind != JsonValueKind.Object
+                || !@params.TryGetProperty("name", out var name) || name.ValueKind != JsonValueKind.String
+                || Server.FindTool(name.GetString()!) is not { } tool)
+            {
+                return;
+            }
+
+            foreach (var scope in tool.RequiredScopes)
+            {
+                if (!caller.HasScope(scope))
+                {
+                    (missing ??= []).Add(scope);
+                }
+            }
+        }
+    }
+
     private static readonly KeyValuePair<string, string>[] PreflightHeaders =
     [
         new("Access-Control-Allow-Methods", "POST, OPTIONS"),
@@ -183,7 +260,7 @@ public sealed class StreamableHttpHandler(McpServer server, StreamableHttpOption
 
     private static KeyValuePair<string, string>[] CorsHeaders(string? origin) => origin is null
         ? NoHeaders
-        : [new("Access-Control-Allow-Origin", origin), new("Access-Control-Expose-Headers", "MCP-Protocol-Version, Mcp-Session-Id"), new("Vary", "Origin")];
+        : [new("Access-Control-Allow-Origin", origin), new("Access-Control-Expose-Headers", "MCP-Protocol-Version, Mcp-Session-Id, WWW-Authenticate"), new("Vary", "Origin")];
 
     private static McpHttpResponse Refuse(int status, int code, string message, IEnumerable<KeyValuePair<string, string>>? headers = null) =>
         McpHttpResponse.JsonRpcError(status, code, message, headers ?? NoHeaders);

@@ -41,6 +41,16 @@ public sealed class StreamableHttpOptions
     }
 
     /// <summary>
+    /// When set, every MCP request is authenticated by it after the API key check and before its body is read: a
+    /// refusal is answered as the authenticator words it (401 with its <c>WWW-Authenticate</c> challenge), and an
+    /// admitted request's caller reaches handlers as <see cref="Server.McpRequestContext.Caller"/>. With an
+    /// authenticator, a <c>tools/call</c> of a tool whose <see cref="Server.ToolRegistration.RequiredScopes"/> the caller
+    /// lacks is answered 403 with an <c>insufficient_scope</c> challenge (MCP 2025-11-25, "Scope Challenge Handling").
+    /// Null: no authentication beyond <see cref="ApiKey"/>, and tools' required scopes are not checked.
+    /// </summary>
+    public IMcpAuthenticator? Authenticator { get; set; }
+
+    /// <summary>
     /// The names of the local machine (<c>localhost</c>, <c>127.0.0.1</c> and <c>::1</c>), for a host serving on loopback
     /// to copy into <see cref="AllowedHosts"/> so that a DNS-rebinding page cannot reach it under another name.
     /// </summary>

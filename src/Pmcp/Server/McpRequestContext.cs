@@ -36,6 +36,13 @@ public sealed class McpRequestContext
     /// </summary>
     public string? RequestId { get; init; }
 
+    /// <summary>
+    /// Who is calling, as the endpoint's authenticator (<see cref="Http.StreamableHttpOptions.Authenticator"/>)
+    /// established it: subject, scopes, claims. Null when the endpoint authenticates no one (no authentication, or an
+    /// API key, which names no caller).
+    /// </summary>
+    public McpCaller? Caller { get; init; }
+
     /// <summary>The least severe level sent as <c>notifications/message</c>; null sends none.</summary>
     internal LoggingLevel? LogLevel { get; }
 

@@ -144,6 +144,12 @@ public sealed partial class McpServer
             throw McpException.InvalidParams($"Unknown tool: '{name}'");
         }
 
+        if (context.Caller is { } caller && MissingScopes(tool, caller))
+        {
+            // The HTTP gate answers this with 403 and a challenge before the body reaches here; this holds any other path to it.
+            throw new McpException(McpErrorCodes.InvalidRequest, $"Forbidden: tool '{name}' needs the scope(s) {string.Join(' ', tool.RequiredScopes)}");
+        }
+
         var arguments = Params.OptionalObject(@params, "arguments") ?? EmptyArguments;
         CallToolResult result;
         try
@@ -173,6 +179,23 @@ public sealed partial class McpServer
         }
 
         return ResultReply.Of(result, PmcpJsonContext.Default.CallToolResult);
+    }
+
+    /// <summary>The registration of the tool named <paramref name="name"/>, or null when there is none.</summary>
+    internal ToolRegistration? FindTool(string name) => _toolsByName.GetValueOrDefault(name);
+
+    /// <summary>Whether <paramref name="caller"/> lacks any scope <paramref name="tool"/> requires.</summary>
+    internal static bool MissingScopes(ToolRegistration tool, McpCaller caller)
+    {
+        foreach (var scope in tool.RequiredScopes)
+        {
+            if (!caller.HasScope(scope))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>What the client reads when a tool throws and its message is hidden (the official C# SDK's wording).</summary>

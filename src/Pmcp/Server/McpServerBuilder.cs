@@ -149,6 +149,21 @@ public sealed class McpServerBuilder
         return this;
     }
 
+    /// <summary>A tool with a hand-written input schema and raw JSON arguments, that only callers holding <paramref name="requiredScopes"/> may call.</summary>
+    /// <param name="tool">The tool's description as clients list it.</param>
+    /// <param name="handler">Runs a call with its raw JSON arguments.</param>
+    /// <param name="requiredScopes">The OAuth scopes a caller must hold, all of them (<see cref="ToolRegistration.RequiredScopes"/>).</param>
+    /// <returns>This builder, for chaining.</returns>
+    public McpServerBuilder Tool(Tool tool, Func<JsonElement, McpRequestContext, ValueTask<CallToolResult>> handler, IReadOnlyList<string> requiredScopes)
+    {
+        ArgumentNullException.ThrowIfNull(tool);
+        ArgumentNullException.ThrowIfNull(handler);
+        ArgumentNullException.ThrowIfNull(requiredScopes);
+        var registration = new ToolRegistration(tool, handler) { RequiredScopes = [.. requiredScopes] };
+        _tools.Add(_ => registration);
+        return this;
+    }
+
     /// <summary>
     /// A tool made when the server is built, from the server's JSON options (to resolve its types' metadata).
     /// The code generated for <see cref="McpToolAttribute"/> methods adds its tools this way, through

@@ -49,4 +49,13 @@ public sealed class McpToolAttribute : Attribute
 
     /// <summary>The tool reaches entities outside the server, such as the web (<c>openWorldHint</c>).</summary>
     public bool OpenWorld { get; set; }
+
+    /// <summary>
+    /// The OAuth scopes a caller must hold, all of them, to call the tool, such as <c>["notes:write"]</c>
+    /// (<see cref="ToolRegistration.RequiredScopes"/>): when the endpoint authenticates callers, one without them is
+    /// answered 403 with an <c>insufficient_scope</c> challenge naming them.
+    /// </summary>
+#pragma warning disable CA1819 // an attribute's list argument is an array: C# allows no other
+    public string[]? RequiredScopes { get; set; }
+#pragma warning restore CA1819
 }

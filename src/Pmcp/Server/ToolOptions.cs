@@ -11,6 +11,12 @@ public sealed record ToolOptions
     /// <summary>Hints about the tool's behaviour (read-only, destructive, idempotent, open-world) for the client.</summary>
     public ToolAnnotations? Annotations { get; init; }
 
+    /// <summary>
+    /// The OAuth scopes a caller must hold, all of them, to call the tool (<see cref="ToolRegistration.RequiredScopes"/>);
+    /// null or empty for none.
+    /// </summary>
+    public IReadOnlyList<string>? RequiredScopes { get; init; }
+
     /// <summary>The tool's <c>_meta</c> object, sent as given in <c>tools/list</c>.</summary>
     [System.Text.Json.Serialization.JsonPropertyName("_meta")]
     public JsonElement? Meta { get; init; }

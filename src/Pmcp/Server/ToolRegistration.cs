@@ -4,7 +4,15 @@ using Pmcp.Protocol;
 namespace Pmcp.Server;
 
 /// <summary>A tool's description and the handler that runs it with raw JSON arguments.</summary>
-public sealed record ToolRegistration(Tool Tool, Func<JsonElement, McpRequestContext, ValueTask<CallToolResult>> Handler);
+public sealed record ToolRegistration(Tool Tool, Func<JsonElement, McpRequestContext, ValueTask<CallToolResult>> Handler)
+{
+    /// <summary>
+    /// The OAuth scopes a caller must hold, all of them, to call this tool; empty for none. Checked when the endpoint
+    /// authenticates callers (<see cref="Http.StreamableHttpOptions.Authenticator"/>): a caller without them is answered
+    /// 403 with an <c>insufficient_scope</c> challenge naming them, before the tool runs.
+    /// </summary>
+    public IReadOnlyList<string> RequiredScopes { get; init; } = [];
+}
 
 /// <summary>A fixed resource and how to read it.</summary>
 public sealed record ResourceRegistration(Resource Resource, Func<McpRequestContext, ValueTask<ReadResourceResult>> Read);

@@ -73,7 +73,10 @@ internal static class TypedTool
             ToolArguments.Validate(arguments, inputSchemaElement, name);
             var value = ToolArguments.Read(arguments, input, name, "");
             return toResult(await handler(value, context).ConfigureAwait(false));
-        });
+        })
+        {
+            RequiredScopes = options?.RequiredScopes is { Count: > 0 } scopes ? [.. scopes] : [],
+        };
     }
 
     /// <summary>A tool without arguments: its schema admits only an empty object, as MCP 2025-11-25 recommends.</summary>

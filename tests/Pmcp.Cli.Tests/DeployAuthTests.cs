@@ -1,0 +1,107 @@
+using Pmcp.Cli.Deploy;
+
+namespace Pmcp.Cli.Tests;
+
+/// <summary>
+/// <c>[auth]</c> in deploy.toml becomes the vars the Worker reads (<c>PMCP_AUTH_MODE</c>, <c>PMCP_OAUTH_*</c>) in
+/// wrangler.toml, for the Worker and for each environment (whose own <c>[env.NAME.auth]</c> keys win), and every
+/// mistake is refused with the fix.
+/// </summary>
+public sealed class DeployAuthTests
+{
+    private const string File = ".pmcp/deploy.toml";
+
+    private const string OAuthToml = """
+        [workers]
+        name = "notes"
+
+        [workers.vars]
+        ENVIRONMENT = "development"
+
+        [auth]
+        mode = "oauth"
+        issuer = "https://login.example.com"
+        resource = "https://notes.example.workers.dev/mcp"
+        scopes = ["mcp", "notes:read"]
+
+        [env.staging]
+        name = "notes-staging"
+
+        [env.staging.auth]
+        resource = "https://notes-staging.example.workers.dev/mcp"
+
+        [env.production]
+        name = "notes-prod"
+
+        [env.production.vars]
+        ENVIRONMENT = "production"
+        """;
+
+    private static string Generate(string toml) =>
+        WranglerTomlWriter.Write(DeployConfigReader.Parse(toml, File), null, ".pmcp/workers/wrangler.toml", ["Notes.csproj"]).Text;
+
+    private static string ErrorOf(string toml) => Assert.Throws<CliException>(() => DeployConfigReader.Parse(toml, File)).Message;
+
+    private static string Section(string text, string header)
+    {
+        var start = text.IndexOf(header + "\n", StringComparison.Ordinal);
+        Assert.True(start >= 0, $"no {header} in:\n{text}");
+        var end = text.IndexOf("\n\n", start, StringComparison.Ordinal); // sections are separated by a blank line
+        return text[start..(end < 0 ? text.Length : end)].TrimEnd('\n') + "\n";
+    }
+
+    [Fact]
+    public void OAuthBecomesTheWorkersVarsAndEachEnvironmentsOwn()
+    {
+        var text = Generate(OAuthToml);
+
+        Assert.Equal("""
+            [vars]
+            ENVIRONMENT = "development"
+            PMCP_AUTH_MODE = "oauth"
+            PMCP_OAUTH_ISSUER = "https://login.example.com"
+            PMCP_OAUTH_RESOURCE = "https://notes.example.workers.dev/mcp"
+            PMCP_OAUTH_SCOPES = "mcp notes:read"
+
+            """, Section(text, "[vars]"));
+        Assert.Contains("PMCP_OAUTH_RESOURCE = \"https://notes-staging.example.workers.dev/mcp\"\n", Section(text, "[env.staging.vars]"), StringComparison.Ordinal);
+        Assert.Contains("PMCP_OAUTH_ISSUER = \"https://login.example.com\"\n", Section(text, "[env.staging.vars]"), StringComparison.Ordinal);
+        Assert.Contains("ENVIRONMENT = \"production\"\n", Section(text, "[env.production.vars]"), StringComparison.Ordinal);
+        Assert.Contains("PMCP_OAUTH_RESOURCE = \"https://notes.example.workers.dev/mcp\"\n", Section(text, "[env.production.vars]"), StringComparison.Ordinal);
+        Assert.Equal(3, text.Split("PMCP_AUTH_MODE").Length - 1); // once per [vars] table: the Worker's, staging's, production's
+    }
+
+    [Theory]
+    [InlineData("none", "PMCP_AUTH_MODE = \"none\"\n")]
+    [InlineData("api-key", "PMCP_AUTH_MODE = \"api-key\"\n")]
+    public void OtherModesWriteOnlyTheMode(string mode, string expected)
+    {
+        var vars = Section(Generate($"[workers]\nname = \"s\"\n[auth]\nmode = \"{mode}\"\n"), "[vars]");
+
+        Assert.Equal("[vars]\n" + expected, vars);
+    }
+
+    [Fact]
+    public void WithoutAuthNothingIsWritten() =>
+        Assert.DoesNotContain("PMCP_AUTH", Generate("[workers]\nname = \"s\"\n[workers.vars]\nA = \"b\"\n"), StringComparison.Ordinal);
+
+    [Theory]
+    [InlineData("[auth]\nmode = \"oauth\"\nresource = \"https://s.example/mcp\"\n", "[auth] mode = \"oauth\" needs issuer")]
+    [InlineData("[auth]\nmode = \"oauth\"\nissuer = \"https://login.example.com\"\n", "[auth] mode = \"oauth\" needs resource")]
+    [InlineData("[auth]\nmode = \"oauth\"\nissuer = \"http://login.example.com\"\nresource = \"https://s.example/mcp\"\n", "[auth] issuer \"http://login.example.com\" must be an absolute https:// URL")]
+    [InlineData("[auth]\nmode = \"oauth\"\nissuer = \"https://login.example.com\"\nresource = \"https://s.example/mcp#x\"\n", "has a fragment")]
+    [InlineData("[auth]\nmode = \"oauth\"\nissuer = \"https://login.example.com\"\nresource = \"https://s.example/mcp\"\nscopes = [\"a b\"]\n", "\"a b\" is not a scope")]
+    [InlineData("[auth]\nmode = \"oauth2\"\n", "[auth] mode must be \"none\", \"api-key\" or \"oauth\"; it is \"oauth2\"")]
+    [InlineData("[auth]\nmode = \"access\"\n", "not supported yet")]
+    [InlineData("[auth]\nmode = \"api-key\"\nissuer = \"https://login.example.com\"\n", "takes no issuer")]
+    [InlineData("[auth]\nmode = \"none\"\nclient_secret = \"x\"\n", "unknown key [auth] client_secret")]
+    [InlineData("[auth]\nmode = \"none\"\n[workers.vars]\nPMCP_AUTH_MODE = \"oauth\"\n", "[workers.vars] PMCP_AUTH_MODE is set by [auth]")]
+    [InlineData("[auth]\nmode = \"none\"\n[env.staging.auth]\nmode = \"oauth\"\n", "[env.staging.auth] mode = \"oauth\" needs issuer")]
+    public void MistakesAreRefusedWithTheFix(string auth, string expected) =>
+        Assert.Contains(expected, ErrorOf("[workers]\nname = \"s\"\n" + auth), StringComparison.Ordinal);
+
+    [Fact]
+    public void ScopesMayBeOneString() =>
+        Assert.Equal(["mcp", "notes:read"], DeployConfigReader.Parse(
+            "[workers]\nname = \"s\"\n[auth]\nmode = \"oauth\"\nissuer = \"https://l.example\"\nresource = \"https://s.example/mcp\"\nscopes = \"mcp notes:read\"\n", File).Auth!.Scopes);
+}
