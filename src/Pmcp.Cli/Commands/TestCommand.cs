@@ -134,6 +134,12 @@ internal static class TestCommand
                 Console.Error.WriteLine($"error: {e.Message}");
                 return 2;
             }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                // Ctrl+C or SIGTERM: the project's server is stopped by then (the finally above); no report.
+                Console.Error.WriteLine("Stopped before the checks finished.");
+                return 130;
+            }
         });
         return command;
     }

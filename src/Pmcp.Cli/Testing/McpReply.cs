@@ -9,6 +9,9 @@ namespace Pmcp.Cli.Testing;
 /// </summary>
 internal sealed record McpReply(HttpStatusCode Status, string? ContentType, string? SessionId, JsonElement? Message, string RawBody)
 {
+    /// <summary>What stands for an answer that did not come within the client's timeout (HTTP status 0).</summary>
+    public static McpReply NoAnswer { get; } = new(0, null, null, null, "");
+
     /// <summary>The JSON-RPC <c>result</c>, if the answer is one.</summary>
     public JsonElement? Result => Message is { ValueKind: JsonValueKind.Object } m && m.TryGetProperty("result", out var r) ? r : null;
 
@@ -24,6 +27,11 @@ internal sealed record McpReply(HttpStatusCode Status, string? ContentType, stri
     /// <summary>A one-line description of the answer for a report's reason column.</summary>
     public string Describe()
     {
+        if (Status == 0)
+        {
+            return "no answer within the timeout (--timeout)";
+        }
+
         var status = $"HTTP {(int)Status}";
         if (ErrorCode is { } code)
         {

@@ -81,7 +81,8 @@ internal sealed class ServerChecker(McpHttpClient client, CheckPolicy policy)
         }
         catch (TaskCanceledException e) when (e.InnerException is TimeoutException)
         {
-            throw new CliException($"{client.Endpoint} did not answer in time. Check that the server is running and answering, or raise --timeout.");
+            // One request that hangs (a tool waiting for the client, say) fails its own check, not the whole run.
+            return McpReply.NoAnswer;
         }
 
         if (reply.Status == HttpStatusCode.Unauthorized)
