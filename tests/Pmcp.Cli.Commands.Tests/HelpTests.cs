@@ -22,6 +22,8 @@ public sealed class HelpTests
     [InlineData(new[] { "tools", "install" }, "PMCP_TOOLS_DIR=/opt/pmcp-tools dotnet pmcp tools install")]
     [InlineData(new[] { "login" }, "dotnet pmcp login --no-browser")]
     [InlineData(new[] { "whoami" }, "dotnet pmcp whoami --json")]
+    [InlineData(new[] { "test" }, "dotnet pmcp test check http://127.0.0.1:8787/mcp")]
+    [InlineData(new[] { "test", "check" }, "dotnet pmcp test check https://my-server.example.workers.dev/mcp --format junit > pmcp-check.xml")]
     public async Task HelpSaysWhatTheCommandDoesWithExamples(string[] command, string example)
     {
         var (exitCode, stdout, stderr) = await Cli.RunAsync(RepoPaths.Root, [.. command, "--help"]);

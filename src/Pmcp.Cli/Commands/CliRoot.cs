@@ -20,12 +20,15 @@ internal static class CliRoot
               dotnet pmcp login                               log in to Cloudflare in your browser (the pinned wrangler's login)
               dotnet pmcp whoami                              who deploy deploys as, and to which accounts
               dotnet pmcp connect --client vscode             the configuration of an MCP client for the local server
+              dotnet pmcp test check samples/HelloWorld       serve it, check it as an MCP client (protocol, schemas, HTTP rules), stop it
+              dotnet pmcp test check https://…/mcp            check a deployed server (only its read-only tools are called)
             """)
         {
             NewCommand.Create(),
             DevCommand.Create(),
             DeployCommand.Create(),
             ConnectCommand.Create(),
+            TestCommand.Create(),
             LoginCommand.Create(),
             WhoamiCommand.Create(),
             ToolsCommand.Create(),

@@ -1,0 +1,109 @@
+using System.Text;
+using System.Text.Json;
+
+namespace Pmcp.Cli.Testing;
+
+/// <summary>
+/// The smallest Streamable HTTP client that <c>test check</c> needs: one POST per message, the answer read from a
+/// JSON body or from an SSE stream. Every header can be overridden per request, since the HTTP checks send the wrong
+/// ones on purpose.
+/// </summary>
+internal sealed class McpHttpClient(Uri endpoint, string? bearerToken, TimeSpan timeout) : IDisposable
+{
+    /// <summary>What the transport says a client must accept.</summary>
+    public const string StandardAccept = "application/json, text/event-stream";
+
+    private readonly HttpClient _http = new(new SocketsHttpHandler { AllowAutoRedirect = false }) { Timeout = timeout };
+
+    /// <summary>The MCP endpoint this client talks to.</summary>
+    public Uri Endpoint { get; } = endpoint;
+
+    /// <summary>
+    /// POSTs <paramref name="body"/> as it is (it need not be JSON). Headers: <paramref name="headers"/> win over the
+    /// standard ones (a null value leaves the header out).
+    /// </summary>
+    public async Task<McpReply> PostAsync(string body, IReadOnlyDictionary<string, string?> headers, CancellationToken cancellationToken)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, Endpoint);
+        var all = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase)
+        {
+            ["Accept"] = StandardAccept,
+            ["Content-Type"] = "application/json",
+        };
+        if (bearerToken is not null)
+        {
+            all["Authorization"] = "Bearer " + bearerToken;
+        }
+
+        foreach (var (name, value) in headers)
+        {
+            all[name] = value;
+        }
+
+        request.Content = new ByteArrayContent(Encoding.UTF8.GetBytes(body));
+        request.Content.Headers.ContentType = null;
+        foreach (var (name, value) in all)
+        {
+            if (value is null)
+            {
+                continue;
+            }
+
+            if (name.Equals("Content-Type", StringComparison.OrdinalIgnoreCase))
+            {
+                request.Content.Headers.TryAddWithoutValidation(name, value);
+            }
+            else
+            {
+                request.Headers.TryAddWithoutValidation(name, value);
+            }
+        }
+
+        using var response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+        var contentType = response.Content.Headers.ContentType?.MediaType;
+        var text = await response.Content.ReadAsStringAsync(cancellationToken);
+        var sessionId = response.Headers.TryGetValues("Mcp-Session-Id", out var ids) ? ids.FirstOrDefault() : null;
+        var message = string.Equals(contentType, "text/event-stream", StringComparison.OrdinalIgnoreCase)
+            ? FromEventStream(text)
+            : Parse(text);
+        return new McpReply(response.StatusCode, contentType, sessionId, message, text);
+    }
+
+    public void Dispose() => _http.Dispose();
+
+    /// <summary>The stream's last event whose data is a JSON-RPC response (earlier ones may be notifications).</summary>
+    private static JsonElement? FromEventStream(string stream)
+    {
+        JsonElement? found = null;
+        foreach (var evt in stream.ReplaceLineEndings("\n").Split("\n\n"))
+        {
+            var data = string.Join('\n', evt.Split('\n')
+                .Where(line => line.StartsWith("data:", StringComparison.Ordinal))
+                .Select(line => line[5..].TrimStart()));
+            if (Parse(data) is { ValueKind: JsonValueKind.Object } message && (message.TryGetProperty("result", out _) || message.TryGetProperty("error", out _)))
+            {
+                found = message;
+            }
+        }
+
+        return found;
+    }
+
+    private static JsonElement? Parse(string text)
+    {
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            return null;
+        }
+
+        try
+        {
+            using var document = JsonDocument.Parse(text);
+            return document.RootElement.Clone();
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+}

@@ -1,0 +1,31 @@
+using System.Text.Json;
+using Pmcp.Testing;
+
+namespace Pmcp.Cli.Check.Tests;
+
+/// <summary>One run of the built <c>dotnet pmcp test check</c>: its exit code, its output, and (for --format json) its checks.</summary>
+internal sealed record CheckRun(int ExitCode, string StdOut, string StdErr)
+{
+    /// <summary>Runs <c>dotnet pmcp test check</c> with <paramref name="arguments"/> from the checkout's root.</summary>
+    public static async Task<CheckRun> RunAsync(IReadOnlyDictionary<string, string> environment, TimeSpan timeout, params string[] arguments)
+    {
+        var (exitCode, stdout, stderr) = await TestProcess.RunAsync("dotnet", [CliProcess.CliAssembly, "test", "check", .. arguments], RepoPaths.Root, timeout, environment);
+        return new CheckRun(exitCode, stdout, stderr);
+    }
+
+    public static Task<CheckRun> RunAsync(params string[] arguments) => RunAsync(new Dictionary<string, string>(), TimeSpan.FromMinutes(2), arguments);
+
+    /// <summary>The checks of a --format json run, by outcome ("pass", "warn", "fail", "skip").</summary>
+    public IReadOnlyList<(string Name, string Outcome, string Reason)> Checks()
+    {
+        using var document = JsonDocument.Parse(StdOut);
+        return [.. document.RootElement.GetProperty("checks").EnumerateArray()
+            .Select(c => (c.GetProperty("name").GetString()!, c.GetProperty("outcome").GetString()!, c.GetProperty("reason").GetString()!))];
+    }
+
+    /// <summary>The names of the checks that failed.</summary>
+    public IReadOnlyList<string> Failed() => [.. Checks().Where(c => c.Outcome == "fail").Select(c => c.Name)];
+
+    /// <summary>Everything printed, for assertion messages.</summary>
+    public override string ToString() => $"exit {ExitCode}\n{StdOut}\n{StdErr}";
+}
