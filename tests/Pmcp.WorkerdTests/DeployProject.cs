@@ -55,6 +55,10 @@ internal sealed class DeployProject : IDisposable
             pattern = "mcp.example.com/*"
             zone_name = "example.com"
 
+            [workers.observability]
+            enabled = true
+            head_sampling_rate = 0.5
+
             [env.staging]
             name = "my-server-staging"
 

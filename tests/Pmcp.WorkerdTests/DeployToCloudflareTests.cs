@@ -29,9 +29,9 @@ public sealed class DeployToCloudflareTests(FreshProject fresh)
         Assert.Equal("kv-cache-id", metadata.Binding("CACHE")?.Property("namespace_id"));
         Assert.Equal("d1-db-id", metadata.Binding("DB")?.Property("id"));
         Assert.Equal("notes-files", metadata.Binding("STORAGE")?.Property("bucket_name"));
-        // deploy init's [workers.observability], through wrangler.toml's [observability]: Workers Logs kept.
-        Assert.True(metadata.Json["observability"]?["enabled"]?.GetValue<bool>());
-        Assert.Equal(1, metadata.Json["observability"]?["head_sampling_rate"]?.GetValue<double>());
+        // deploy.toml's [workers.observability], through wrangler.toml's [observability]: Workers Logs kept.
+        Assert.True(metadata.Json["observability"]?["enabled"]?.GetValue<bool>(), metadata.ToString());
+        Assert.Equal(0.5, metadata.Json["observability"]?["head_sampling_rate"]?.GetValue<double>());
         Assert.Contains(script.Modules, module => module.Name.EndsWith(".wasm", StringComparison.Ordinal));
         Assert.True(script.WorkersDevEnabled);
         Assert.Contains(script.Routes, route => route.Pattern == "mcp.example.com/*" && route.ZoneName == "example.com");

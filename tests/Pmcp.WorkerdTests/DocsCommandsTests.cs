@@ -165,6 +165,13 @@ public sealed class DocsCommandsTests(FreshProject project, WorkerdFixture worke
                 Assert.Equal(0, await logs.InterruptAsync(TimeSpan.FromSeconds(30))); // --tail: until Ctrl+C
             }
 
+            cloudflare.RecordInvocations([
+                new WorkerInvocation("my-server", DateTimeOffset.UtcNow.AddHours(-1), "success", 2500, 40_000),
+                new WorkerInvocation("my-server", DateTimeOffset.UtcNow.AddDays(-2), "scriptThrewException", 7000, 90_000)]);
+            var metrics = await script.RunAsync("dotnet pmcp deploy metrics src/MyServer --since 7d", environment);
+            Assert.Matches(@"Requests\s*│\s*2\s", metrics);
+            Assert.Contains("Requests that ended scriptThrewException", metrics, StringComparison.Ordinal);
+
             var staging = await script.RunAsync("dotnet pmcp deploy src/MyServer --env staging", environment);
             Assert.Contains($"WorkerUrl: {cloudflare.WorkersDevUrl("my-server-staging")}", staging, StringComparison.Ordinal);
             Assert.Equal("staging", cloudflare.Script("my-server-staging")!.Metadata!.Vars["ENVIRONMENT"]);
