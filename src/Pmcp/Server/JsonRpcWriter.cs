@@ -9,7 +9,8 @@ internal static class JsonRpcWriter
 {
     private static JsonWriterOptions Options => Json.JsonWriting.Options;
 
-    public static byte[] Result(JsonElement id, Action<Utf8JsonWriter> writeResult)
+    /// <summary>A request's answer: <paramref name="result"/> (the reply's value or a copy of it) written once, with its own metadata.</summary>
+    public static byte[] Result(JsonElement id, ResultReply reply, Result result)
     {
         // Results can be megabytes: written into pooled segments, copied out once (PooledBufferWriter says why).
         // 4 KiB: what Utf8JsonWriter asks for at its first flush, so a small answer stays in one pooled segment.
@@ -21,7 +22,7 @@ internal static class JsonRpcWriter
             w.WritePropertyName("id"u8);
             id.WriteTo(w);
             w.WritePropertyName("result"u8);
-            writeResult(w);
+            reply.Write(w, result);
             w.WriteEndObject();
         }
 
@@ -68,17 +69,72 @@ internal static class JsonRpcWriter
     public static byte[] Notification(string method, JsonElement @params)
     {
         var buffer = new ArrayBufferWriter<byte>(160);
-        using (var w = new Utf8JsonWriter(buffer, Options))
+        using (var w = StartNotification(buffer, method))
         {
-            w.WriteStartObject();
-            w.WriteString("jsonrpc"u8, "2.0"u8);
-            w.WriteString("method"u8, method);
-            w.WritePropertyName("params"u8);
             @params.WriteTo(w);
             w.WriteEndObject();
         }
 
         return buffer.WrittenSpan.ToArray();
+    }
+
+    /// <summary><c>notifications/progress</c>, written once as the whole message (no params document to parse and rewrite).</summary>
+    public static byte[] Progress(JsonElement token, double progress, double? total, string? message)
+    {
+        var buffer = new ArrayBufferWriter<byte>(160);
+        using (var w = StartNotification(buffer, "notifications/progress"))
+        {
+            w.WriteStartObject();
+            w.WritePropertyName("progressToken"u8);
+            token.WriteTo(w);
+            w.WriteNumber("progress"u8, progress);
+            if (total is { } t)
+            {
+                w.WriteNumber("total"u8, t);
+            }
+
+            if (message is not null)
+            {
+                w.WriteString("message"u8, message);
+            }
+
+            w.WriteEndObject();
+            w.WriteEndObject();
+        }
+
+        return buffer.WrittenSpan.ToArray();
+    }
+
+    /// <summary><c>notifications/message</c>, written once as the whole message.</summary>
+    public static byte[] Log(LoggingLevel level, string message, string? logger)
+    {
+        var buffer = new ArrayBufferWriter<byte>(160);
+        using (var w = StartNotification(buffer, "notifications/message"))
+        {
+            w.WriteStartObject();
+            w.WriteString("level"u8, LogLevels.ToWire(level));
+            if (logger is not null)
+            {
+                w.WriteString("logger"u8, logger);
+            }
+
+            w.WriteString("data"u8, message);
+            w.WriteEndObject();
+            w.WriteEndObject();
+        }
+
+        return buffer.WrittenSpan.ToArray();
+    }
+
+    /// <summary>A writer that has written <c>{"jsonrpc":"2.0","method":…,"params":</c>; the caller writes the params and closes.</summary>
+    private static Utf8JsonWriter StartNotification(ArrayBufferWriter<byte> buffer, string method)
+    {
+        var w = new Utf8JsonWriter(buffer, Options);
+        w.WriteStartObject();
+        w.WriteString("jsonrpc"u8, "2.0"u8);
+        w.WriteString("method"u8, method);
+        w.WritePropertyName("params"u8);
+        return w;
     }
 
     public static byte[] Request(string id, string method, JsonElement @params)
