@@ -47,6 +47,9 @@ public static class NativeMcpHost
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
         builder.Logging.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Warning);
+        // Hosting's diagnostics log only below Warning, yet while they can log at all ASP.NET Core starts an Activity and
+        // a log scope for every request (about 770 bytes and an id to make); nothing of theirs is ever shown here.
+        builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.None);
         builder.WebHost.UseKestrel(k =>
         {
             k.AddServerHeader = false;

@@ -9,13 +9,25 @@ internal static class JsonRpcWriter
 {
     private static JsonWriterOptions Options => Json.JsonWriting.Options;
 
+    /// <summary>
+    /// This thread's buffer and writer for answers, kept from one to the next: a result is written from start to end
+    /// without awaiting, so one thread writes one at a time (a nested write, were there one, would make its own).
+    /// </summary>
+    [ThreadStatic]
+    private static ResultWriter? t_resultWriter;
+
     /// <summary>A request's answer: <paramref name="result"/> (the reply's value or a copy of it) written once, with its own metadata.</summary>
     public static byte[] Result(JsonElement id, ResultReply reply, Result result)
     {
+        var writer = t_resultWriter ?? new ResultWriter();
+        t_resultWriter = null;
+        var buffer = writer.Buffer;
+        var w = writer.Writer;
         // Results can be megabytes: written into pooled segments, copied out once (PooledBufferWriter says why).
         // 4 KiB: what Utf8JsonWriter asks for at its first flush, so a small answer stays in one pooled segment.
-        using var buffer = new Json.PooledBufferWriter(4096);
-        using (var w = new Utf8JsonWriter(buffer, Options))
+        buffer.Restart(4096);
+        w.Reset(buffer);
+        try
         {
             w.WriteStartObject();
             w.WriteString("jsonrpc"u8, "2.0"u8);
@@ -24,9 +36,23 @@ internal static class JsonRpcWriter
             w.WritePropertyName("result"u8);
             reply.Write(w, result);
             w.WriteEndObject();
+            w.Flush();
+            return buffer.ToArray();
         }
+        finally
+        {
+            buffer.Dispose();
+            t_resultWriter = writer;
+        }
+    }
 
-        return buffer.ToArray();
+    private sealed class ResultWriter
+    {
+        public ResultWriter() => Writer = new Utf8JsonWriter(Buffer, Options);
+
+        public Json.PooledBufferWriter Buffer { get; } = new();
+
+        public Utf8JsonWriter Writer { get; }
     }
 
     public static byte[] Error(JsonElement id, int code, string message, JsonElement? data = null)
