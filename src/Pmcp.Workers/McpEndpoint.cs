@@ -104,14 +104,14 @@ public sealed class McpEndpoint
         var path = _routed ? handler.Options.McpPath : request.Path;
         var services = _services is { } known && ReferenceEquals(known.Env, env) ? known : _services = new EnvServices(env);
         // The handler reads the body only once path, method, Host, Origin and key have passed.
-        var mcpRequest = new McpHttpRequest(request.Method, path, request.Headers.Get, request.ReadBodyAsync)
+        var mcpRequest = new McpHttpRequest(request.Method, path, request)
         {
             Aborted = request.Aborted,
             Services = services,
             RequestId = request.Id,
             Query = request.QueryString,
         };
-        var response = await handler.HandleAsync(mcpRequest).ConfigureAwait(false);
+        var response = await handler.HandleCoreAsync(mcpRequest).ConfigureAwait(false);
         return ToResponse(response);
     }
 
@@ -191,16 +191,9 @@ public sealed class McpEndpoint
     }
 
     /// <summary>An event stream stays a stream: progress, logs and requests to the client reach it as they happen.</summary>
-    private static Response ToResponse(McpHttpResponse response)
-    {
-        var headers = new Headers(response.Headers.Count);
-        foreach (var (name, value) in response.Headers)
-        {
-            headers.Append(name, value);
-        }
-
-        return new Response(response.StatusCode, response.Body, headers) { BodyStream = response.EventStream is { } events ? KeepAlive(events) : null };
-    }
+    /// <remarks>The handler's header list is read in place (the engine's names and values need no check); it is copied only if the Worker changes the headers.</remarks>
+    private static Response ToResponse(McpHttpResponse response) =>
+        new(response.StatusCode, response.Body, new Headers(response.Headers)) { BodyStream = response.EventStream is { } events ? KeepAlive(events) : null };
 
     /// <summary>The handler's events (each chunk one whole event), with a comment between two when it has been silent a while.</summary>
     private static async IAsyncEnumerable<ReadOnlyMemory<byte>> KeepAlive(IAsyncEnumerable<ReadOnlyMemory<byte>> events, [EnumeratorCancellation] CancellationToken cancellationToken = default)

@@ -248,6 +248,7 @@ public sealed class SchemaValidatorTests
             "flag": { "type": "boolean" },
             "color": { "enum": ["red", "green"] },
             "tags": { "type": "array", "items": { "type": "string" } },
+            "rows": { "type": "array", "items": { "type": "object", "properties": { "v": { "type": "string" } }, "required": ["v"] } },
             "address": {
               "type": "object",
               "properties": { "city": { "type": "string" } },
@@ -274,6 +275,8 @@ public sealed class SchemaValidatorTests
     [InlineData("""{"name":"x","ratio":7}""")]
     [InlineData("""{"name":"x","unknown":{"anything":[1,2,3]}}""")]
     [InlineData("""{"name":"x","count":123456789012345678901234567890}""")]
+    [InlineData("""{"na\u006de":"x"}""")]
+    [InlineData("""{"name":"x","rows":[{"v":"a"},{"v":"b","w":1}]}""")]
     public void ValidValuesPass(string value)
     {
         Assert.Null(Validate(value));
@@ -294,6 +297,10 @@ public sealed class SchemaValidatorTests
     [InlineData("""{"name":"x","address":{"city":false}}""", "'address.city' must be string, not boolean")]
     [InlineData("""[]""", "arguments must be object, not array")]
     [InlineData("""null""", "arguments must be object, not null")]
+    [InlineData("""{"na\u006de":1}""", "'name' must be string, not number")]
+    [InlineData("""{"name":"x","rows":[{"v":"a"},{}]}""", "missing required property 'rows[1].v'")]
+    [InlineData("""{"name":"x","rows":[{"v":2}]}""", "'rows[0].v' must be string, not number")]
+    [InlineData("""{"name":"x","address":{"c\u0069ty":3}}""", "'address.city' must be string, not number")]
     public void InvalidValuesNameTheField(string value, string message)
     {
         Assert.Equal(message, Validate(value));

@@ -50,6 +50,9 @@ public static class NativeMcpHost
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
         builder.Logging.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Warning);
+        // Hosting's diagnostics log only below Warning, yet while they can log at all ASP.NET Core starts an Activity and
+        // a log scope for every request (about 770 bytes and an id to make); nothing of theirs is ever shown here.
+        builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.None);
         builder.WebHost.UseKestrel(k =>
         {
             k.AddServerHeader = false;
@@ -94,37 +97,20 @@ public static class NativeMcpHost
     {
         var http = context.Request;
         var aborted = context.RequestAborted;
-        long reserved = 0;
+        var native = new NativeRequest(http, worker);
         try
         {
-            Func<CancellationToken, ValueTask<ReadOnlyMemory<byte>>>? readBody = null;
-            if (!HttpMethods.IsGet(http.Method) && !HttpMethods.IsHead(http.Method))
+            var hasBody = !HttpMethods.IsGet(http.Method) && !HttpMethods.IsHead(http.Method);
+            if (hasBody && http.ContentLength > worker.MaxBodyBytes)
             {
-                if (http.ContentLength > worker.MaxBodyBytes)
-                {
-                    // As the JS host answers it, before the Worker sees the request.
-                    await DrainAsync(http, aborted).ConfigureAwait(false);
-                    await WriteAsync(context, worker.TooLarge()).ConfigureAwait(false);
-                    return;
-                }
-
-                // Read only when the Worker asks, after the checks that need no body (path, method, Host, Origin, key),
-                // and only while the bodies read at once stay within the budget.
-                readBody = token =>
-                {
-                    var size = http.ContentLength ?? worker.MaxBodyBytes;
-                    if (!worker.Bodies.TryReserve(size))
-                    {
-                        return ValueTask.FromException<ReadOnlyMemory<byte>>(BodyRefusals.Busy());
-                    }
-
-                    reserved = size;
-                    return ReadBody(http, worker.MaxBodyBytes, token);
-                };
+                // As the JS host answers it, before the Worker sees the request.
+                await DrainAsync(http, aborted).ConfigureAwait(false);
+                await WriteAsync(context, worker.TooLarge()).ConfigureAwait(false);
+                return;
             }
 
             var (path, query) = Target(context);
-            var request = new Request(http.Method, (http.Scheme, http.Host.HasValue ? http.Host.Value : "localhost", path, query), new Headers(new NativeRequestHeaders(http.Headers)), ReadOnlyMemory<byte>.Empty, readBody)
+            var request = new Request(http.Method, (http.Scheme, http.Host.HasValue ? http.Host.Value : "localhost", path, query), new Headers(native), hasBody ? native : null)
             {
                 Aborted = aborted,
                 Id = http.Headers["cf-ray"] is [{ } ray, ..] ? ray : context.TraceIdentifier,
@@ -154,7 +140,7 @@ public static class NativeMcpHost
         }
         finally
         {
-            worker.Bodies.Release(reserved);
+            worker.Bodies.Release(native.Reserved);
         }
     }
 
@@ -179,7 +165,7 @@ public static class NativeMcpHost
     /// (the usual small JSON-RPC request) it is copied out at once, with no read loop, no pooled buffer and no second
     /// copy; otherwise <see cref="ReadBodyAsync"/> reads it.
     /// </summary>
-    private static ValueTask<ReadOnlyMemory<byte>> ReadBody(HttpRequest request, int limit, CancellationToken cancellationToken)
+    internal static ValueTask<ReadOnlyMemory<byte>> ReadBody(HttpRequest request, int limit, CancellationToken cancellationToken)
     {
         if (request.ContentLength is { } length && !cancellationToken.IsCancellationRequested)
         {
@@ -295,9 +281,20 @@ public static class NativeMcpHost
 
         var http = context.Response;
         http.StatusCode = response.Status;
-        foreach (var (name, value) in response.Headers)
+        if (response.Headers.TryGetList(out var headers))
         {
-            http.Headers.Append(name, value);
+            // Without an enumerator: the usual answer's headers are the MCP handler's own list.
+            for (var i = 0; i < headers.Count; i++)
+            {
+                http.Headers.Append(headers[i].Key, headers[i].Value);
+            }
+        }
+        else
+        {
+            foreach (var (name, value) in response.Headers)
+            {
+                http.Headers.Append(name, value);
+            }
         }
 
         if (response.BodyStream is { } chunks)

@@ -5,10 +5,13 @@ namespace Pmcp.Workers.Http;
 /// <summary>HTTP headers with case-insensitive names, as the Fetch API's <c>Headers</c>.</summary>
 public sealed class Headers : IEnumerable<KeyValuePair<string, string>>
 {
-    /// <summary>The entries; null while a host's own headers are read in place (<see cref="_view"/>).</summary>
+    /// <summary>The entries; null while a host's own headers are read in place (<see cref="_view"/>, <see cref="_fixed"/>).</summary>
     private List<KeyValuePair<string, string>>? _entries;
 
     private IHeaderView? _view;
+
+    /// <summary>Entries read in place from a list this object does not own (the MCP handler's answer), until they change.</summary>
+    private IReadOnlyList<KeyValuePair<string, string>>? _fixed;
 
     /// <summary>Creates an empty header list, for a response or a request built in code.</summary>
     public Headers() => _entries = [];
@@ -17,6 +20,9 @@ public sealed class Headers : IEnumerable<KeyValuePair<string, string>>
 
     /// <summary>A host's request headers, read in place until the Worker changes them (natively: Kestrel's, no copy).</summary>
     internal Headers(IHeaderView view) => _view = view;
+
+    /// <summary>Headers read in place from <paramref name="entries"/> (already valid), copied only if they are changed.</summary>
+    internal Headers(IReadOnlyList<KeyValuePair<string, string>> entries) => _fixed = entries;
 
     /// <summary>Gets a header's value, as the Fetch API's <c>headers.get(name)</c>.</summary>
     /// <param name="name">The header name, matched case-insensitively.</param>
@@ -31,8 +37,10 @@ public sealed class Headers : IEnumerable<KeyValuePair<string, string>>
             }
 
             string? found = null;
-            foreach (var (key, value) in _entries!)
+            var entries = _fixed ?? _entries!;
+            for (var i = 0; i < entries.Count; i++)
             {
+                var (key, value) = entries[i];
                 if (string.Equals(key, name, StringComparison.OrdinalIgnoreCase))
                 {
                     found = found is null ? value : $"{found}, {value}";
@@ -44,7 +52,7 @@ public sealed class Headers : IEnumerable<KeyValuePair<string, string>>
     }
 
     /// <summary>The number of entries; a header appended several times counts once per value.</summary>
-    public int Count => _view?.Count ?? _entries!.Count;
+    public int Count => _view?.Count ?? _fixed?.Count ?? _entries!.Count;
 
     /// <summary>The indexer as a method, for a header lookup delegate.</summary>
     internal string? Get(string name) => this[name];
@@ -84,6 +92,11 @@ public sealed class Headers : IEnumerable<KeyValuePair<string, string>>
             _entries = [.. view.All()];
             _view = null;
         }
+        else if (_fixed is { } entries)
+        {
+            _entries = [.. entries];
+            _fixed = null;
+        }
 
         return _entries!;
     }
@@ -116,7 +129,14 @@ public sealed class Headers : IEnumerable<KeyValuePair<string, string>>
     /// <summary>Enumerates the entries as sent, one per value, in order.</summary>
     /// <returns>An enumerator of name/value pairs.</returns>
     public IEnumerator<KeyValuePair<string, string>> GetEnumerator() =>
-        _view is { } view ? view.All().GetEnumerator() : _entries!.GetEnumerator();
+        _view is { } view ? view.All().GetEnumerator() : (_fixed ?? _entries!).GetEnumerator();
+
+    /// <summary>The entries as a list, for a host that writes them without an enumerator; false while a host's request headers are read in place.</summary>
+    internal bool TryGetList(out IReadOnlyList<KeyValuePair<string, string>> entries)
+    {
+        entries = _fixed ?? (IReadOnlyList<KeyValuePair<string, string>>?)_entries ?? [];
+        return _view is null;
+    }
 
     System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
 }

@@ -6,7 +6,7 @@ using Pmcp.Http;
 namespace Pmcp.Workers.Http;
 
 /// <summary>An incoming HTTP request, as a Worker's <c>fetch</c> handler receives it.</summary>
-public sealed class Request
+public sealed class Request : IHttpRequestSource
 {
     private readonly (string Scheme, string Authority, string Path, string Query) _url;
     private string? _text;
@@ -14,6 +14,9 @@ public sealed class Request
 
     /// <summary>Reads the body from the host; null once read (or when it was given).</summary>
     private Func<CancellationToken, ValueTask<ReadOnlyMemory<byte>>>? _readBody;
+
+    /// <summary>The host's own request, which reads the body (natively); null once read, or when another way was given.</summary>
+    private IRequestBody? _bodySource;
 
     /// <summary>Creates a request, as a host does for each call or a test does to call a Worker directly.</summary>
     /// <param name="method">The HTTP method, such as <c>GET</c> or <c>POST</c>.</param>
@@ -46,6 +49,15 @@ public sealed class Request
         _readBody = readBody;
     }
 
+    /// <summary>A request as the native host makes it: the body read on demand by the host's own request object, no delegate per request.</summary>
+    internal Request(string method, (string Scheme, string Authority, string Path, string Query) url, Headers headers, IRequestBody? body)
+    {
+        Method = method;
+        _url = url;
+        Headers = headers;
+        _bodySource = body;
+    }
+
     /// <summary>A request from a host with the whole URL as text (workerd's).</summary>
     internal Request(string method, string url, Headers headers, ReadOnlyMemory<byte> body, Func<CancellationToken, ValueTask<ReadOnlyMemory<byte>>>? readBody)
         : this(method, url, headers, body) => _readBody = readBody;
@@ -72,7 +84,7 @@ public sealed class Request
     /// route's handler; in your own <see cref="IWorker.FetchAsync"/>, <c>await request.ReadBodyAsync()</c> first.
     /// </summary>
     /// <exception cref="InvalidOperationException">The body has not been read yet.</exception>
-    public ReadOnlyMemory<byte> Body => _readBody is null
+    public ReadOnlyMemory<byte> Body => _readBody is null && _bodySource is null
         ? _body
         : throw new InvalidOperationException("The request body has not been read yet: call await request.ReadBodyAsync() first (a Router reads it before calling a route's handler).");
 
@@ -94,15 +106,24 @@ public sealed class Request
             _body = await read(cancellationToken).ConfigureAwait(false);
             _readBody = null;
         }
+        else if (_bodySource is { } source)
+        {
+            _body = await source.ReadAsync(cancellationToken).ConfigureAwait(false);
+            _bodySource = null;
+        }
 
         return _body;
     }
 
     /// <summary>Whether <see cref="Body"/> can be used without <see cref="ReadBodyAsync"/>.</summary>
-    internal bool IsBodyRead => _readBody is null;
+    internal bool IsBodyRead => _readBody is null && _bodySource is null;
+
+    string? IHttpRequestSource.Header(string name) => Headers[name];
+
+    ValueTask<ReadOnlyMemory<byte>> IHttpRequestSource.ReadBodyAsync(CancellationToken cancellationToken) => ReadBodyAsync(cancellationToken);
 
     /// <summary>Route parameters (<c>/notes/:id</c>), filled by the <see cref="Routing.Router"/>.</summary>
-    public IReadOnlyDictionary<string, string> Params { get; internal set; } = new Dictionary<string, string>();
+    public IReadOnlyDictionary<string, string> Params { get; internal set; } = System.Collections.ObjectModel.ReadOnlyDictionary<string, string>.Empty;
 
     /// <summary>Set when the client goes away (or the runtime stops waiting for this request).</summary>
     public CancellationToken Aborted { get; init; }
@@ -141,4 +162,11 @@ public sealed class Request
 
         return null;
     }
+}
+
+/// <summary>A host's reader of a request's body, given to <see cref="Request"/> instead of a delegate.</summary>
+internal interface IRequestBody
+{
+    /// <summary>Reads the whole body, up to the Worker's limit; throws <see cref="BodyRefusedException"/> past it or when the host is busy.</summary>
+    ValueTask<ReadOnlyMemory<byte>> ReadAsync(CancellationToken cancellationToken);
 }

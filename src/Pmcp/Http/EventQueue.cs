@@ -21,6 +21,19 @@ internal sealed class EventQueue
     private int _waitingNotifications;
     private long _waitingBytes;
 
+    /// <summary>
+    /// A queue that is already complete, shared by every exchange whose answer went out as plain JSON: what its work
+    /// sends afterwards is dropped, as a completed queue drops it, without a queue made per request.
+    /// </summary>
+    public static EventQueue Closed { get; } = ClosedQueue();
+
+    private static EventQueue ClosedQueue()
+    {
+        var queue = new EventQueue();
+        queue.Complete();
+        return queue;
+    }
+
     /// <summary>How many notifications were dropped because the reader fell behind.</summary>
     public int Dropped { get; private set; }
 

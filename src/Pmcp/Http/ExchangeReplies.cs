@@ -10,8 +10,14 @@ namespace Pmcp.Http;
 /// gate chose, and the answer's form follows the client's <c>Accept</c> header; <see cref="SessionExchange"/> and
 /// <see cref="StatelessExchange"/> decide what to answer, this decides how.
 /// </summary>
-internal sealed class ExchangeReplies(McpServer server, McpHttpRequest request, (bool Json, bool EventStream) accept, KeyValuePair<string, string>[] cors, McpCaller? caller = null)
+internal sealed class ExchangeReplies(McpServer server, McpHttpRequest request, (bool Json, bool EventStream) accept, KeyValuePair<string, string>[] cors, McpCaller? caller = null) : IMessageSink
 {
+    /// <summary>
+    /// The messages the work sent before its result; made by the first one (most requests send none), and
+    /// <see cref="EventQueue.Closed"/> once the answer is plain JSON, so what is sent after it is dropped.
+    /// </summary>
+    private EventQueue? _events;
+
     /// <summary>The server that runs the requests.</summary>
     public McpServer Server => server;
 
@@ -20,6 +26,15 @@ internal sealed class ExchangeReplies(McpServer server, McpHttpRequest request, 
 
     /// <summary>The work behind the event stream this exchange answered with, if any; it may still be running.</summary>
     public Task? StreamingWork { get; private set; }
+
+    private EventQueue Events => _events ?? Interlocked.CompareExchange(ref _events, new EventQueue(), null) ?? _events!;
+
+    /// <summary>A notification or a request to the client from the work: queued for the event stream.</summary>
+    ValueTask IMessageSink.SendAsync(byte[] message)
+    {
+        Events.Enqueue(message);
+        return ValueTask.CompletedTask;
+    }
 
     /// <summary>
     /// Runs the request. The answer is plain JSON unless the work sends notifications (progress, logs) before it
@@ -30,28 +45,35 @@ internal sealed class ExchangeReplies(McpServer server, McpHttpRequest request, 
     /// <param name="logLevel">The least severe log message the handler may send; null for none.</param>
     /// <param name="statusFor">The HTTP status of a JSON-RPC error code: the revisions differ (the stateless one
     /// answers an unknown method with 404, the session ones with 200).</param>
-    public async Task<McpHttpResponse> ServeAsync(JsonRpcMessage message, string version, LoggingLevel? logLevel, Func<int, int> statusFor)
+    public async ValueTask<McpHttpResponse> ServeAsync(JsonRpcMessage message, string version, LoggingLevel? logLevel, Func<int, int> statusFor)
     {
-        var events = accept.EventStream ? new EventQueue() : null;
-        Func<byte[], ValueTask>? send = events is null ? null : bytes =>
+        var context = NewContext(version, message, logLevel, accept.EventStream ? this : null);
+        var pending = Server.HandleAsync(message, context);
+        Task<McpReply?>? work = null;
+        McpReply? reply;
+        if (pending.IsCompletedSuccessfully)
         {
-            events.Enqueue(bytes);
-            return ValueTask.CompletedTask;
-        };
-        var context = NewContext(version, message, logLevel, send);
-        var work = Server.HandleAsync(message, context).AsTask();
-
-        if (events is not null && !work.IsCompleted)
+            // The usual call: done before anything had to wait, so no task, and no queue unless it sent something.
+            reply = pending.Result;
+        }
+        else
         {
-            var first = await Task.WhenAny(work, events.WaitAsync()).ConfigureAwait(false);
-            if (first != work || events.HasItems)
+            work = pending.AsTask();
+            if (accept.EventStream && !work.IsCompleted)
             {
-                return EventStream(work, events);
+                var events = Events;
+                var first = await Task.WhenAny(work, events.WaitAsync()).ConfigureAwait(false);
+                if (first != work || events.HasItems)
+                {
+                    return EventStream(work, events);
+                }
             }
+
+            reply = await work.ConfigureAwait(false);
         }
 
-        var reply = await work.ConfigureAwait(false);
-        events?.Complete();
+        var sent = Interlocked.CompareExchange(ref _events, EventQueue.Closed, null);
+        sent?.Complete();
         if (reply is not { } r)
         {
             // Cancelled by the client: nobody is listening for an answer.
@@ -59,16 +81,16 @@ internal sealed class ExchangeReplies(McpServer server, McpHttpRequest request, 
         }
 
         var status = r.ErrorCode is { } code ? statusFor(code) : 200;
-        if (!accept.Json || (events is not null && events.HasItems))
+        if (!accept.Json || sent is { HasItems: true })
         {
-            return EventStream(work, events!, status);
+            return EventStream(work ?? Task.FromResult(reply), _events!, status);
         }
 
         return McpHttpResponse.Json(status, r.Json, cors);
     }
 
     /// <summary>The context a handler sees for one message: no <paramref name="send"/> means notifications have nowhere to go.</summary>
-    public McpRequestContext NewContext(string version, JsonRpcMessage message, LoggingLevel? logLevel, Func<byte[], ValueTask>? send) =>
+    public McpRequestContext NewContext(string version, JsonRpcMessage message, LoggingLevel? logLevel, IMessageSink? send) =>
         new(Server, version, Params.Meta(message.Params), logLevel, request.Services, send, request.Aborted) { RequestId = request.RequestId, Caller = caller };
 
     /// <summary>202 with no body: for a notification, a client's response, or a request the client cancelled.</summary>

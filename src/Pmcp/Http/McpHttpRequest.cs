@@ -8,8 +8,12 @@ namespace Pmcp.Http;
 /// </summary>
 public sealed class McpHttpRequest
 {
-    private readonly Func<string, string?> _header;
+    private readonly Func<string, string?>? _header;
     private Func<CancellationToken, ValueTask<ReadOnlyMemory<byte>>>? _readBody;
+
+    /// <summary>A host's request read in place (headers and body), instead of two delegates made per request.</summary>
+    private readonly IHttpRequestSource? _source;
+    private int _sourceBodyRead;
 
     /// <summary>A request whose body the host has read already.</summary>
     /// <param name="method">The HTTP method.</param>
@@ -41,6 +45,14 @@ public sealed class McpHttpRequest
         _readBody = readBody;
     }
 
+    /// <summary>A request whose headers and body the host's own request gives (read only when the handler has admitted it).</summary>
+    internal McpHttpRequest(string method, string path, IHttpRequestSource source)
+    {
+        Method = method;
+        Path = path;
+        _source = source;
+    }
+
     /// <summary>The HTTP method, upper case as sent (<c>POST</c>, <c>GET</c>, <c>OPTIONS</c>).</summary>
     public string Method { get; }
 
@@ -68,7 +80,7 @@ public sealed class McpHttpRequest
     /// <summary>Looks up a request header.</summary>
     /// <param name="name">The header name, matched case-insensitively.</param>
     /// <returns>The header's value (repeated headers joined with <c>", "</c>), or <see langword="null"/> when the request has none.</returns>
-    public string? Header(string name) => _header(name);
+    public string? Header(string name) => _source is { } source ? source.Header(name) : _header!(name);
 
     /// <summary>The body, read from the host the first time (after the handler's checks), then <see cref="Body"/>.</summary>
     /// <returns>The body's bytes.</returns>
@@ -78,6 +90,10 @@ public sealed class McpHttpRequest
         if (Interlocked.Exchange(ref _readBody, null) is { } read)
         {
             Body = await read(Aborted).ConfigureAwait(false);
+        }
+        else if (_source is { } source && Interlocked.Exchange(ref _sourceBodyRead, 1) == 0)
+        {
+            Body = await source.ReadBodyAsync(Aborted).ConfigureAwait(false);
         }
 
         return Body;
@@ -94,4 +110,14 @@ public sealed class McpHttpRequest
 
         return new McpHttpRequest(method, path, name => map.GetValueOrDefault(name), body);
     }
+}
+
+/// <summary>A host's request as the handler reads it: by the request object itself, with no delegate per request.</summary>
+internal interface IHttpRequestSource
+{
+    /// <summary>The header's value (case-insensitive name; several values joined by ", "), or null.</summary>
+    string? Header(string name);
+
+    /// <summary>Reads the whole body; called at most once. Throws <see cref="BodyRefusedException"/> as the host's reader does.</summary>
+    ValueTask<ReadOnlyMemory<byte>> ReadBodyAsync(CancellationToken cancellationToken);
 }

@@ -35,10 +35,13 @@ public sealed class McpHttpResponse
         Body = Encoding.UTF8.GetBytes(text),
     };
 
+    /// <summary>The headers of a JSON answer without CORS headers (the usual one): one list for all of them.</summary>
+    private static readonly KeyValuePair<string, string>[] JsonHeaders = [new("Content-Type", "application/json")];
+
     internal static McpHttpResponse Json(int status, byte[] json, IEnumerable<KeyValuePair<string, string>> headers) => new()
     {
         StatusCode = status,
-        Headers = [new("Content-Type", "application/json"), .. headers],
+        Headers = headers is KeyValuePair<string, string>[] { Length: 0 } ? JsonHeaders : [.. JsonHeaders, .. headers],
         Body = json,
     };
 

@@ -10,7 +10,7 @@ namespace Pmcp.Http;
 /// 2025-03-26, the revision that introduced Streamable HTTP). Also 2025-03-26's JSON-RPC batches, which no other
 /// revision has.
 /// </summary>
-internal sealed class SessionExchange(ExchangeReplies replies)
+internal readonly struct SessionExchange(ExchangeReplies replies)
 {
     private McpServer Server => replies.Server;
 
@@ -18,7 +18,7 @@ internal sealed class SessionExchange(ExchangeReplies replies)
     /// Answers one message: a client's response completes the server's request it answers, a notification is
     /// accepted, a request is run. A header naming a version this family does not speak is refused.
     /// </summary>
-    public async Task<McpHttpResponse> AnswerAsync(JsonRpcMessage message, string? headerVersion)
+    public async ValueTask<McpHttpResponse> AnswerAsync(JsonRpcMessage message, string? headerVersion)
     {
         if (headerVersion is not null && (!ProtocolVersions.IsSupported(headerVersion) || ProtocolVersions.IsStateless(headerVersion)))
         {
@@ -45,7 +45,7 @@ internal sealed class SessionExchange(ExchangeReplies replies)
     /// Answers a 2025-03-26 batch: each item in turn, their replies as one JSON array (always plain JSON, no event
     /// stream, so the items' notifications are not sent), or 202 when no item wanted a reply.
     /// </summary>
-    public async Task<McpHttpResponse> AnswerBatchAsync(JsonElement root, string? headerVersion, int maxBatchItems)
+    public async ValueTask<McpHttpResponse> AnswerBatchAsync(JsonElement root, string? headerVersion, int maxBatchItems)
     {
         if (headerVersion is not null && headerVersion != ProtocolVersions.V20250326)
         {

@@ -10,7 +10,7 @@ namespace Pmcp.Http;
 /// <c>MCP-Protocol-Version</c>, <c>Mcp-Method</c> and <c>Mcp-Name</c> headers, so that what stands in front of the
 /// server (a gateway, a load balancer) sees what is asked without reading the body; the headers must match the body.
 /// </summary>
-internal sealed class StatelessExchange(ExchangeReplies replies)
+internal readonly struct StatelessExchange(ExchangeReplies replies)
 {
     private McpHttpRequest Request => replies.Request;
 
@@ -19,7 +19,7 @@ internal sealed class StatelessExchange(ExchangeReplies replies)
     /// a request is checked (its <c>_meta</c>, its headers, its version, its log level) and run. Clients do not send
     /// responses in this revision.
     /// </summary>
-    public async Task<McpHttpResponse> AnswerAsync(JsonRpcMessage message, JsonElement? meta, string? headerVersion)
+    public async ValueTask<McpHttpResponse> AnswerAsync(JsonRpcMessage message, JsonElement? meta, string? headerVersion)
     {
         if (message.Method is null)
         {

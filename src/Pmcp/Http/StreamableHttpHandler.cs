@@ -31,7 +31,10 @@ public sealed class StreamableHttpHandler(McpServer server, StreamableHttpOption
     /// client sent as JSON-RPC (a 401 or 404 is plain text);
     /// when the work sends notifications before its result the response carries an <see cref="McpHttpResponse.EventStream"/>.
     /// </returns>
-    public async Task<McpHttpResponse> HandleAsync(McpHttpRequest request)
+    public Task<McpHttpResponse> HandleAsync(McpHttpRequest request) => HandleCoreAsync(request).AsTask();
+
+    /// <summary><see cref="HandleAsync"/> for the hosts in this repository: no task for an answer ready at once (most are).</summary>
+    internal async ValueTask<McpHttpResponse> HandleCoreAsync(McpHttpRequest request)
     {
         if (Options.HealthPath is { } health && request.Path == health)
         {
@@ -168,7 +171,7 @@ public sealed class StreamableHttpHandler(McpServer server, StreamableHttpOption
     /// protocol version or the <c>MCP-Protocol-Version</c> header names the stateless revision; any other belongs to
     /// the session revisions, which also refuse a header naming a version they do not speak.
     /// </summary>
-    private async Task<McpHttpResponse> HandOffAsync(JsonElement root, McpHttpRequest request, ExchangeReplies replies)
+    private async ValueTask<McpHttpResponse> HandOffAsync(JsonElement root, McpHttpRequest request, ExchangeReplies replies)
     {
         var headerVersion = request.Header(HttpRules.ProtocolVersionHeader)?.Trim();
         if (root.ValueKind == JsonValueKind.Array)

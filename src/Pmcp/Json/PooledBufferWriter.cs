@@ -69,7 +69,14 @@ internal sealed class PooledBufferWriter : IBufferWriter<byte>, IDisposable
         return bytes;
     }
 
-    /// <summary>Returns every segment to the pool; the writer must not be used after.</summary>
+    /// <summary>Gives back what it holds and starts again with one segment of at least <paramref name="initialBytes"/>, so one writer serves many answers.</summary>
+    public void Restart(int initialBytes)
+    {
+        Dispose();
+        _current = ArrayPool<byte>.Shared.Rent(Math.Max(initialBytes, 256));
+    }
+
+    /// <summary>Returns every segment to the pool; the writer must not be used after, unless <see cref="Restart"/>ed.</summary>
     public void Dispose()
     {
         foreach (var (array, _) in _full)

@@ -68,12 +68,35 @@ public sealed record CallToolResult : Result
     /// <summary>The unstructured result, for the model: text, images, audio, resource links or resources.</summary>
     public IReadOnlyList<ContentBlock> Content { get; init; } = [];
 
+    private JsonElement? _structuredContent;
+
     /// <summary>
     /// The result as a JSON object that fits the tool's <see cref="Tool.OutputSchema"/> (MCP 2025-06-18 and later);
     /// null for none. Send it in <see cref="Content"/> too, as JSON text, for older clients (a tool that returns a
     /// typed value gets both).
     /// </summary>
-    public JsonElement? StructuredContent { get; init; }
+    public JsonElement? StructuredContent
+    {
+        get => StructuredJson is { } json ? json.Element : _structuredContent;
+        init
+        {
+            _structuredContent = value;
+            StructuredJson = null;
+        }
+    }
+
+    /// <summary>
+    /// The structured content as the tool's value was serialized (a typed result): written to the answer as it is,
+    /// and parsed only if <see cref="StructuredContent"/> is read.
+    /// </summary>
+    internal Server.StructuredJson? StructuredJson { get; private init; }
+
+    /// <summary>A result whose structured content is <paramref name="json"/>, already serialized, with the same JSON as its text block.</summary>
+    internal static CallToolResult FromStructuredJson(byte[] json) => new()
+    {
+        Content = [new TextContent(System.Text.Encoding.UTF8.GetString(json))],
+        StructuredJson = new Server.StructuredJson(json),
+    };
 
     /// <summary>
     /// True when the tool failed: the content then tells the model what went wrong, so it can try again. Null is

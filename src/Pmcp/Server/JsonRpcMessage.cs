@@ -51,7 +51,7 @@ internal readonly record struct JsonRpcMessage(string? Method, JsonElement Id, J
                 throw Invalid("'method' must be a string");
             }
 
-            method = methodElement.GetString();
+            method = KnownMethod(methodElement) ?? methodElement.GetString();
         }
         else if (!element.TryGetProperty("result", out _) && !element.TryGetProperty("error", out _))
         {
@@ -78,6 +78,29 @@ internal readonly record struct JsonRpcMessage(string? Method, JsonElement Id, J
             Result = method is null && element.TryGetProperty("result", out var result) ? result : default,
             Error = method is null && element.TryGetProperty("error", out var error) ? error : default,
         };
+    }
+
+    /// <summary>The methods a server is sent most, matched in place so that a request does not make its method's name again.</summary>
+    private static readonly string[] KnownMethods =
+    [
+        "tools/call", "tools/list", "initialize", "notifications/initialized", "ping", "resources/read", "resources/list",
+        "resources/templates/list", "prompts/get", "prompts/list", "completion/complete", "logging/setLevel",
+        "server/discover", "notifications/cancelled",
+    ];
+
+    private static readonly byte[][] KnownMethodsUtf8 = [.. KnownMethods.Select(System.Text.Encoding.UTF8.GetBytes)];
+
+    private static string? KnownMethod(JsonElement method)
+    {
+        for (var i = 0; i < KnownMethodsUtf8.Length; i++)
+        {
+            if (method.ValueEquals(KnownMethodsUtf8[i]))
+            {
+                return KnownMethods[i];
+            }
+        }
+
+        return null;
     }
 
     /// <summary>The id of a message that failed to parse, when it still has a usable one.</summary>

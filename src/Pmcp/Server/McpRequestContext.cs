@@ -10,7 +10,8 @@ namespace Pmcp.Server;
 /// </summary>
 public sealed class McpRequestContext
 {
-    private readonly Func<byte[], ValueTask>? _send;
+    /// <summary>Where notifications go (the exchange's event stream); null when they have nowhere to go.</summary>
+    private readonly IMessageSink? _send;
 
     internal McpRequestContext(
         McpServer server,
@@ -18,7 +19,7 @@ public sealed class McpRequestContext
         JsonElement? meta,
         LoggingLevel? logLevel,
         IServiceProvider? services,
-        Func<byte[], ValueTask>? send,
+        IMessageSink? send,
         CancellationToken cancellationToken)
     {
         Server = server;
@@ -90,8 +91,7 @@ public sealed class McpRequestContext
             return ValueTask.CompletedTask;
         }
 
-        var payload = NotificationPayloads.Progress(token, progress, total, message);
-        return _send(JsonRpcWriter.Notification("notifications/progress", payload));
+        return _send.SendAsync(JsonRpcWriter.Progress(token, progress, total, message));
     }
 
     /// <summary>Sends <c>notifications/message</c> at or above the server's minimum log level.</summary>
@@ -102,12 +102,12 @@ public sealed class McpRequestContext
             return ValueTask.CompletedTask;
         }
 
-        return _send(JsonRpcWriter.Notification("notifications/message", NotificationPayloads.Log(level, message, logger)));
+        return _send.SendAsync(JsonRpcWriter.Log(level, message, logger));
     }
 
     /// <summary>Sends any server notification (for example <c>notifications/resources/updated</c>).</summary>
     public ValueTask NotifyAsync(string method, JsonElement @params) =>
-        _send is null ? ValueTask.CompletedTask : _send(JsonRpcWriter.Notification(method, @params));
+        _send is null ? ValueTask.CompletedTask : _send.SendAsync(JsonRpcWriter.Notification(method, @params));
 
     /// <summary>
     /// Sends a request to the client (such as <c>sampling/createMessage</c> or <c>elicitation/create</c>) on this
@@ -129,7 +129,16 @@ public sealed class McpRequestContext
         }
 
         using var pending = Server.ClientRequests.Register();
-        await _send(JsonRpcWriter.Request(pending.Id, method, @params)).ConfigureAwait(false);
+        await _send.SendAsync(JsonRpcWriter.Request(pending.Id, method, @params)).ConfigureAwait(false);
         return await pending.Response.WaitAsync(timeout ?? TimeSpan.FromMinutes(5), CancellationToken).ConfigureAwait(false);
     }
+}
+
+/// <summary>
+/// Takes the messages a handler sends before its result. The exchange itself is the sink, so a request costs no
+/// delegate, and its event queue is made only when a message is actually sent.
+/// </summary>
+internal interface IMessageSink
+{
+    ValueTask SendAsync(byte[] message);
 }

@@ -62,7 +62,7 @@ public sealed partial class McpServer
             CheckAvailable(method, context);
             var reply = await DispatchAsync(method, message.Params, context).ConfigureAwait(false);
             var result = context.IsStateless ? Stateless(reply.Value, method) : reply.Value;
-            var json = JsonRpcWriter.Result(message.Id, w => reply.Write(w, result));
+            var json = JsonRpcWriter.Result(message.Id, reply, result);
             return new McpReply(json, null);
         }
         catch (McpException e)

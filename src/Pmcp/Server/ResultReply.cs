@@ -14,5 +14,13 @@ internal readonly record struct ResultReply(Result Value, JsonTypeInfo Info)
         where T : Result => new(value, info);
 
     /// <summary>Writes <paramref name="result"/>, this reply's value or a copy of it, with the value's own metadata.</summary>
-    public void Write(Utf8JsonWriter writer, Result result) => JsonSerializer.Serialize(writer, result, Info);
+    public void Write(Utf8JsonWriter writer, Result result)
+    {
+        if (result is CallToolResult call && CallToolResultWriter.TryWrite(writer, call))
+        {
+            return;
+        }
+
+        JsonSerializer.Serialize(writer, result, Info);
+    }
 }

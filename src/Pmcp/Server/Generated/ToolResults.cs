@@ -34,7 +34,7 @@ public static class ToolResults
     /// </summary>
     public static CallToolResult Structured<T>(T value, JsonTypeInfo<T> info, bool wrap)
     {
-        // Serialized once, straight to bytes: no JsonNode (which would weigh on every Worker that returns structured content).
+        // Serialized straight to bytes: no JsonNode (which would weigh on every Worker that returns structured content).
         var buffer = new ArrayBufferWriter<byte>(256);
         using (var writer = new Utf8JsonWriter(buffer, Json.JsonWriting.Options))
         {
@@ -51,8 +51,18 @@ public static class ToolResults
             }
         }
 
-        using var document = JsonDocument.Parse(buffer.WrittenMemory);
-        var element = document.RootElement.Clone();
-        return new CallToolResult { Content = [new TextContent(element.GetRawText())], StructuredContent = element };
+        // Written once: these bytes go out as structuredContent and, as a string, as the text block; nothing parses
+        // them back unless the result's StructuredContent is read. One pass of a reader keeps the old guarantee that
+        // a converter writing broken JSON fails the call instead of reaching the client.
+        var json = buffer.WrittenSpan.ToArray();
+        var reader = new Utf8JsonReader(json);
+        reader.Read();
+        reader.Skip();
+        if (reader.Read())
+        {
+            throw new JsonException($"The structured result of type {typeof(T).Name} was written as more than one JSON value.");
+        }
+
+        return CallToolResult.FromStructuredJson(json);
     }
 }
