@@ -23,8 +23,10 @@ internal sealed class NativeDevHost(ServerProject project, string host, int port
 
         string assemblyName = project.Name;
         ChildProcess.Result? build = null;
-        await AnsiConsole.Status().StartAsync($"Building [bold]{Markup.Escape(project.Name)}[/]…", async _ =>
+        await AnsiConsole.Status().StartAsync($"Building [bold]{Markup.Escape(project.Name)}[/]…", async status =>
         {
+            using var buildLock = await ProjectBuildLock.AcquireAsync(
+                project.Directory, () => status.Status($"Waiting for another build of [bold]{Markup.Escape(project.Name)}[/] to finish…"), cancellationToken);
             assemblyName = await project.GetAssemblyNameAsync(cancellationToken);
             var hostProject = NativeHostProject.Generate(project);
             build = await ChildProcess.RunAsync(

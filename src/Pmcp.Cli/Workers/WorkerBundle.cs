@@ -22,6 +22,7 @@ internal sealed class WorkerBundle(ServerProject project)
     /// <summary>Builds the bundle; <paramref name="step"/> reports progress.</summary>
     public async Task<WorkerEntry> BuildAsync(Action<string> step, CancellationToken cancellationToken)
     {
+        using var buildLock = await ProjectBuildLock.AcquireAsync(project.Directory, () => step($"Waiting for another build of {project.Name} to finish"), cancellationToken);
         step($"Building {project.Name}");
         var targetPath = await BuildServerProjectAsync(cancellationToken);
 
