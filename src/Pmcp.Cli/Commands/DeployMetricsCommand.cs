@@ -4,8 +4,6 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Pmcp.Cli.Analytics;
 using Spectre.Console;
-using Tomlyn;
-using Tomlyn.Model;
 
 namespace Pmcp.Cli.Commands;
 
@@ -45,7 +43,7 @@ internal static class DeployMetricsCommand
             var credentials = await CloudflareCredentials.ResolveAsync(context.WranglerAsync, cancellationToken);
             using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(60) };
             var analytics = new WorkersAnalytics(http, credentials);
-            var account = await analytics.AccountAsync(ConfiguredAccount(context.Deploy.WranglerToml), cancellationToken);
+            var account = await analytics.AccountAsync(context.Target.AccountId ?? Environment.GetEnvironmentVariable("CLOUDFLARE_ACCOUNT_ID"), cancellationToken);
             var until = DateTimeOffset.UtcNow;
             var metrics = await analytics.QueryAsync(account, context.Target.WorkerName, until - span, until, cancellationToken);
             if (parse.GetValue(format) == "json")
@@ -60,15 +58,6 @@ internal static class DeployMetricsCommand
             return 0;
         });
         return command;
-    }
-
-    /// <summary>account_id of the generated wrangler.toml (from deploy.toml), else CLOUDFLARE_ACCOUNT_ID, as wrangler reads them.</summary>
-    private static string? ConfiguredAccount(string wranglerToml)
-    {
-        var root = File.Exists(wranglerToml) ? TomlSerializer.Deserialize<TomlTable>(File.ReadAllText(wranglerToml)) : null;
-        return root is not null && root.TryGetValue("account_id", out var id) && id is string { Length: > 0 } text
-            ? text
-            : Environment.GetEnvironmentVariable("CLOUDFLARE_ACCOUNT_ID");
     }
 
     private static void WriteTable(WorkerMetrics metrics, string worker)

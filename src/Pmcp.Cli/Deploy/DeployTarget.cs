@@ -10,6 +10,9 @@ namespace Pmcp.Cli.Deploy;
 internal sealed record DeployTarget(string? Environment, string WorkerName)
 {
     /// <summary>"the top-level Worker my-server" or "the staging Worker my-server-staging", for messages.</summary>
+    /// <summary>The top-level <c>account_id</c> of wrangler.toml (from deploy.toml), or null when it names none.</summary>
+    public string? AccountId { get; init; }
+
     public string Describe() => Environment is null ? $"the Worker {WorkerName}" : $"the {Environment} Worker {WorkerName}";
 
     /// <summary>
@@ -25,15 +28,16 @@ internal sealed record DeployTarget(string? Environment, string WorkerName)
         var name = root.TryGetValue("name", out var n) && n is string text && text.Length > 0
             ? text
             : throw new CliException($"{display} names no Worker (its 'name' key). Set [workers] name in .pmcp/deploy.toml, or name in {display}.");
+        var accountId = root.TryGetValue("account_id", out var account) && account is string { Length: > 0 } id ? id : null;
         if (environment is null)
         {
-            return new DeployTarget(null, name);
+            return new DeployTarget(null, name) { AccountId = accountId };
         }
 
         var env = EnvironmentSection(root, environment, display);
 
         // wrangler's own rule: an environment without a name deploys as <name>-<env>.
-        return new DeployTarget(environment, env.TryGetValue("name", out var own) && own is string ownName && ownName.Length > 0 ? ownName : $"{name}-{environment}");
+        return new DeployTarget(environment, env.TryGetValue("name", out var own) && own is string ownName && ownName.Length > 0 ? ownName : $"{name}-{environment}") { AccountId = accountId };
     }
 
     /// <summary>
