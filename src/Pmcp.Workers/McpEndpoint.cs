@@ -173,14 +173,14 @@ public sealed class McpEndpoint
 
     /// <summary>
     /// The request log: the endpoint's (its vars) over the server's own, argument names if either asks for them,
-    /// written to the Worker's console; null when off.
+    /// written to the Worker's console.
     /// </summary>
-    private RequestLogOptions? RequestLogOf(McpEndpointOptions options)
+    private RequestLogOptions RequestLogOf(McpEndpointOptions options)
     {
         var chosen = options.RequestLog is { } own
             ? own with { ArgumentNames = own.ArgumentNames || _server.RequestLog?.ArgumentNames == true }
             : _server.RequestLog;
-        return chosen is { Level: not RequestLogLevel.Off } on ? on with { Writer = on.Writer ?? Log.RequestLine } : null;
+        return chosen is { Level: not RequestLogLevel.Off } on ? on with { Writer = on.Writer ?? Log.RequestLine } : RequestLogOptions.Off;
     }
 
     private Response RefuseMisconfigured(Request request, string error)

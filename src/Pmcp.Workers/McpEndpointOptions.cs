@@ -198,7 +198,8 @@ public sealed record McpEndpointOptions
     /// <summary>The handler's options; <paramref name="routed"/>: a Router chose the route, so no health path of its own.</summary>
     internal StreamableHttpOptions ToHttpOptions(bool routed)
     {
-        var options = new StreamableHttpOptions { ApiKey = ApiKey, MaxRequestBodyBytes = MaxRequestBodyBytes };
+        // No request lines unless the endpoint chooses them (McpEndpoint.RequestLogOf): never for the warm-up.
+        var options = new StreamableHttpOptions { ApiKey = ApiKey, MaxRequestBodyBytes = MaxRequestBodyBytes, RequestLog = RequestLogOptions.Off };
         if (routed)
         {
             options.HealthPath = null;

@@ -37,7 +37,7 @@ public sealed class StreamableHttpHandler(McpServer server, StreamableHttpOption
     internal ValueTask<McpHttpResponse> HandleCoreAsync(McpHttpRequest request)
     {
         // Only requests to the MCP endpoint are logged (not a preflight): with logging off, nothing more than this test.
-        if (Options.RequestLog is not { Level: not RequestLogLevel.Off } logging || request.Path != Options.McpPath || request.Method == "OPTIONS")
+        if ((Options.RequestLog ?? Server.RequestLog) is not { Level: not RequestLogLevel.Off } logging || request.Path != Options.McpPath || request.Method == "OPTIONS")
         {
             return HandleCoreAsync(request, null);
         }

@@ -52,7 +52,8 @@ public sealed class StreamableHttpOptions
 
     /// <summary>
     /// The structured request log (<see cref="RequestLogOptions"/>): one JSON line per JSON-RPC message, and one per
-    /// request refused before any message was handled. Null or <see cref="RequestLogLevel.Off"/>: none, at no cost.
+    /// request refused before any message was handled. Null: the server's own (<see cref="Server.McpServer.RequestLog"/>);
+    /// <see cref="RequestLogLevel.Off"/>: none, at no cost.
     /// </summary>
     public RequestLogOptions? RequestLog { get; set; }
 
