@@ -23,8 +23,8 @@ internal sealed class RequestLog(RequestLogOptions options, McpHttpRequest reque
     /// <summary>When the HTTP request reached the handler (a single message's duration starts here).</summary>
     public long Start { get; } = Stopwatch.GetTimestamp();
 
-    /// <summary>The id every line of this request carries (and the user's own log lines beside them).</summary>
-    public string Id { get; } = request.LogRequestId ?? NewId();
+    /// <summary>The id every line of this request carries (and the user's own log lines beside them); made at the first line.</summary>
+    public string Id => field ??= request.LogRequestId ?? NewId();
 
     /// <summary>The single message of this request, once parsed: named in the line of a refusal.</summary>
     public JsonRpcMessage? Message { get; set; }
