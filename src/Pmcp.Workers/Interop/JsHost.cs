@@ -51,8 +51,9 @@ internal static partial class JsHost
     [JSImport("waitUntil", Module)]
     public static partial void WaitUntil(int requestId, [JSMarshalAs<JSType.Promise<JSType.Void>>] Task task);
 
+    /// <summary>console.log/warn/error of <paramref name="message"/>, in the context of the request <paramref name="requestId"/> (0: wherever it runs).</summary>
     [JSImport("log", Module)]
-    public static partial void Log(int level, string message);
+    public static partial void Log(int level, string message, int requestId);
 
     /// <summary>What the request's <c>env[name]</c> is by its shape: "kv", "d1", "r2", "hyperdrive", or null.</summary>
     [JSImport("bindingKind", Module)]

@@ -171,10 +171,16 @@ export async function createWorker(assets, options = {}) {
     },
     /** For tests and benchmarks (tests/Workers/BindingsWorker's GET /memory): see stats().wasmMemoryBytes. */
     wasmMemoryBytes: () => wasmMemoryBytes(),
-    log(level, message) {
-      if (level >= 2) console.error(message);
-      else if (level === 1) console.warn(message);
-      else console.log(message);
+    /**
+     * A console line of .NET's, written in the context of the request it belongs to (requestId; 0 for none), so that
+     * wrangler tail and Workers Logs show it with that request, not with whichever request's timer ran the code. The
+     * request's own loop writes it (at once when .NET is already running in that loop; at the latest as .NET ends the
+     * request); a request already gone, or none, writes it here.
+     */
+    log(level, message, requestId) {
+      const pending = requestId ? requests.get(requestId) : undefined;
+      if (pending && pending.inbox.loops > 0) pending.inbox.post(() => writeConsole(level, message));
+      else writeConsole(level, message);
     },
     ...bindingImports(requests, completeOperation),
     ...socketImports(requests, completeOperation),
@@ -183,6 +189,12 @@ export async function createWorker(assets, options = {}) {
     ...fetchImports(requests, completeOperation),
     ...webSocketImports(requests, completeOperation),
   };
+
+  function writeConsole(level, message) {
+    if (level >= 2) console.error(message);
+    else if (level === 1) console.warn(message);
+    else console.log(message);
+  }
 
   /** The byte length of the runtime's linear memory now (0 before .NET has started). */
   function wasmMemoryBytes() {
