@@ -87,10 +87,11 @@ internal sealed record DeployConfig
         WorkersDev = true,
         Vars = [new("ENVIRONMENT", "development")],
         Observability = DeployObservability.Default,
+        Logging = new DeployLogging { Requests = "all" },
         Environments =
         [
             new("staging") { Name = workerName + "-staging", Vars = [new("ENVIRONMENT", "staging")] },
-            new("production") { Name = workerName + "-prod", Vars = [new("ENVIRONMENT", "production")] },
+            new("production") { Name = workerName + "-prod", Vars = [new("ENVIRONMENT", "production")], Logging = new DeployLogging { Requests = "errors" } },
         ],
     };
 }

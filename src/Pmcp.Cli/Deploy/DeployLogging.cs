@@ -56,6 +56,12 @@ internal sealed record DeployLogging
         }
     }
 
+    /// <summary>The keys this table sets, as deploy.toml lines.</summary>
+    public string Lines() =>
+        (Requests is { } requests ? TomlText.Line("requests", requests) : "")
+        + (SampleRate is { } rate ? TomlText.Line("sample_rate", rate) : "")
+        + (ArgumentNames is { } names ? TomlText.Line("argument_names", names) : "");
+
     /// <summary>Reads a <c>[logging]</c> table; <paramref name="error"/> words what is wrong.</summary>
     public static DeployLogging From(TomlTable table, string section, Func<string, Exception> error)
     {

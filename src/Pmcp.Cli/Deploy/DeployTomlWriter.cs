@@ -78,6 +78,12 @@ internal static class DeployTomlWriter
             text.Append(observability.Lines());
         }
 
+        if (config.Logging is { } logging)
+        {
+            text.Append("\n# The server's request lines, one JSON line per MCP message (docs/observability.md): requests = \"off\", \"errors\" or \"all\"\n[logging]\n");
+            text.Append(logging.Lines());
+        }
+
         if (config.Snapshot != "auto")
         {
             // Written only when set: the default file stays as it was (docs/workers-snapshot.md documents [build]).
@@ -125,6 +131,11 @@ internal static class DeployTomlWriter
             {
                 text.Append('\n');
                 AppendBindings(text, section, environment.Bindings, withExamples: false);
+            }
+
+            if (environment.Logging is { } environmentLogging)
+            {
+                text.Append(CultureInfo.InvariantCulture, $"\n[{section}.logging]\n").Append(environmentLogging.Lines());
             }
 
             text.Append('\n');
