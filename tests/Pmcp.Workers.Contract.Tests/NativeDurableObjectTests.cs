@@ -72,6 +72,33 @@ public sealed class NativeDurableObjectTests : IDisposable
         await Task.WhenAll(DurableObjectCases.RunAsync("do.calls_itself", env), DurableObjectCases.RunAsync("do.eight_increments_at_once", env));
     }
 
+    [Fact]
+    public async Task AnAlarmSetBeforeARestartRunsAfterIt()
+    {
+        var id = new Env(_source).DurableObject(ContractBindings.Counter).NewUniqueId();
+        var stub = new Env(_source).DurableObject(ContractBindings.Counter).Get(id);
+        using (await stub.FetchAsync("/alarm/set?in=1500"))
+        {
+        }
+
+        // The host stops before the alarm is due (its timers with it), and a new one starts on the same state folder.
+        _source.Dispose();
+        using var restarted = Source();
+        Assert.Equal(1, await restarted.ResumeDurableObjectAlarmsAsync());
+        var again = new Env(restarted).DurableObject(ContractBindings.Counter).Get(id);
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        string runs;
+        do
+        {
+            await Task.Delay(200);
+            using var response = await again.FetchAsync("/alarm/runs");
+            runs = await response.Content.ReadAsStringAsync();
+        }
+        while (runs != "1 0" && DateTime.UtcNow < deadline);
+
+        Assert.Equal("1 0", runs);
+    }
+
     private LocalEnvSource Source() => new(WranglerConfig.Parse(Wrangler, "wrangler.toml"), new Dictionary<string, string>(), _state, _ => null);
 
     private static async Task<long> IncrementAsync(Env env, string name, LocalEnvSource? release = null)

@@ -30,6 +30,10 @@ public class ContractCounter : DurableObject
                 "/echo" => Response.Ok($"{request.Method} {request.Url}\n{request.Headers["x-probe"]}\n{request.Text()}"),
                 "/self" => await CallSelfAsync(),
                 "/throw" => throw new InvalidOperationException("the object failed on purpose"),
+                "/alarm/set" => await SetAlarmAsync(request),
+                "/alarm/get" => Response.Ok(await State.Storage.GetAlarmAsync() is { } due ? due.ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture) : "none"),
+                "/alarm/delete" => await DeleteAlarmAsync(),
+                "/alarm/runs" => Response.Ok($"{await State.Storage.GetAsync("alarm-runs", ContractJson.Default.Int64)} {await State.Storage.GetAsync("alarm-last-retry", ContractJson.Default.Int64)}"),
                 _ when request.Path.StartsWith("/check/", StringComparison.Ordinal) => await CheckAsync(request.Path["/check/".Length..]),
                 _ => Response.Text($"no route {request.Path}", 404),
             };
@@ -38,6 +42,38 @@ public class ContractCounter : DurableObject
         {
             return Response.Text("fail: " + failure.Message, 500);
         }
+    }
+
+    /// <summary>
+    /// Counts its runs in storage; fails first as many times as <c>/alarm/set?fail=N</c> asked, to show the retries
+    /// (a successful run stores the retry count it was given).
+    /// </summary>
+    public override async Task AlarmAsync(AlarmInfo alarm)
+    {
+        var failures = await State.Storage.GetAsync("alarm-fail", ContractJson.Default.Int64);
+        if (failures > 0)
+        {
+            await State.Storage.PutAsync("alarm-fail", failures - 1, ContractJson.Default.Int64);
+            throw new InvalidOperationException($"the alarm failed on purpose (retry {alarm.RetryCount})");
+        }
+
+        await State.Storage.PutAsync("alarm-runs", await State.Storage.GetAsync("alarm-runs", ContractJson.Default.Int64) + 1, ContractJson.Default.Int64);
+        await State.Storage.PutAsync("alarm-last-retry", alarm.RetryCount, ContractJson.Default.Int64);
+    }
+
+    /// <summary><c>?in=MS&amp;fail=N</c>: the alarm MS milliseconds from now, failing its first N runs.</summary>
+    private async Task<Response> SetAlarmAsync(Request request)
+    {
+        var delay = long.Parse(request.Query("in") ?? "0", CultureInfo.InvariantCulture);
+        await State.Storage.PutAsync("alarm-fail", long.Parse(request.Query("fail") ?? "0", CultureInfo.InvariantCulture), ContractJson.Default.Int64);
+        await State.Storage.SetAlarmAsync(DateTimeOffset.UtcNow.AddMilliseconds(delay));
+        return Response.Ok("set");
+    }
+
+    private async Task<Response> DeleteAlarmAsync()
+    {
+        await State.Storage.DeleteAlarmAsync();
+        return Response.Ok("deleted");
     }
 
     /// <summary>A read, then a write: two storage operations with no other await between them.</summary>

@@ -23,6 +23,9 @@ public static class DurableObjectCases
         ["do.calls_itself"] = CallsItself,
         ["do.object_failure_reaches_caller"] = ObjectFailure,
         ["do.unknown_binding_throws"] = UnknownBinding,
+        ["do.alarm_fires"] = AlarmFires,
+        ["do.alarm_retries_after_a_failure"] = AlarmRetries,
+        ["do.alarm_deleted_never_fires"] = AlarmDeleted,
     };
 
     /// <summary>Runs one case with the request's env.</summary>
@@ -126,6 +129,54 @@ public static class DurableObjectCases
 
         using var after = await stub.FetchAsync("/count");
         Check.Equal(200, (int)after.StatusCode, "the object still answers after a failed event");
+    }
+
+    private static async Task AlarmFires(Env env)
+    {
+        var stub = Counters(env).Get(Counters(env).NewUniqueId());
+        var before = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+        await GetTextAsync(stub, "/alarm/set?in=300");
+        var due = long.Parse(await GetTextAsync(stub, "/alarm/get"), CultureInfo.InvariantCulture);
+        Check.True(due >= before + 250 && due <= before + 30_000, $"GetAlarmAsync gives the time set: {due - before} ms from the call");
+        Check.Equal("1 0", await PollAsync(stub, "1 0", TimeSpan.FromSeconds(30)), "the alarm ran once, first time lucky");
+        Check.Equal("none", await GetTextAsync(stub, "/alarm/get"), "no alarm after it ran");
+    }
+
+    private static async Task AlarmRetries(Env env)
+    {
+        var stub = Counters(env).Get(Counters(env).NewUniqueId());
+        await GetTextAsync(stub, "/alarm/set?in=50&fail=1");
+        Check.Equal("1 1", await PollAsync(stub, "1 1", TimeSpan.FromSeconds(60)), "the alarm that threw ran again, as retry 1, and then succeeded");
+    }
+
+    private static async Task AlarmDeleted(Env env)
+    {
+        var stub = Counters(env).Get(Counters(env).NewUniqueId());
+        await GetTextAsync(stub, "/alarm/set?in=700");
+        await GetTextAsync(stub, "/alarm/delete");
+        Check.Equal("none", await GetTextAsync(stub, "/alarm/get"), "no alarm after DeleteAlarmAsync");
+        await Task.Delay(2000);
+        Check.Equal("0 0", await GetTextAsync(stub, "/alarm/runs"), "a deleted alarm never runs");
+    }
+
+    /// <summary>Reads /alarm/runs until it says <paramref name="expected"/> or <paramref name="timeout"/> has passed; returns the last answer.</summary>
+    private static async Task<string> PollAsync(DurableObjectStub stub, string expected, TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        string runs;
+        while ((runs = await GetTextAsync(stub, "/alarm/runs")) != expected && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(200);
+        }
+
+        return runs;
+    }
+
+    private static async Task<string> GetTextAsync(DurableObjectStub stub, string path)
+    {
+        using var response = await stub.FetchAsync(path);
+        var text = await response.Content.ReadAsStringAsync();
+        return response.IsSuccessStatusCode ? text : throw new ContractFailure($"{path}: {(int)response.StatusCode} {text}");
     }
 
     private static Task UnknownBinding(Env env)

@@ -188,6 +188,17 @@ public sealed class LocalEnvSource : IEnvSource, IDisposable
         return _objects.Value.Namespace(declared.ClassName);
     }
 
+    /// <summary>
+    /// Schedules the Durable Object alarms stored under <see cref="StateDirectory"/> (for classes already registered):
+    /// what a restarted host does so that alarms set before the restart still run. Returns how many are pending.
+    /// </summary>
+    /// <param name="cancellationToken">Cancels the scan.</param>
+    public Task<int> ResumeDurableObjectAlarmsAsync(CancellationToken cancellationToken = default)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        return Config.DurableObjects.Count == 0 ? Task.FromResult(0) : _objects.Value.ResumeAlarmsAsync(cancellationToken);
+    }
+
     /// <summary>Outbound TCP (Hyperdrive's queries, <see cref="Env.ConnectAsync"/>) with TcpClient.</summary>
     public ISocketConnector GetSocketConnector() => NativeSocketConnector.Instance;
 

@@ -11,17 +11,24 @@ namespace Pmcp.Workers.Local.DurableObjects;
 /// </summary>
 internal sealed class SqliteObjectStorage : IDurableObjectStorageBackend, IDisposable
 {
-    private const string Schema = "CREATE TABLE IF NOT EXISTS _cf_KV (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;";
+    private const string Schema = "CREATE TABLE IF NOT EXISTS _cf_KV (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;"
+        + " CREATE TABLE IF NOT EXISTS _cf_METADATA (key TEXT PRIMARY KEY, value INTEGER NOT NULL) WITHOUT ROWID;";
 
     private readonly LocalSqliteDatabase _database;
     private readonly string _objectKey;
     private readonly SemaphoreSlim _gate;
+    private readonly Action<long?> _alarmChanged;
 
-    public SqliteObjectStorage(string path, string objectKey, SemaphoreSlim gate)
+    /// <param name="path">The object's SQLite file.</param>
+    /// <param name="objectKey">The object's key (class/id), to know when its own events are on the call path.</param>
+    /// <param name="gate">The object's gate (one event at a time).</param>
+    /// <param name="alarmChanged">Told when the alarm is set (its time) or deleted (null), to schedule it.</param>
+    public SqliteObjectStorage(string path, string objectKey, SemaphoreSlim gate, Action<long?> alarmChanged)
     {
         _database = new LocalSqliteDatabase(path, Schema);
         _objectKey = objectKey;
         _gate = gate;
+        _alarmChanged = alarmChanged;
         Sql = new SqliteD1Backend(_database);
     }
 
@@ -56,6 +63,25 @@ internal sealed class SqliteObjectStorage : IDurableObjectStorageBackend, IDispo
 
             return entries;
         }, cancellationToken);
+
+    public Task<long?> GetAlarmAsync(CancellationToken cancellationToken) =>
+        _database.RunAsync(connection => (long?)Command(connection, "SELECT value FROM _cf_METADATA WHERE key = 'alarm'").ExecuteScalar(), cancellationToken);
+
+    public async Task SetAlarmAsync(long unixMilliseconds, CancellationToken cancellationToken)
+    {
+        await _database.RunAsync(connection => Command(connection, "INSERT INTO _cf_METADATA (key, value) VALUES ('alarm', $due) ON CONFLICT (key) DO UPDATE SET value = excluded.value", ("$due", unixMilliseconds)).ExecuteNonQuery(), cancellationToken).ConfigureAwait(false);
+        _alarmChanged(unixMilliseconds);
+    }
+
+    public async Task DeleteAlarmAsync(CancellationToken cancellationToken)
+    {
+        await ClearAlarmAsync(cancellationToken).ConfigureAwait(false);
+        _alarmChanged(null);
+    }
+
+    /// <summary>Deletes the stored alarm without rescheduling: the runtime does this as the alarm starts to run.</summary>
+    public Task ClearAlarmAsync(CancellationToken cancellationToken) =>
+        _database.RunAsync(connection => Command(connection, "DELETE FROM _cf_METADATA WHERE key = 'alarm'").ExecuteNonQuery(), cancellationToken);
 
     public async Task BlockConcurrencyWhileAsync(Func<Task> work)
     {

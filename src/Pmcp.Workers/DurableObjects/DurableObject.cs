@@ -32,6 +32,14 @@ public abstract class DurableObject
     /// <returns>The response the stub's caller receives.</returns>
     public abstract Task<Response> FetchAsync(Request request);
 
+    /// <summary>
+    /// Runs when the alarm set with <see cref="DurableObjectStorage.SetAlarmAsync"/> is due. Throwing has it run again
+    /// later (<see cref="AlarmInfo.RetryCount"/> counts the runs that failed), with backoff, up to six times. The
+    /// default does nothing.
+    /// </summary>
+    /// <param name="alarm">Whether this is a retry.</param>
+    public virtual Task AlarmAsync(AlarmInfo alarm) => Task.CompletedTask;
+
     /// <summary>Called once, before the first event of this instance, with the object's state attached.</summary>
     internal void Attach(DurableObjectState state) => _state = state;
 }

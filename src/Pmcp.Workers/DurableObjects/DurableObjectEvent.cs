@@ -34,5 +34,12 @@ internal static class DurableObjectEvent
         return await target.FetchAsync(request).ConfigureAwait(false);
     }
 
+    /// <summary>Runs the object's alarm handler as one of its events.</summary>
+    public static async Task RunAlarmAsync(DurableObject target, string objectKey, AlarmInfo alarm, Env env)
+    {
+        Current.Value = new Frame(objectKey, env, Current.Value);
+        await target.AlarmAsync(alarm).ConfigureAwait(false);
+    }
+
     private sealed record Frame(string ObjectKey, Env Env, Frame? Caller);
 }

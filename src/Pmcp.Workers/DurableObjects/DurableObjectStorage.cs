@@ -85,6 +85,24 @@ public sealed class DurableObjectStorage
         return [.. entries.Select(e => new KeyValuePair<string, T>(e.Key, Read(e.Key, e.Value, typeInfo)!))];
     }
 
+    /// <summary>When the object's alarm is due, or null when none is set.</summary>
+    /// <param name="cancellationToken">Cancels the wait.</param>
+    public async Task<DateTimeOffset?> GetAlarmAsync(CancellationToken cancellationToken = default) =>
+        await _backend.GetAlarmAsync(cancellationToken).ConfigureAwait(false) is { } due ? DateTimeOffset.FromUnixTimeMilliseconds(due) : null;
+
+    /// <summary>
+    /// Sets the object's alarm (an object has one; this replaces it): at <paramref name="time"/> the runtime calls
+    /// <see cref="DurableObject.AlarmAsync"/>, even if the object is not in memory then. A time in the past runs it at once.
+    /// </summary>
+    /// <param name="time">When.</param>
+    /// <param name="cancellationToken">Cancels the wait.</param>
+    public Task SetAlarmAsync(DateTimeOffset time, CancellationToken cancellationToken = default) =>
+        _backend.SetAlarmAsync(time.ToUnixTimeMilliseconds(), cancellationToken);
+
+    /// <summary>Deletes the object's alarm; none set is no error.</summary>
+    /// <param name="cancellationToken">Cancels the wait.</param>
+    public Task DeleteAlarmAsync(CancellationToken cancellationToken = default) => _backend.DeleteAlarmAsync(cancellationToken);
+
     private static T? Read<T>(string key, string json, JsonTypeInfo<T> typeInfo)
     {
         try

@@ -39,6 +39,19 @@ public interface IDurableObjectStorageBackend
     /// <summary>The object's SQLite database (<c>ctx.storage.sql</c>), spoken to as D1 statements are.</summary>
     ID1Backend Sql { get; }
 
+    /// <summary>When the object's alarm is due, in Unix milliseconds; null when none is set.</summary>
+    /// <param name="cancellationToken">Cancels the wait.</param>
+    Task<long?> GetAlarmAsync(CancellationToken cancellationToken);
+
+    /// <summary>Sets the object's one alarm (replacing any) for <paramref name="unixMilliseconds"/>.</summary>
+    /// <param name="unixMilliseconds">When it is due, in Unix milliseconds.</param>
+    /// <param name="cancellationToken">Cancels the wait.</param>
+    Task SetAlarmAsync(long unixMilliseconds, CancellationToken cancellationToken);
+
+    /// <summary>Deletes the object's alarm, if any.</summary>
+    /// <param name="cancellationToken">Cancels the wait.</param>
+    Task DeleteAlarmAsync(CancellationToken cancellationToken);
+
     /// <summary>
     /// Runs <paramref name="work"/> while no other event is delivered to the object (<c>blockConcurrencyWhile</c>).
     /// </summary>

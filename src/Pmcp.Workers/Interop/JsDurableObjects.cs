@@ -17,7 +17,8 @@ internal static class JsDurableObjects
     private static readonly Lock Gate = new();
     private static readonly Dictionary<int, DurableObject> Instances = [];
 
-    public static Task<Response> FetchAsync(int instance, string className, string id, string? name, Request request, Env env)
+    /// <summary>An event of the object: a request (<paramref name="alarmRetry"/> -1), or its alarm (the retry count): 204 when the handler returned.</summary>
+    public static async Task<Response> FetchAsync(int instance, string className, string id, string? name, int alarmRetry, Request request, Env env)
     {
         DurableObject target;
         lock (Gate)
@@ -30,7 +31,14 @@ internal static class JsDurableObjects
         }
 
         // No .NET lock: workerd's input gates already decide when another event of this object may run.
-        return DurableObjectEvent.RunAsync(target, className + "/" + id, request, env);
+        if (alarmRetry < 0)
+        {
+            return await DurableObjectEvent.RunAsync(target, className + "/" + id, request, env).ConfigureAwait(false);
+        }
+
+        // A failure becomes the 500 the host turns into a thrown alarm(), which workerd retries.
+        await DurableObjectEvent.RunAlarmAsync(target, className + "/" + id, new AlarmInfo(alarmRetry), env).ConfigureAwait(false);
+        return Response.Empty(204);
     }
 
     public static void Release(int instance)

@@ -49,6 +49,17 @@ internal sealed class JsObjectStorage(int instance) : IDurableObjectStorageBacke
         return [.. result.EnumerateArray().Select(e => new KeyValuePair<string, string>(e[0].GetString()!, e[1].GetString()!))];
     }
 
+    public async Task<long?> GetAlarmAsync(CancellationToken cancellationToken)
+    {
+        var due = await Binding().CallAsync("do.getAlarm", _ => { }, cancellationToken).ConfigureAwait(false);
+        return due.ValueKind == JsonValueKind.Number ? (long)due.GetDouble() : null;
+    }
+
+    public Task SetAlarmAsync(long unixMilliseconds, CancellationToken cancellationToken) =>
+        Binding().CallAsync("do.setAlarm", w => w.WriteNumber("time", unixMilliseconds), cancellationToken);
+
+    public Task DeleteAlarmAsync(CancellationToken cancellationToken) => Binding().CallAsync("do.deleteAlarm", _ => { }, cancellationToken);
+
     public async Task BlockConcurrencyWhileAsync(Func<Task> work)
     {
         var requestId = CurrentRequest.Id;

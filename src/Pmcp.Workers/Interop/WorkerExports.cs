@@ -39,10 +39,12 @@ public static partial class WorkerExports
     /// <see cref="Fetch"/>'s: the request gets its id, its env is the object's, and its answer ends it the same way.
     /// <paramref name="instance"/> is the host's number for the JS instance (<see cref="JsDurableObjects"/>);
     /// <paramref name="id"/> the object's hex id, and <paramref name="name"/> its name when workerd knows it.
+    /// <paramref name="alarmRetry"/>: -1 for a request; for the object's alarm (workerd called <c>alarm()</c>), its retry
+    /// count, and the request is a placeholder the host made.
     /// </summary>
     [JSExport]
-    public static void ObjectFetch(int requestId, int instance, string className, string id, string? name, string method, string url, string[] headers, byte[]? body) =>
-        _ = RunAsync(requestId, method, url, headers, body, false, (request, env, _) => JsDurableObjects.FetchAsync(instance, className, id, name, request, env));
+    public static void ObjectFetch(int requestId, int instance, string className, string id, string? name, int alarmRetry, string method, string url, string[] headers, byte[]? body) =>
+        _ = RunAsync(requestId, method, url, headers, body, false, (request, env, _) => JsDurableObjects.FetchAsync(instance, className, id, name, alarmRetry, request, env));
 
     /// <summary>The host's JS instance of a Durable Object was collected (workerd let the object go): its C# instance goes too.</summary>
     [JSExport]

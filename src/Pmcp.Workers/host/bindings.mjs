@@ -227,6 +227,17 @@ const OPERATIONS = {
     cursor.toArray();
     return { count: 1, duration: 0 };
   },
+  async "do.getAlarm"(object) {
+    return await object.state.storage.getAlarm();
+  },
+  async "do.setAlarm"(object, { time }) {
+    await object.state.storage.setAlarm(time);
+    return null;
+  },
+  async "do.deleteAlarm"(object) {
+    await object.state.storage.deleteAlarm();
+    return null;
+  },
   // Opens blockConcurrencyWhile and completes with the block's number once it holds; objectUnblock ends it.
   "do.block"(object) {
     return new Promise((started) => {

@@ -244,14 +244,14 @@ export async function createWorker(assets, options = {}) {
   }
 
   /** object: the Durable Object this request is an event of ({ className, state, instance, id, name }), or null. */
-  async function handle(request, env, ctx, object = null) {
+  async function handle(request, env, ctx, object = null, alarmRetry = -1) {
     const headers = [];
     for (const [name, value] of request.headers) headers.push(name, value);
     // Aborts when the client goes away: on by default since compatibility date 2026-11-17, with the flag
     // enable_request_signal before (without either it never fires, and a streamed body's cancel still tells).
     const signal = request.signal ?? null;
     if (request.method === "GET" || request.method === "HEAD" || request.body === null) {
-      return toResponse(await invoke(request.method, request.url, headers, EMPTY_BODY, env, ctx, signal, false, null, object));
+      return toResponse(await invoke(request.method, request.url, headers, EMPTY_BODY, env, ctx, signal, false, null, object, alarmRetry));
     }
     const limit = bodyLimit(env);
     const declared = Number(request.headers.get("content-length") ?? NaN);
@@ -265,10 +265,10 @@ export async function createWorker(assets, options = {}) {
       if (declared <= EAGER_BODY_BYTES) {
         const body = await readBody(request.body, limit);
         if (body === null) return tooLarge(limit);
-        return toResponse(await invoke(request.method, request.url, headers, body, env, ctx, signal, false, null, object));
+        return toResponse(await invoke(request.method, request.url, headers, body, env, ctx, signal, false, null, object, alarmRetry));
       }
       // Left in workerd until the Worker reads it (requestBody).
-      return toResponse(await invoke(request.method, request.url, headers, null, env, ctx, signal, false, { stream: request.body, limit }, object));
+      return toResponse(await invoke(request.method, request.url, headers, null, env, ctx, signal, false, { stream: request.body, limit }, object, alarmRetry));
     } finally {
       bodyBytesInFlight -= reserved;
     }
@@ -281,7 +281,7 @@ export async function createWorker(assets, options = {}) {
    * warmUp: a start-up request, without the Worker's env (the MCP endpoint reads its settings only from a real one).
    * body null: the body waits in workerd (requestBody reads waiting.stream).
    */
-  async function invoke(method, url, headers, body, env, ctx, signal = null, warmUp = false, waiting = null, object = null) {
+  async function invoke(method, url, headers, body, env, ctx, signal = null, warmUp = false, waiting = null, object = null, alarmRetry = -1) {
     const id = nextRequestId++;
     let headReady;
     const streamed = new Promise((resolve) => { headReady = resolve; });
@@ -299,7 +299,7 @@ export async function createWorker(assets, options = {}) {
     };
     signal?.addEventListener("abort", () => pending.clientGone?.(), { once: true });
     // Fetch returns at once and calls done() when the request ends (see WorkerExports.Fetch for why not a Task).
-    if (object) entry.ObjectFetch(id, object.instance, object.className, object.id, object.name, method, url, headers, body);
+    if (object) entry.ObjectFetch(id, object.instance, object.className, object.id, object.name, alarmRetry, method, url, headers, body);
     else entry.Fetch(id, method, url, headers, body, warmUp);
     if (signal?.aborted) pending.clientGone?.();
     const work = awaitDotnet(ended, pending.inbox).finally(() => release(id, pending));
@@ -356,6 +356,14 @@ export async function createWorker(assets, options = {}) {
           console.error(`pmcp: a ${className} Durable Object's request failed:`, e?.stack ?? String(e));
           return new Response("Internal Server Error", { status: 500 });
         }
+      }
+
+      /** The object's alarm, as an event of its own: .NET's AlarmAsync failing (a 500) throws here, and workerd retries. */
+      async alarm(info) {
+        rearmTimers();
+        if (bootError) throw new Error("the .NET runtime failed to start; see the Worker's logs");
+        const response = await handle(new Request("https://alarm.pmcp.invalid/", { method: "POST" }), this.pmcp.env, this.pmcp.state, this.pmcp, info?.retryCount ?? 0);
+        if (response.status >= 500) throw new Error(`the ${className} Durable Object's AlarmAsync failed (see the log above); workerd runs it again`);
       }
     };
   }
