@@ -144,6 +144,19 @@ public sealed class DurableObjectTomlTests
     }
 
     [Fact]
+    public void DeployInitImportsTheBindingsOfAnExistingWranglerToml()
+    {
+        const string wrangler = "name = \"rooms\"\n[[durable_objects.bindings]]\nname = \"COUNTER\"\nclass_name = \"Counter\"\n\n[[migrations]]\ntag = \"v1\"\nnew_sqlite_classes = [\"Counter\"]\n";
+
+        var config = WranglerImport.Apply(DeployConfig.Default("rooms", "2026-01-01"), wrangler, "wrangler.toml");
+
+        var binding = Assert.Single(config.Bindings);
+        Assert.Equal((BindingKind.DurableObject, "COUNTER", "Counter"), (binding.Kind, binding.Name, binding.Value));
+        // Regenerated over the same file, the history stays as it was: nothing appended.
+        Assert.Single(Migrations(Parse(WranglerTomlWriter.Write(config, wrangler, "wrangler.toml", []).Text)));
+    }
+
+    [Fact]
     public void DeployTomlWrittenBackKeepsTheBindings()
     {
         var config = DeployConfigReader.Parse(DeployToml, ".pmcp/deploy.toml");
