@@ -151,6 +151,7 @@ internal static class DeployTomlWriter
         ["r2_buckets"] = "# STORAGE = \"your-r2-bucket-name\"\n",
         ["hyperdrive"] = "# EXTERNAL_DB = \"your-hyperdrive-id\"\n",
         ["services"] = "# Another Worker: its name; the folder dev serves it from; the URL dev --native sends to.\n# AUTH = { service = \"auth-worker\", project = \"../AuthWorker\", url = \"http://127.0.0.1:8788\" }\n",
+        ["durable_objects"] = "# A Durable Object class: a C# class marked [DurableObject] (wrangler.toml gets its binding and migration).\n# COUNTER = \"Counter\"\n",
     };
 
     private static void AppendVars(StringBuilder text, IReadOnlyList<KeyValuePair<string, object>> vars)

@@ -131,6 +131,11 @@ public static class NativeHostProgram
         try
         {
             environment = LocalEnvSource.Load(projectDirectory, wranglerEnvironment: wranglerEnvironment);
+            if (await environment.ResumeDurableObjectAlarmsAsync().ConfigureAwait(false) is > 0 and var alarms)
+            {
+                Console.WriteLine($"Durable Objects: {alarms} alarm{(alarms == 1 ? "" : "s")} set before this start, scheduled");
+            }
+
             foreach (var (binding, applied) in await environment.ApplyMigrationsAsync().ConfigureAwait(false))
             {
                 foreach (var name in applied)

@@ -64,6 +64,18 @@ internal static partial class JsHost
     public static partial string[]? Hyperdrive(int requestId, string name);
 
     /// <summary>
+    /// An id of the Durable Object namespace <c>env[binding]</c>: <paramref name="how"/> is "name" (<c>idFromName</c>),
+    /// "unique" (<c>newUniqueId</c>) or "string" (<c>idFromString</c>, which refuses another namespace's id). Returns the
+    /// id's hex form; throws (a JSException) when the binding is missing or refuses.
+    /// </summary>
+    [JSImport("objectId", Module)]
+    public static partial string ObjectId(int requestId, string binding, string how, string value);
+
+    /// <summary>Ends a <c>blockConcurrencyWhile</c> the host opened ("do.block"), failed when <paramref name="error"/> is set.</summary>
+    [JSImport("objectUnblock", Module)]
+    public static partial void ObjectUnblock(int requestId, int block, string? error);
+
+    /// <summary>
     /// Starts one operation on a binding (host/bindings.mjs) in the context of the request whose env holds it, and
     /// returns null, or why it cannot start. Arguments go as JSON (or as plain text for the operations that take one
     /// string); binary input as a view the host copies before it returns. The outcome delivers the result through
