@@ -54,8 +54,8 @@ internal static class TestConformanceCommand
 
             try
             {
-                var runner = await AnsiConsole.Status().StartAsync("Checking the tools cache…", status =>
-                    ConformanceRunner.EnsureAsync(step => status.Status(Markup.Escape(step) + "…"), cancellationToken));
+                // Progress on stderr: stdout is the report, which may be JSON or XML.
+                var runner = await ConformanceRunner.EnsureAsync(step => Console.Error.WriteLine(step + "…"), cancellationToken);
                 IReadOnlyList<ConformanceScenario> results;
                 Uri endpoint;
                 await using (var target = await TestTarget.OpenAsync(parse.GetValue(options.Target)!, parse.GetValue(options.Native), null, TimeSpan.FromSeconds(parse.GetValue(options.StartTimeout)), cancellationToken))
