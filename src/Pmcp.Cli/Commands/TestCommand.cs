@@ -22,6 +22,7 @@ internal static class TestCommand
         TestConformanceCommand.Create(),
         TestGenerateCommand.Create(),
         TestRunCommand.Create(),
+        TestLoadCommand.Create(),
     };
 }
 
