@@ -31,6 +31,17 @@ public sealed class ScenarioTests : IDisposable
     }
 
     [Fact]
+    public async Task TheNewProjectTemplatesScenariosPassAgainstHelloWorldWhichHasTheSameTools()
+    {
+        await using var server = await NativeServer.StartAsync(HelloWorldServer.CreateServer());
+
+        var run = await CheckRun.TestAsync(TimeSpan.FromMinutes(2), "run", Path.Combine(RepoPaths.Root, "templates", "pmcp-server", "scenarios.yaml"), server.McpUrl, "--format", "json");
+
+        Assert.True(run.ExitCode == 0, run.ToString());
+        Assert.Equal(4, run.Checks().Count(c => c.Outcome == "pass"));
+    }
+
+    [Fact]
     public async Task AnExpectationThatDoesNotHoldIsNamedWithItsLine()
     {
         await using var server = await NativeServer.StartAsync(HelloWorldServer.CreateServer());
