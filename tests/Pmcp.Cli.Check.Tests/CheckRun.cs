@@ -15,6 +15,14 @@ internal sealed record CheckRun(int ExitCode, string StdOut, string StdErr)
 
     public static Task<CheckRun> RunAsync(params string[] arguments) => RunAsync(new Dictionary<string, string>(), TimeSpan.FromMinutes(2), arguments);
 
+    /// <summary>Runs <c>dotnet pmcp test ARGUMENTS</c> (another test command) with the suite's tools cache.</summary>
+    public static async Task<CheckRun> TestAsync(TimeSpan timeout, params string[] arguments)
+    {
+        var environment = new Dictionary<string, string> { ["PMCP_TOOLS_DIR"] = Path.Combine(RepoPaths.E2e, ".pmcp-tools") };
+        var (exitCode, stdout, stderr) = await TestProcess.RunAsync("dotnet", [CliProcess.CliAssembly, "test", .. arguments], RepoPaths.Root, timeout, environment);
+        return new CheckRun(exitCode, stdout, stderr);
+    }
+
     /// <summary>The checks of a --format json run, by outcome ("pass", "warn", "fail", "skip").</summary>
     public IReadOnlyList<(string Name, string Outcome, string Reason)> Checks()
     {

@@ -24,6 +24,11 @@ public sealed class HelpTests
     [InlineData(new[] { "whoami" }, "dotnet pmcp whoami --json")]
     [InlineData(new[] { "test" }, "dotnet pmcp test check http://127.0.0.1:8787/mcp")]
     [InlineData(new[] { "test", "check" }, "dotnet pmcp test check https://my-server.example.workers.dev/mcp --format junit > pmcp-check.xml")]
+    [InlineData(new[] { "test", "conformance" }, "dotnet pmcp test conformance samples/Conformance --native")]
+    [InlineData(new[] { "test", "generate" }, "dotnet pmcp test generate samples/HelloWorld --native -o scenarios.yaml")]
+    [InlineData(new[] { "test", "run" }, "dotnet pmcp test run scenarios.yaml samples/HelloWorld --native")]
+    [InlineData(new[] { "test", "load" }, "dotnet pmcp test load samples/HelloWorld --native --concurrency 16 --duration 30")]
+    [InlineData(new[] { "deploy", "test" }, "dotnet pmcp deploy test samples/Notes --env staging --api-key-env MCP_API_KEY --format junit")]
     public async Task HelpSaysWhatTheCommandDoesWithExamples(string[] command, string example)
     {
         var (exitCode, stdout, stderr) = await Cli.RunAsync(RepoPaths.Root, [.. command, "--help"]);

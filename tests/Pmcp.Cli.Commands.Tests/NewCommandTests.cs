@@ -21,6 +21,7 @@ public sealed class NewCommandTests
             "Weather.slnx", "README.md", "Directory.Build.props", "Directory.Packages.props", ".gitignore",
             "src/Weather/Weather.csproj", "src/Weather/WeatherTools.cs", "src/Weather/WeatherJsonContext.cs", "src/Weather/Models.cs",
             "tests/Weather.Tests/Weather.Tests.csproj", "tests/Weather.Tests/ToolsTests.cs", "tests/Weather.Tests/McpClient.cs",
+            "scenarios.yaml", ".github/workflows/ci.yml",
         })
         {
             Assert.True(File.Exists(temp[Path.Combine("weather", file)]), $"missing {file}");
@@ -40,6 +41,21 @@ public sealed class NewCommandTests
         Assert.True(test.ExitCode == 0, test.StdOut + test.StdErr);
         Assert.Contains("Passed!", test.StdOut, StringComparison.Ordinal);
         Assert.Contains("Total:     4", test.StdOut, StringComparison.Ordinal);
+
+        // The CI workflow builds, tests, and checks the server in workerd with the scenarios the project keeps.
+        var workflow = await File.ReadAllTextAsync(temp["weather/.github/workflows/ci.yml"]);
+        Assert.Contains("dotnet build Weather.slnx -c Release", workflow, StringComparison.Ordinal);
+        Assert.Contains("dotnet test Weather.slnx -c Release --no-build", workflow, StringComparison.Ordinal);
+        Assert.Contains("dotnet pmcp test check src/Weather --format junit", workflow, StringComparison.Ordinal);
+        Assert.Contains("dotnet pmcp test run scenarios.yaml src/Weather --format junit", workflow, StringComparison.Ordinal);
+        Assert.DoesNotContain("PMCP_VERSION", workflow, StringComparison.Ordinal);
+
+        // Its scenarios pass against the fresh server (natively here; the workflow runs them in workerd).
+        var scenarios = await TestProcess.RunAsync(
+            "dotnet", [CliProcess.CliAssembly, "test", "run", "scenarios.yaml", "src/Weather", "--native", "--format", "json"], temp["weather"], TimeSpan.FromMinutes(10));
+        Assert.True(scenarios.ExitCode == 0, scenarios.StdOut + scenarios.StdErr);
+        Assert.Contains("\"passed\": 4", scenarios.StdOut, StringComparison.Ordinal);
+        Assert.Contains("\"failed\": 0", scenarios.StdOut, StringComparison.Ordinal);
     }
 
     [Fact]

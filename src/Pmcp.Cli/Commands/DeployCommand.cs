@@ -20,6 +20,8 @@ internal static class DeployCommand
         var env = CommonOptions.EnvOption();
         var dryRun = new Option<bool>("--dry-run") { Description = "Build and let wrangler check the bundle and configuration, without uploading anything." };
         var noBuild = new Option<bool>("--no-build") { Description = "Deploy the bundle the last dotnet pmcp deploy build made, without building again (as a CI pipeline's deploy step does)." };
+        var test = new Option<bool>("--test") { Description = "Afterwards, run dotnet pmcp test check against the deployed MCP endpoint (read-only tools only); the exit code is the check's." };
+        var apiKeyEnv = DeployTestCommand.ApiKeyEnvOption();
         var command = new Command("deploy", """
             Build a server project and deploy it to Cloudflare Workers with wrangler deploy, then record its URLs
             (see deploy outputs). Needs CLOUDFLARE_API_TOKEN, and CLOUDFLARE_ACCOUNT_ID or [cloudflare] account_id in
@@ -30,9 +32,10 @@ internal static class DeployCommand
               dotnet pmcp deploy samples/Notes --env staging
               dotnet pmcp deploy --dry-run                     check everything, upload nothing
               dotnet pmcp deploy build && dotnet pmcp deploy --no-build
+              dotnet pmcp deploy --test                        deploy, then check the deployed endpoint
             """)
         {
-            project, target, env, dryRun, noBuild,
+            project, target, env, dryRun, noBuild, test, apiKeyEnv,
         };
         command.Add(InitCommand());
         command.Add(BuildCommand());
@@ -41,6 +44,7 @@ internal static class DeployCommand
         command.Add(DeployLogsCommand.Create());
         command.Add(DeployMetricsCommand.Create());
         command.Add(DeploySecretsCommand.Create());
+        command.Add(DeployTestCommand.Create());
         command.SetAction(async (parse, cancellationToken) =>
         {
             var serverProject = ServerProject.Find(parse.GetValue(project)!);
@@ -49,7 +53,14 @@ internal static class DeployCommand
                 return 1;
             }
 
-            return await DeployAsync(serverProject, parse.GetValue(env), parse.GetValue(dryRun), parse.GetValue(noBuild), cancellationToken);
+            var deployed = await DeployAsync(serverProject, parse.GetValue(env), parse.GetValue(dryRun), parse.GetValue(noBuild), cancellationToken);
+            if (deployed != 0 || !parse.GetValue(test) || parse.GetValue(dryRun))
+            {
+                return deployed;
+            }
+
+            Console.WriteLine();
+            return await DeployTestCommand.CheckDeployedAsync(serverProject.Directory, parse.GetValue(env), parse.GetValue(apiKeyEnv), allowWrites: false, strict: false, "text", cancellationToken);
         });
         return command;
     }

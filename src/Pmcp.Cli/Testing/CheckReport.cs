@@ -13,9 +13,9 @@ internal static class CheckReport
         results.Any(r => r.Outcome == CheckOutcome.Fail || (strict && r.Outcome == CheckOutcome.Warn)) ? 1 : 0;
 
     /// <summary>A Spectre.Console table and a summary line.</summary>
-    public static void WriteText(IAnsiConsole console, string target, IReadOnlyList<CheckResult> results)
+    public static void WriteText(IAnsiConsole console, string target, IReadOnlyList<CheckResult> results, string title = "dotnet pmcp test check")
     {
-        var table = new Table().Border(TableBorder.Rounded).Title($"dotnet pmcp test check {Markup.Escape(target)}");
+        var table = new Table().Border(TableBorder.Rounded).Title($"{Markup.Escape(title)} {Markup.Escape(target)}");
         table.AddColumn("Result");
         table.AddColumn("Check");
         table.AddColumn("Reason");
@@ -78,18 +78,18 @@ internal static class CheckReport
     /// JUnit XML: one test case per check; a failure element for a fail (and for a warn with <paramref name="strict"/>),
     /// a skipped element for a skip; a warn that does not fail is reported in system-out.
     /// </summary>
-    public static string ToJUnit(string target, IReadOnlyList<CheckResult> results, bool strict)
+    public static string ToJUnit(string target, IReadOnlyList<CheckResult> results, bool strict, string suiteName = "dotnet pmcp test check", string className = "pmcp.check")
     {
         var failures = results.Count(r => r.Outcome == CheckOutcome.Fail || (strict && r.Outcome == CheckOutcome.Warn));
         var suite = new XElement("testsuite",
-            new XAttribute("name", "dotnet pmcp test check " + target),
+            new XAttribute("name", suiteName + " " + target),
             new XAttribute("tests", results.Count),
             new XAttribute("failures", failures),
             new XAttribute("errors", 0),
             new XAttribute("skipped", Count(results, CheckOutcome.Skip)));
         foreach (var result in results)
         {
-            var testCase = new XElement("testcase", new XAttribute("classname", "pmcp.check"), new XAttribute("name", result.Name));
+            var testCase = new XElement("testcase", new XAttribute("classname", className), new XAttribute("name", result.Name));
             if (result.Outcome == CheckOutcome.Fail || (strict && result.Outcome == CheckOutcome.Warn))
             {
                 testCase.Add(new XElement("failure", new XAttribute("message", result.Reason), $"{result.Reason}\nFix: {result.Fix}"));

@@ -11,6 +11,9 @@ internal static class PinnedTools
     /// <summary>The workerd that this wrangler bundles (through miniflare); checked against the installed one.</summary>
     public const string Workerd = "1.20261117.1";
 
+    /// <summary>The official MCP conformance suite that <c>dotnet pmcp test conformance</c> runs.</summary>
+    public const string Conformance = "0.2.0-alpha.12";
+
     /// <summary>wrangler needs Node 22.12+; where the machine's Node is older, this one is installed beside it.</summary>
     public const string Node = "22.23.3";
 

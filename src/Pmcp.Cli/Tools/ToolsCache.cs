@@ -17,39 +17,52 @@ internal static class ToolsCache
 
     private static string WranglerDirectory => Path.Combine(Root, $"wrangler-{PinnedTools.Wrangler}");
 
+    private static string ConformanceDirectory => Path.Combine(Root, $"conformance-{PinnedTools.Conformance}");
+
     /// <summary>The command that runs wrangler: a Node able to run it, and wrangler's entry script.</summary>
-    public static async Task<(string Node, string Script)> EnsureWranglerAsync(Action<string> step, CancellationToken cancellationToken)
+    public static Task<(string Node, string Script)> EnsureWranglerAsync(Action<string> step, CancellationToken cancellationToken) =>
+        EnsureAsync(WranglerDirectory, $"wrangler@{PinnedTools.Wrangler}", Path.Combine("wrangler", "bin", "wrangler.js"), step, cancellationToken);
+
+    /// <summary>
+    /// The command that runs the official MCP conformance suite (<c>@modelcontextprotocol/conformance</c>, pinned): a Node
+    /// able to run it (22.12 or later, as wrangler needs; it uses Node 22's <c>fs.globSync</c>), and its entry script.
+    /// </summary>
+    public static Task<(string Node, string Script)> EnsureConformanceAsync(Action<string> step, CancellationToken cancellationToken) =>
+        EnsureAsync(ConformanceDirectory, $"@modelcontextprotocol/conformance@{PinnedTools.Conformance}", Path.Combine("@modelcontextprotocol", "conformance", "dist", "index.js"), step, cancellationToken);
+
+    /// <summary>Installs <paramref name="package"/> (and a Node 22 when the machine's is older) into <paramref name="directory"/> once.</summary>
+    private static async Task<(string Node, string Script)> EnsureAsync(string directory, string package, string entry, Action<string> step, CancellationToken cancellationToken)
     {
-        var script = Path.Combine(WranglerDirectory, "node_modules", "wrangler", "bin", "wrangler.js");
-        var bundledNode = Path.Combine(WranglerDirectory, "node_modules", NodePackage, "bin", OperatingSystem.IsWindows() ? "node.exe" : "node");
+        var script = Path.Combine(directory, "node_modules", entry);
+        var bundledNode = Path.Combine(directory, "node_modules", NodePackage, "bin", OperatingSystem.IsWindows() ? "node.exe" : "node");
         bool Installed() => File.Exists(script) && (File.Exists(bundledNode) || _systemNodeOk == true);
         await SystemNodeCanRunWranglerAsync(cancellationToken);
         if (!Installed())
         {
             // Two dev sessions (or test runs) may start at once: one installs, the other waits and then uses it.
             Directory.CreateDirectory(Root);
-            await using var installLock = await LockAsync(Path.Combine(Root, $".wrangler-{PinnedTools.Wrangler}.lock"), step, cancellationToken);
+            await using var installLock = await LockAsync(Path.Combine(Root, $".{Path.GetFileName(directory)}.lock"), step, cancellationToken);
             if (!Installed())
             {
-                await InstallAsync(step, cancellationToken);
+                await InstallAsync(directory, package, step, cancellationToken);
             }
         }
 
         return (await SystemNodeCanRunWranglerAsync(cancellationToken) ? "node" : bundledNode, script);
     }
 
-    private static async Task InstallAsync(Action<string> step, CancellationToken cancellationToken)
+    private static async Task InstallAsync(string directory, string package, Action<string> step, CancellationToken cancellationToken)
     {
         if (!await CommandExistsAsync("npm", cancellationToken))
         {
-            throw new CliException("npm is needed to install wrangler (Cloudflare's Workers tooling). Install Node.js 20 or later (it includes npm) and run the command again.");
+            throw new CliException($"npm is needed to install {package}. Install Node.js 20 or later (it includes npm) and run the command again.");
         }
 
-        string[] packages = [$"wrangler@{PinnedTools.Wrangler}", .. await SystemNodeCanRunWranglerAsync(cancellationToken) ? Array.Empty<string>() : [$"{NodePackage}@{PinnedTools.Node}"]];
+        string[] packages = [package, .. await SystemNodeCanRunWranglerAsync(cancellationToken) ? Array.Empty<string>() : [$"{NodePackage}@{PinnedTools.Node}"]];
         step($"Installing {string.Join(" and ", packages)} into {Root} (once)");
 
         // Installed beside the final folder and moved into place at the end: an interrupted install leaves nothing half-done.
-        var staging = Directory.CreateDirectory(WranglerDirectory + ".staging-" + Guid.NewGuid().ToString("N")[..8]).FullName;
+        var staging = Directory.CreateDirectory(directory + ".staging-" + Guid.NewGuid().ToString("N")[..8]).FullName;
         try
         {
             var result = await ChildProcess.RunAsync(
@@ -59,12 +72,12 @@ internal static class ToolsCache
                 throw new CliException($"npm could not install {string.Join(", ", packages)}:\n{result.Output.Trim()}\nCheck that the npm registry is reachable, then run the command again.");
             }
 
-            if (Directory.Exists(WranglerDirectory))
+            if (Directory.Exists(directory))
             {
-                Directory.Delete(WranglerDirectory, recursive: true);
+                Directory.Delete(directory, recursive: true);
             }
 
-            Directory.Move(staging, WranglerDirectory);
+            Directory.Move(staging, directory);
         }
         finally
         {
@@ -88,7 +101,7 @@ internal static class ToolsCache
             {
                 if (attempt == 0)
                 {
-                    step("Waiting for another install of wrangler to finish");
+                    step("Waiting for another install of the same tool to finish");
                 }
 
                 await Task.Delay(500, cancellationToken);
