@@ -127,9 +127,17 @@ public sealed class McpEndpoint
     /// <summary>Reads the settings once; two first requests at once (natively) settle alike, and the first one is kept.</summary>
     private Settled Settle(Env env)
     {
-        var settled = Interlocked.CompareExchange(ref _settled, SettledFrom(McpEndpointOptions.FromEnv(env)), null) ?? _settled!;
+        var settled = Interlocked.CompareExchange(ref _settled, SettledFromEnv(env), null) ?? _settled!;
         _warmUp = null;
         return settled;
+    }
+
+    /// <summary>The settings of <paramref name="env"/>, and the request-state secrets it holds (a Worker secret, natively a .dev.vars line).</summary>
+    private Settled SettledFromEnv(Env env)
+    {
+        var secretError = _server.UseHostRequestStateSecret(
+            env.GetOrDefault(McpServer.RequestStateSecretVariable), env.GetOrDefault(McpServer.RequestStateSecretVariable + "_PREVIOUS"));
+        return secretError is not null ? new(null, null, secretError) : SettledFrom(McpEndpointOptions.FromEnv(env));
     }
 
     private Settled SettledFrom(McpEndpointOptions options)
