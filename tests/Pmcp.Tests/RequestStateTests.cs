@@ -108,6 +108,28 @@ public sealed class RequestStateTests
         Assert.Contains("openssl rand -base64 32", e.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void AHostSecretTooShortIsAMisconfigurationThatNeverShowsTheSecret()
+    {
+        var server = Pmcp.Server.McpServer.CreateBuilder("s", "1").Build();
+        var error = server.UseHostRequestStateSecret("short-secret-value", null);
+
+        Assert.NotNull(error);
+        Assert.Contains("PMCP_MRTR_SECRET", error, StringComparison.Ordinal);
+        Assert.DoesNotContain("short-secret-value", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void TheBuildersSecretWinsOverTheHostsAndSignsAcrossServers()
+    {
+        const string secret = "a-secret-of-at-least-thirty-two-bytes!!";
+        var first = Pmcp.Server.McpServer.CreateBuilder("s", "1").WithRequestStateSecret(secret).Build();
+        var second = Pmcp.Server.McpServer.CreateBuilder("s", "1").WithRequestStateSecret(secret).Build();
+
+        Assert.Null(first.UseHostRequestStateSecret("another-secret-also-thirty-two-bytes-long", null));
+        Assert.Single(second.RequestStates.Verify(first.RequestStates.Sign(Binding, Answers), Binding));
+    }
+
     private static JsonElement Json(string json)
     {
         using var document = JsonDocument.Parse(json);
