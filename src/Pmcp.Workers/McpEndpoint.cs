@@ -103,12 +103,22 @@ public sealed class McpEndpoint
 
         var path = _routed ? handler.Options.McpPath : request.Path;
         var services = _services is { } known && ReferenceEquals(known.Env, env) ? known : _services = new EnvServices(env);
+        string? logId = null;
+        if (handler.Options.RequestLog is { Level: not RequestLogLevel.Off })
+        {
+            // With request lines on, the request gets an id of its own, which its lines and the user's Log lines carry
+            // (beside cf-ray): set here, on this request's own flow, so every await of it and only of it sees it.
+            logId = RequestLog.NewId();
+            LogScope.Enter(logId, request.Headers.Get("cf-ray"));
+        }
+
         // The handler reads the body only once path, method, Host, Origin and key have passed.
         var mcpRequest = new McpHttpRequest(request.Method, path, request)
         {
             Aborted = request.Aborted,
             Services = services,
             RequestId = request.Id,
+            LogRequestId = logId,
             Query = request.QueryString,
         };
         var response = await handler.HandleCoreAsync(mcpRequest).ConfigureAwait(false);
@@ -127,24 +137,30 @@ public sealed class McpEndpoint
     /// <summary>Reads the settings once; two first requests at once (natively) settle alike, and the first one is kept.</summary>
     private Settled Settle(Env env)
     {
-        var settled = Interlocked.CompareExchange(ref _settled, SettledFromEnv(env), null) ?? _settled!;
+        var options = McpEndpointOptions.FromEnv(env);
+        var settled = Interlocked.CompareExchange(ref _settled, SettledFromEnv(env, options), null) ?? _settled!;
+        if (ReferenceEquals(settled.Options, options) && options.RequestLogWarning is { } warning)
+        {
+            Log.Warn("pmcp: " + warning + ". Fix [logging] in deploy.toml, or the Worker's vars.");
+        }
+
         _warmUp = null;
         return settled;
     }
 
     /// <summary>The settings of <paramref name="env"/>, and the request-state secrets it holds (a Worker secret, natively a .dev.vars line).</summary>
-    private Settled SettledFromEnv(Env env)
+    private Settled SettledFromEnv(Env env, McpEndpointOptions options)
     {
         var secretError = _server.UseHostRequestStateSecret(
             env.GetOrDefault(McpServer.RequestStateSecretVariable), env.GetOrDefault(McpServer.RequestStateSecretVariable + "_PREVIOUS"));
-        return secretError is not null ? new(null, null, secretError) : SettledFrom(McpEndpointOptions.FromEnv(env));
+        return secretError is not null ? new(null, null, secretError, options) : SettledFrom(options);
     }
 
     private Settled SettledFrom(McpEndpointOptions options)
     {
         if (options.Misconfiguration is { } error)
         {
-            return new(null, null, error);
+            return new(null, null, error, options);
         }
 
         OAuthResourceServer? oauth;
@@ -154,12 +170,25 @@ public sealed class McpEndpoint
         }
         catch (ArgumentException e)
         {
-            return new(null, null, e.Message);
+            return new(null, null, e.Message, options);
         }
 
         var http = options.ToHttpOptions(_routed);
         http.Authenticator = oauth;
-        return new(new StreamableHttpHandler(_server, http), oauth, null);
+        http.RequestLog = RequestLogOf(options);
+        return new(new StreamableHttpHandler(_server, http), oauth, null, options);
+    }
+
+    /// <summary>
+    /// The request log: the endpoint's (its vars) over the server's own, argument names if either asks for them,
+    /// written to the Worker's console.
+    /// </summary>
+    private RequestLogOptions RequestLogOf(McpEndpointOptions options)
+    {
+        var chosen = options.RequestLog is { } own
+            ? own with { ArgumentNames = own.ArgumentNames || _server.RequestLog?.ArgumentNames == true }
+            : _server.RequestLog;
+        return chosen is { Level: not RequestLogLevel.Off } on ? on with { Writer = on.Writer ?? Log.RequestLine } : RequestLogOptions.Off;
     }
 
     private Response RefuseMisconfigured(Request request, string error)
@@ -241,5 +270,5 @@ public sealed class McpEndpoint
         return first == next;
     }
 
-    private sealed record Settled(StreamableHttpHandler? Handler, OAuthResourceServer? OAuth, string? Error);
+    private sealed record Settled(StreamableHttpHandler? Handler, OAuthResourceServer? OAuth, string? Error, McpEndpointOptions Options);
 }

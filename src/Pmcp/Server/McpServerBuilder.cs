@@ -35,6 +35,7 @@ public sealed class McpServerBuilder
 
     /// <summary>How long a client has to answer an input-required result unless the builder says otherwise: 15 minutes.</summary>
     public static readonly TimeSpan DefaultInputLifetime = TimeSpan.FromMinutes(15);
+    private Http.RequestLogOptions? _requestLog;
 
     internal McpServerBuilder(string name, string version)
     {
@@ -135,6 +136,20 @@ public sealed class McpServerBuilder
             Input.RequestStateSigner.SecretBytes(secret),
             string.IsNullOrEmpty(previousSecret) ? null : Input.RequestStateSigner.SecretBytes(previousSecret),
             lifetime ?? DefaultInputLifetime);
+        return this;
+    }
+
+    /// <summary>
+    /// The structured request log (<see cref="Http.RequestLogOptions"/>): one JSON line per JSON-RPC message with its
+    /// method, name, id, outcome and duration, never argument values. The <c>PMCP_REQUEST_LOG</c> var (deploy.toml's
+    /// <c>[logging]</c>) overrides the level and sample rate; <see cref="Http.RequestLogOptions.ArgumentNames"/> is this
+    /// server's to turn on.
+    /// </summary>
+    /// <param name="options">The level, sample rate and whether argument names are written.</param>
+    /// <returns>This builder, for chaining.</returns>
+    public McpServerBuilder WithRequestLog(Http.RequestLogOptions options)
+    {
+        _requestLog = options ?? throw new ArgumentNullException(nameof(options));
         return this;
     }
 
@@ -285,6 +300,7 @@ public sealed class McpServerBuilder
             _toolErrorDetails,
             _failureLog)
         {
+            RequestLog = _requestLog,
             RequestStateSecretFromBuilder = _requestStates is not null,
         };
         if ((_requestStates ?? FromEnvironment()) is { } signer)
