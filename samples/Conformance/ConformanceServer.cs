@@ -17,6 +17,7 @@ public sealed class ConformanceServer : IMcpServerFactory
         ConformanceTools.Add(builder);
         ConformanceResources.Add(builder);
         ConformancePrompts.Add(builder);
+        ConformanceInputTools.Add(builder);
         return builder
             .Completion((request, _) => ValueTask.FromResult(new Completion(
                 [.. CompletionCandidates.Where(v => v.StartsWith(request.ArgumentValue, StringComparison.Ordinal))])))

@@ -95,10 +95,14 @@ internal static class ConformanceTools
             {
                 Name = "json_schema_2020_12_tool",
                 Description = "Tool with JSON Schema 2020-12 features for conformance testing (SEP-1613)",
+                // Written by hand and sent verbatim: $anchor, allOf/anyOf and if/then/else reach tools/list unchanged.
                 InputSchema = Json("""
                     {"$schema":"https://json-schema.org/draft/2020-12/schema","type":"object",
-                     "$defs":{"address":{"type":"object","properties":{"street":{"type":"string"},"city":{"type":"string"}}}},
-                     "properties":{"name":{"type":"string"},"address":{"$ref":"#/$defs/address"}},"additionalProperties":false}
+                     "$defs":{"address":{"$anchor":"addressDef","type":"object","properties":{"street":{"type":"string"},"city":{"type":"string"}}}},
+                     "properties":{"name":{"type":"string"},"address":{"$ref":"#/$defs/address"},"contactMethod":{"type":"string","enum":["phone","email"]},"phone":{"type":"string"},"email":{"type":"string"}},
+                     "allOf":[{"anyOf":[{"required":["phone"]},{"required":["email"]}]}],
+                     "if":{"properties":{"contactMethod":{"const":"phone"}},"required":["contactMethod"]},"then":{"required":["phone"]},"else":{"required":["email"]},
+                     "additionalProperties":false}
                     """),
             },
             (arguments, _) => ValueTask.FromResult(CallToolResult.FromText("JSON Schema 2020-12 tool called with: " + arguments.GetRawText())));

@@ -138,7 +138,7 @@ public sealed class McpEndpoint
     private Settled Settle(Env env)
     {
         var options = McpEndpointOptions.FromEnv(env);
-        var settled = Interlocked.CompareExchange(ref _settled, SettledFrom(options), null) ?? _settled!;
+        var settled = Interlocked.CompareExchange(ref _settled, SettledFromEnv(env, options), null) ?? _settled!;
         if (ReferenceEquals(settled.Options, options) && options.RequestLogWarning is { } warning)
         {
             Log.Warn("pmcp: " + warning + ". Fix [logging] in deploy.toml, or the Worker's vars.");
@@ -146,6 +146,14 @@ public sealed class McpEndpoint
 
         _warmUp = null;
         return settled;
+    }
+
+    /// <summary>The settings of <paramref name="env"/>, and the request-state secrets it holds (a Worker secret, natively a .dev.vars line).</summary>
+    private Settled SettledFromEnv(Env env, McpEndpointOptions options)
+    {
+        var secretError = _server.UseHostRequestStateSecret(
+            env.GetOrDefault(McpServer.RequestStateSecretVariable), env.GetOrDefault(McpServer.RequestStateSecretVariable + "_PREVIOUS"));
+        return secretError is not null ? new(null, null, secretError, options) : SettledFrom(options);
     }
 
     private Settled SettledFrom(McpEndpointOptions options)

@@ -7,11 +7,13 @@
 //             {"op":"listResources"} {"op":"listResourceTemplates"} {"op":"readResource","uri":"..."}
 //             {"op":"listPrompts"} {"op":"getPrompt","name":"...","arguments":{...}}
 //             {"op":"complete","ref":{...},"argument":{...}} {"op":"setLoggingLevel","level":"info"} {"op":"ping"}
+//             {"op":"answerElicitations","content":{...}}: the user accepts later elicitations with this content
+//             (until then the client declines them).
 // Each result is {"ok": <result>} or {"error": {"code", "message"}}; notifications the client received
 // (progress, log messages) are listed with the operation that caused them.
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
-import { LoggingMessageNotificationSchema } from "@modelcontextprotocol/sdk/types.js";
+import { ElicitRequestSchema, LoggingMessageNotificationSchema } from "@modelcontextprotocol/sdk/types.js";
 
 const [url, operationsJson, ...rest] = process.argv.slice(2);
 if (!url || !operationsJson) {
@@ -26,7 +28,10 @@ for (let i = 0; i < rest.length; i += 2) {
   headers[name.trim()] = value.join(":").trim();
 }
 
-const client = new Client({ name: "pmcp-e2e", version: "1.0.0" });
+const client = new Client({ name: "pmcp-e2e", version: "1.0.0" }, { capabilities: { elicitation: {} } });
+let elicitationAnswer = null;
+client.setRequestHandler(ElicitRequestSchema, () =>
+  elicitationAnswer ? { action: "accept", content: elicitationAnswer } : { action: "decline" });
 let logs = [];
 client.setNotificationHandler(LoggingMessageNotificationSchema, (n) => logs.push(n.params));
 const transport = new StreamableHTTPClientTransport(new URL(url), { requestInit: { headers } });
@@ -71,6 +76,7 @@ function run(op, options) {
     case "complete": return client.complete({ ref: op.ref, argument: op.argument, context: op.context });
     case "setLoggingLevel": return client.setLoggingLevel(op.level);
     case "ping": return client.ping();
+    case "answerElicitations": elicitationAnswer = op.content; return {};
     default: throw new Error(`unknown op ${op.op}`);
   }
 }

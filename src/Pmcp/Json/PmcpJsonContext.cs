@@ -16,6 +16,7 @@ namespace Pmcp.Json;
 [JsonSerializable(typeof(ListPromptsResult))]
 [JsonSerializable(typeof(GetPromptResult))]
 [JsonSerializable(typeof(CompleteResult))]
+[JsonSerializable(typeof(InputRequiredResult))]
 [JsonSerializable(typeof(InitializeResult))]
 [JsonSerializable(typeof(DiscoverResult))]
 [JsonSerializable(typeof(EmptyObject))]

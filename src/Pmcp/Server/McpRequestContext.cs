@@ -1,5 +1,7 @@
+using System.Buffers;
 using System.Text.Json;
 using Pmcp.Protocol;
+using Pmcp.Server.Input;
 
 namespace Pmcp.Server;
 
@@ -108,6 +110,130 @@ public sealed class McpRequestContext
     /// <summary>Sends any server notification (for example <c>notifications/resources/updated</c>).</summary>
     public ValueTask NotifyAsync(string method, JsonElement @params) =>
         _send is null ? ValueTask.CompletedTask : _send.SendAsync(JsonRpcWriter.Notification(method, @params));
+
+    /// <summary>The round of input this request is in, for the methods whose results may be input-required (stateless revision).</summary>
+    internal InputRound? Input { get; set; }
+
+    /// <summary>
+    /// True when this request is a client's retry that carried back a request state the server signed and has verified
+    /// (stateless revision): the answers of earlier rounds come from it.
+    /// </summary>
+    public bool IsResumed => Input?.Resumed == true;
+
+    /// <summary>
+    /// Whether the client declared <paramref name="capability"/> (<c>elicitation</c>, <c>sampling</c>, <c>roots</c>, …)
+    /// in this request's <c>_meta</c> (stateless revision); null for earlier revisions, where it was declared at
+    /// <c>initialize</c> and a stateless server does not keep it.
+    /// </summary>
+    public bool? ClientSupports(string capability) =>
+        !IsStateless ? null
+        : Meta is { ValueKind: JsonValueKind.Object } meta && meta.TryGetProperty(MetaKeys.ClientCapabilities, out var capabilities)
+          && capabilities.ValueKind == JsonValueKind.Object && capabilities.TryGetProperty(capability, out _);
+
+    /// <summary>
+    /// Asks the user for input (<c>elicitation/create</c>) and returns the client's result (<c>action</c>, <c>content</c>).
+    /// See <see cref="RequestInputAsync(IReadOnlyDictionary{string, InputRequest})"/> for how it works in each revision.
+    /// </summary>
+    /// <param name="key">This question's key, the same on every run of the handler.</param>
+    /// <param name="message">What to ask.</param>
+    /// <param name="requestedSchema">The JSON Schema of the answer (an object of primitive properties).</param>
+    public async ValueTask<JsonElement> ElicitAsync(string key, string message, JsonElement requestedSchema)
+    {
+        var buffer = new ArrayBufferWriter<byte>(256);
+        using (var writer = new Utf8JsonWriter(buffer, Json.JsonWriting.Options))
+        {
+            writer.WriteStartObject();
+            writer.WriteString("message", message);
+            writer.WritePropertyName("requestedSchema");
+            requestedSchema.WriteTo(writer);
+            writer.WriteEndObject();
+        }
+
+        using var document = JsonDocument.Parse(buffer.WrittenMemory);
+        return await RequestInputAsync(key, new InputRequest(InputRequest.Elicitation, document.RootElement.Clone())).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Asks the client's model for a completion (<c>sampling/createMessage</c> with <paramref name="request"/> as params)
+    /// and returns the client's result. See <see cref="RequestInputAsync(IReadOnlyDictionary{string, InputRequest})"/>.
+    /// </summary>
+    public ValueTask<JsonElement> SampleAsync(string key, JsonElement request) =>
+        RequestInputAsync(key, new InputRequest(InputRequest.Sampling, request));
+
+    /// <summary>Asks the client for its roots (<c>roots/list</c>) and returns its result (<c>roots</c>). See <see cref="RequestInputAsync(IReadOnlyDictionary{string, InputRequest})"/>.</summary>
+    public ValueTask<JsonElement> RequestRootsAsync(string key) =>
+        RequestInputAsync(key, new InputRequest(InputRequest.Roots, EmptyParams));
+
+    /// <summary>Asks the client one thing; see <see cref="RequestInputAsync(IReadOnlyDictionary{string, InputRequest})"/>.</summary>
+    public async ValueTask<JsonElement> RequestInputAsync(string key, InputRequest request) =>
+        (await RequestInputAsync(new Dictionary<string, InputRequest> { [key] = request }).ConfigureAwait(false))[key];
+
+    /// <summary>
+    /// Asks the client for everything in <paramref name="requests"/> at once and returns its results by the same keys.
+    /// In the stateless revision (2026-07-28) no request is sent: when an answer is missing, the server answers the call
+    /// with an input-required result and a signed request state, the client retries with the answers, and the handler runs
+    /// again from the top, this time getting them, so everything a handler does before asking must be safe to repeat. In
+    /// earlier revisions each is sent to the client on this request's stream and awaited (<see cref="RequestAsync"/>).
+    /// </summary>
+    /// <exception cref="McpException">-32021 when the client did not declare a capability a request needs.</exception>
+    public async ValueTask<IReadOnlyDictionary<string, JsonElement>> RequestInputAsync(IReadOnlyDictionary<string, InputRequest> requests)
+    {
+        var answers = new Dictionary<string, JsonElement>(StringComparer.Ordinal);
+        if (!IsStateless)
+        {
+            foreach (var (key, request) in requests)
+            {
+                answers[key] = await RequestAsync(request.Method, request.Params).ConfigureAwait(false);
+            }
+
+            return answers;
+        }
+
+        if (Input is not { } round)
+        {
+            throw new McpException(McpErrorCodes.InternalError,
+                "Input can be requested only while answering tools/call, prompts/get or resources/read.");
+        }
+
+        Dictionary<string, InputRequest>? missing = null;
+        foreach (var (key, request) in requests)
+        {
+            if (round.TryAnswer(key, out var answer))
+            {
+                answers[key] = answer;
+            }
+            else
+            {
+                (missing ??= new(StringComparer.Ordinal))[key] = request;
+            }
+        }
+
+        if (missing is null)
+        {
+            return answers;
+        }
+
+        foreach (var request in missing.Values)
+        {
+            if (request.RequiredCapability is { } capability && ClientSupports(capability) == false)
+            {
+                throw MissingCapability(capability, request.Method);
+            }
+        }
+
+        throw new InputRequiredException(missing);
+    }
+
+    /// <summary>-32021 naming the capability in <c>data.requiredCapabilities</c>, as the 2026-07-28 revision defines it.</summary>
+    private static McpException MissingCapability(string capability, string method)
+    {
+        using var document = JsonDocument.Parse("{\"requiredCapabilities\":{\"" + capability + "\":{}}}");
+        return new McpException(McpErrorCodes.MissingRequiredClientCapability,
+            $"Missing required client capability: this request needs '{capability}' ({method}); declare it in _meta['{MetaKeys.ClientCapabilities}'].",
+            document.RootElement.Clone());
+    }
+
+    private static readonly JsonElement EmptyParams = JsonDocument.Parse("{}").RootElement;
 
     /// <summary>
     /// Sends a request to the client (such as <c>sampling/createMessage</c> or <c>elicitation/create</c>) on this

@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Text.Json;
 using Pmcp.Protocol;
+using Pmcp.Server.Input;
 
 namespace Pmcp.Server;
 
@@ -42,6 +43,62 @@ public sealed partial class McpServer
     /// <summary>Requests sent to clients whose answers have not arrived yet.</summary>
     internal ClientRequests ClientRequests { get; } = new();
 
+    /// <summary>
+    /// Signs and checks the request state of input-required results: the builder's secrets
+    /// (<see cref="McpServerBuilder.WithRequestStateSecret"/>), else a random secret of this process.
+    /// </summary>
+    /// <remarks>
+    /// The random secret is made at first use, not when the server is built, so that a Worker restored from its
+    /// start-up image does not share one baked into the image with every other isolate (docs/security.md).
+    /// </remarks>
+    internal RequestStateSigner RequestStates
+    {
+        get => _requestStates ?? InitializeEphemeral();
+        set => _requestStates = value;
+    }
+
+    private RequestStateSigner? _requestStates;
+
+    private RequestStateSigner InitializeEphemeral()
+    {
+        Interlocked.CompareExchange(ref _requestStates, RequestStateSigner.WithEphemeralSecret(McpServerBuilder.DefaultInputLifetime), null);
+        return _requestStates;
+    }
+
+    /// <summary>
+    /// The secret that signs request states when the builder names none (a Worker secret, or an environment variable
+    /// natively); <c>PMCP_MRTR_SECRET_PREVIOUS</c> holds the one it replaced. At least 32 bytes.
+    /// </summary>
+    public const string RequestStateSecretVariable = "PMCP_MRTR_SECRET";
+
+    /// <summary>True when the builder was given the request-state secret: a host's environment does not replace it.</summary>
+    internal bool RequestStateSecretFromBuilder { get; init; }
+
+    /// <summary>
+    /// Called by a host with the secrets its environment holds (<c>PMCP_MRTR_SECRET</c>, <c>PMCP_MRTR_SECRET_PREVIOUS</c>);
+    /// returns why they cannot sign (never their value), or null. Ignored when the builder named a secret or none is set.
+    /// </summary>
+    internal string? UseHostRequestStateSecret(string? secret, string? previous)
+    {
+        if (RequestStateSecretFromBuilder || string.IsNullOrEmpty(secret))
+        {
+            return null;
+        }
+
+        try
+        {
+            RequestStates = new RequestStateSigner(
+                RequestStateSigner.SecretBytes(secret),
+                string.IsNullOrEmpty(previous) ? null : RequestStateSigner.SecretBytes(previous),
+                _requestStates?.Lifetime ?? McpServerBuilder.DefaultInputLifetime);
+            return null;
+        }
+        catch (ArgumentException e)
+        {
+            return $"the secret {McpServer.RequestStateSecretVariable} (or its _PREVIOUS) cannot sign request states: {e.Message}";
+        }
+    }
+
     /// <summary>How long (ms) a stateless client may cache list and discover results.</summary>
     public int ListTtlMs { get; init; } = 60_000;
 
@@ -60,10 +117,21 @@ public sealed partial class McpServer
         try
         {
             CheckAvailable(method, context);
+            if (context.IsStateless && InputRound.Supports(method))
+            {
+                context.Input = InputRound.Start(method, message.Params, RequestStates);
+            }
+
             var reply = await DispatchAsync(method, message.Params, context).ConfigureAwait(false);
             var result = context.IsStateless ? Stateless(reply.Value, method) : reply.Value;
             var json = JsonRpcWriter.Result(message.Id, reply, result);
             return new McpReply(json, null, reply.Value is CallToolResult { IsError: true });
+        }
+        catch (InputRequiredException e) when (context.Input is { } round)
+        {
+            var result = new InputRequiredResult(e.Requests) { RequestState = RequestStates.Sign(round.Binding, round.Read) };
+            var reply = ResultReply.Of(result, Json.PmcpJsonContext.Default.InputRequiredResult);
+            return new McpReply(JsonRpcWriter.Result(message.Id, reply, Stateless(result, method) with { ResultType = InputRequiredResult.Type }), null);
         }
         catch (McpException e)
         {

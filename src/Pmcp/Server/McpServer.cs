@@ -161,7 +161,7 @@ public sealed partial class McpServer
             // From 2025-11-25 on, input that fails the schema is a tool execution error, so the model can correct itself.
             result = CallToolResult.Error(e.Message);
         }
-        catch (McpException)
+        catch (Exception e) when (e is McpException or Input.InputRequiredException)
         {
             throw;
         }

@@ -31,6 +31,10 @@ public sealed class McpServerBuilder
     private LoggingLevel _minimumLogLevel = LoggingLevel.Debug;
     private bool _toolErrorDetails;
     private Action<HandlerFailure>? _failureLog;
+    private Input.RequestStateSigner? _requestStates;
+
+    /// <summary>How long a client has to answer an input-required result unless the builder says otherwise: 15 minutes.</summary>
+    public static readonly TimeSpan DefaultInputLifetime = TimeSpan.FromMinutes(15);
     private Http.RequestLogOptions? _requestLog;
 
     internal McpServerBuilder(string name, string version)
@@ -112,6 +116,26 @@ public sealed class McpServerBuilder
     {
         ArgumentNullException.ThrowIfNull(log);
         _failureLog = log;
+        return this;
+    }
+
+    /// <summary>
+    /// The secret that signs the <c>requestState</c> of input-required results (MCP 2026-07-28, HMAC-SHA256), and the
+    /// one it replaced, still accepted so a rotation does not fail the round trips under way. Every host serving the
+    /// same server must share it (a Worker secret, an environment variable: never a literal in code). Without one, a
+    /// random secret of the process signs: a retry then verifies only on the host or isolate that issued the state.
+    /// </summary>
+    /// <param name="secret">At least 32 bytes of UTF-8, for example <c>openssl rand -base64 32</c>.</param>
+    /// <param name="previousSecret">The secret before the last rotation; null when there is none.</param>
+    /// <param name="lifetime">How long a client has to answer; <see cref="DefaultInputLifetime"/> when null.</param>
+    /// <exception cref="ArgumentException">A secret is shorter than 32 bytes.</exception>
+    public McpServerBuilder WithRequestStateSecret(string secret, string? previousSecret = null, TimeSpan? lifetime = null)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(secret);
+        _requestStates = new Input.RequestStateSigner(
+            Input.RequestStateSigner.SecretBytes(secret),
+            string.IsNullOrEmpty(previousSecret) ? null : Input.RequestStateSigner.SecretBytes(previousSecret),
+            lifetime ?? DefaultInputLifetime);
         return this;
     }
 
@@ -263,7 +287,7 @@ public sealed class McpServerBuilder
         ThrowOnDuplicates(_resources.Select(r => r.Resource.Uri), "resource");
         ThrowOnDuplicates(_prompts.Select(p => p.Prompt.Name), "prompt");
 
-        return new McpServer(
+        var server = new McpServer(
             Info,
             _instructions,
             tools,
@@ -277,7 +301,14 @@ public sealed class McpServerBuilder
             _failureLog)
         {
             RequestLog = _requestLog,
+            RequestStateSecretFromBuilder = _requestStates is not null,
         };
+        if ((_requestStates ?? FromEnvironment()) is { } signer)
+        {
+            server.RequestStates = signer;
+        }
+
+        return server;
     }
 
     private static void ThrowOnDuplicates(IEnumerable<string> names, string kind)
@@ -288,4 +319,24 @@ public sealed class McpServerBuilder
             throw new InvalidOperationException($"Two {kind}s are named '{duplicate.Key}'; {kind} names must be unique.");
         }
     }
+
+    /// <summary>
+    /// The secrets in <c>PMCP_MRTR_SECRET</c> and <c>PMCP_MRTR_SECRET_PREVIOUS</c> (native hosts; a Worker passes its
+    /// secrets to the builder), or null when none is set.
+    /// </summary>
+    private static Input.RequestStateSigner? FromEnvironment()
+    {
+        var secret = Environment.GetEnvironmentVariable(McpServer.RequestStateSecretVariable);
+        if (string.IsNullOrEmpty(secret))
+        {
+            return null;
+        }
+
+        var previous = Environment.GetEnvironmentVariable(McpServer.RequestStateSecretVariable + "_PREVIOUS");
+        return new Input.RequestStateSigner(
+            Input.RequestStateSigner.SecretBytes(secret),
+            string.IsNullOrEmpty(previous) ? null : Input.RequestStateSigner.SecretBytes(previous),
+            DefaultInputLifetime);
+    }
+
 }
