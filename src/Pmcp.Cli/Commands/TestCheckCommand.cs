@@ -52,7 +52,7 @@ internal static class TestCheckCommand
     public static async Task<int> RunAsync(
         string where, bool native, string? apiKeyEnv, bool allowWrites, bool strict, string format, TimeSpan timeout, TimeSpan startTimeout, CancellationToken cancellationToken)
     {
-        try
+        return await TestOptions.GuardAsync("checks", async () =>
         {
             var key = TestTarget.ReadApiKey(apiKeyEnv);
             IReadOnlyList<CheckResult> results;
@@ -80,17 +80,6 @@ internal static class TestCheckCommand
             }
 
             return CheckReport.ExitCode(results, strict);
-        }
-        catch (CliException e)
-        {
-            Console.Error.WriteLine($"error: {e.Message}");
-            return 2;
-        }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-        {
-            // Ctrl+C or SIGTERM: the project's server is stopped by then; no report.
-            Console.Error.WriteLine("Stopped before the checks finished.");
-            return 130;
-        }
+        }, cancellationToken);
     }
 }

@@ -52,7 +52,7 @@ internal static class TestConformanceCommand
                 return 2;
             }
 
-            try
+            return await TestOptions.GuardAsync("suite", async () =>
             {
                 // Progress on stderr: stdout is the report, which may be JSON or XML.
                 var runner = await ConformanceRunner.EnsureAsync(step => Console.Error.WriteLine(step + "…"), cancellationToken);
@@ -90,17 +90,7 @@ internal static class TestConformanceCommand
                 }
 
                 return ConformanceReport.ExitCode(results);
-            }
-            catch (CliException e)
-            {
-                Console.Error.WriteLine($"error: {e.Message}");
-                return 2;
-            }
-            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-            {
-                Console.Error.WriteLine("Stopped before the suite finished.");
-                return 130;
-            }
+            }, cancellationToken);
         });
         return command;
     }

@@ -39,7 +39,7 @@ internal static class TestGenerateCommand
                 return 2;
             }
 
-            try
+            return await TestOptions.GuardAsync("generation", async () =>
             {
                 var key = TestTarget.ReadApiKey(parse.GetValue(options.ApiKeyEnv));
                 string yaml;
@@ -66,16 +66,7 @@ internal static class TestGenerateCommand
                 }
 
                 return 0;
-            }
-            catch (CliException e)
-            {
-                Console.Error.WriteLine($"error: {e.Message}");
-                return 2;
-            }
-            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-            {
-                return 130;
-            }
+            }, cancellationToken);
         });
         return command;
     }

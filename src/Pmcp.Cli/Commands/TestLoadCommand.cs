@@ -63,7 +63,7 @@ internal static class TestLoadCommand
                 }
             }
 
-            try
+            return await TestOptions.GuardAsync("load", async () =>
             {
                 var key = TestTarget.ReadApiKey(parse.GetValue(options.ApiKeyEnv));
                 LoadReport report;
@@ -96,17 +96,7 @@ internal static class TestLoadCommand
                 }
 
                 return report.ExitCode(limit);
-            }
-            catch (CliException e)
-            {
-                Console.Error.WriteLine($"error: {e.Message}");
-                return 2;
-            }
-            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-            {
-                Console.Error.WriteLine("Stopped before the load finished.");
-                return 130;
-            }
+            }, cancellationToken);
         });
         return command;
     }

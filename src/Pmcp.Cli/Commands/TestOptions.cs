@@ -37,6 +37,29 @@ internal sealed class TestOptions
         return command;
     }
 
+    /// <summary>
+    /// Runs a test command's work: a <see cref="CliException"/> is exit code 2 with its message (the server could not
+    /// be tested), Ctrl+C or SIGTERM is 130 with "Stopped before the <paramref name="what"/> finished." and no report.
+    /// </summary>
+    public static async Task<int> GuardAsync(string what, Func<Task<int>> work, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await work().ConfigureAwait(false);
+        }
+        catch (CliException e)
+        {
+            Console.Error.WriteLine($"error: {e.Message}");
+            return 2;
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // A project's server is stopped by then (the target is disposed on the way out).
+            Console.Error.WriteLine($"Stopped before the {what} finished.");
+            return 130;
+        }
+    }
+
     private static Option<string> CreateFormat()
     {
         var format = new Option<string>("--format") { Description = "text (a table), json, or junit (XML that CI systems read).", DefaultValueFactory = _ => "text" };

@@ -41,7 +41,7 @@ internal static class TestRunCommand
 
         command.SetAction(async (parse, cancellationToken) =>
         {
-            try
+            return await TestOptions.GuardAsync("scenarios", async () =>
             {
                 var scenarios = ScenarioParser.Read(parse.GetValue(file)!);
                 var key = TestTarget.ReadApiKey(parse.GetValue(options.ApiKeyEnv));
@@ -69,17 +69,7 @@ internal static class TestRunCommand
                 }
 
                 return CheckReport.ExitCode(results, strict: false);
-            }
-            catch (CliException e)
-            {
-                Console.Error.WriteLine($"error: {e.Message}");
-                return 2;
-            }
-            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-            {
-                Console.Error.WriteLine("Stopped before the scenarios finished.");
-                return 130;
-            }
+            }, cancellationToken);
         });
         return command;
     }
