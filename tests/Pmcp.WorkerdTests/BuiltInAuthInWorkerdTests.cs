@@ -40,6 +40,22 @@ public sealed class BuiltInAuthInWorkerdTests(BuiltInAuthWorkerFixture fixture) 
     }
 
     [Fact]
+    public async Task TheConformanceSuitesAuthorizationServerScenariosPass()
+    {
+        // The suite pinned in tests/e2e (0.1.x) has no authorization command; 0.2.0-alpha.12 does.
+        if (!ConformanceAuthorization.HasAuthorizationCommand)
+        {
+            Assert.Fail("conformance authorization needs @modelcontextprotocol/conformance 0.2.0-alpha.12 or later in tests/e2e");
+        }
+
+        var (exitCode, output) = await ConformanceAuthorization.RunAsync(Agent, Resource);
+
+        Assert.True(exitCode == 0, $"conformance authorization exited {exitCode}:\n{output}\n{fixture.Worker.Output}");
+        Assert.Contains("✓ authorization-server-metadata-endpoint:", output, StringComparison.Ordinal);
+        Assert.Contains("✓ authorization-code-grant: 1 passed, 0 failed", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task EightConcurrentTokenExchangesAndSixteenCalls()
     {
         var client = await Agent.RegisterAsync("http://127.0.0.1:9/cb");

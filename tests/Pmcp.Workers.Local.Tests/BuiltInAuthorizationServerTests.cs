@@ -127,6 +127,22 @@ public sealed class BuiltInAuthorizationServerTests : IAsyncLifetime, IDisposabl
     }
 
     [Fact]
+    public async Task TheConformanceSuitesAuthorizationServerScenariosPass()
+    {
+        // The suite pinned in tests/e2e (0.1.x) has no authorization command; 0.2.0-alpha.12 does.
+        if (!ConformanceAuthorization.HasAuthorizationCommand)
+        {
+            Assert.Fail("conformance authorization needs @modelcontextprotocol/conformance 0.2.0-alpha.12 or later in tests/e2e");
+        }
+
+        var (exitCode, output) = await ConformanceAuthorization.RunAsync(_agent, _resource);
+
+        Assert.True(exitCode == 0, $"conformance authorization exited {exitCode}:\n{output}");
+        Assert.Contains("✓ authorization-server-metadata-endpoint:", output, StringComparison.Ordinal);
+        Assert.Contains("✓ authorization-code-grant: 1 passed, 0 failed", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task GitHubSignsUsersInThroughItsApi()
     {
         await RestartAsync(gitHub: true);
