@@ -1,4 +1,5 @@
 using Pmcp.Workers.Bindings;
+using Pmcp.Workers.DurableObjects;
 using Pmcp.Workers.Sockets;
 
 namespace Pmcp.Workers;
@@ -62,6 +63,18 @@ public sealed class Env(IEnvSource source) : Pmcp.Server.IRequestService
             : throw Missing(binding, "service (another Worker)", "[[services]]", $"binding = \"{binding}\"\nservice = \"<the other Worker's name>\"", "services");
 
     /// <summary>
+    /// A Durable Object namespace declared in wrangler.toml under <c>[[durable_objects.bindings]]</c>: ids by name or new,
+    /// and stubs that send its objects requests (<see cref="DurableObjectNamespace.GetByName"/>).
+    /// </summary>
+    /// <exception cref="WorkerException">No Durable Object namespace is bound under that name (the message says how to declare it).</exception>
+    public DurableObjectNamespace DurableObject(string binding) =>
+        source.GetDurableObject(binding) is { } backend
+            ? new DurableObjectNamespace(binding, backend)
+            : throw new WorkerException(
+                $"No Durable Object namespace is bound as '{binding}'. Declare it in .pmcp/deploy.toml:\n[workers.durable_objects]\n{binding} = \"<class name>\"\n"
+                + "(the class: a DurableObject subclass marked [DurableObject]); dotnet pmcp writes wrangler.toml's [[durable_objects.bindings]] and [[migrations]] from it.");
+
+    /// <summary>
     /// Opens a TCP connection from the Worker: <c>connect()</c> from <c>cloudflare:sockets</c> inside workerd, a
     /// <c>TcpClient</c> natively. The socket belongs to this request; dispose it when done.
     /// </summary>
@@ -107,6 +120,10 @@ public interface IEnvSource
     /// bound. The handler is shared and never disposed by its users.
     /// </summary>
     HttpMessageHandler? GetService(string binding) => null;
+
+    /// <summary>The Durable Object namespace bound under <paramref name="binding"/> in <c>[[durable_objects.bindings]]</c>; null (the default) when there is none.</summary>
+    /// <param name="binding">The binding's name.</param>
+    IDurableObjectNamespaceBackend? GetDurableObject(string binding) => null;
 
     /// <summary>Outbound TCP for this request (Hyperdrive and <see cref="Env.ConnectAsync"/>); null when the host has none.</summary>
     ISocketConnector? GetSocketConnector() => null;

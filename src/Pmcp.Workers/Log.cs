@@ -20,7 +20,19 @@ public static class Log
     /// <param name="message">The text to write; keep secrets out of it.</param>
     public static void Error(string message) => Write(2, message);
 
+    /// <summary>
+    /// A structured request line (<see cref="Pmcp.Http.RequestLogOptions"/>): JSON, written as it is (Workers Logs
+    /// indexes its fields), with <c>console.error</c> for an error's line.
+    /// </summary>
+    internal static void RequestLine(string line, bool isError) => WriteLine(isError ? 2 : 0, line);
+
     private static void Write(int level, string message)
+    {
+        // Within a request whose lines are logged, the user's lines carry its id too.
+        WriteLine(level, LogScope.Prefix is { } prefix ? prefix + message : message);
+    }
+
+    private static void WriteLine(int level, string message)
     {
         if (OperatingSystem.IsBrowser())
         {

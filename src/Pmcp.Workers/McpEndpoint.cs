@@ -108,12 +108,22 @@ public sealed class McpEndpoint
 
         var path = _routed ? handler.Options.McpPath : request.Path;
         var services = _services is { } known && ReferenceEquals(known.Env, env) ? known : _services = new EnvServices(env);
+        string? logId = null;
+        if (handler.Options.RequestLog is { Level: not RequestLogLevel.Off })
+        {
+            // With request lines on, the request gets an id of its own, which its lines and the user's Log lines carry
+            // (beside cf-ray): set here, on this request's own flow, so every await of it and only of it sees it.
+            logId = RequestLog.NewId();
+            LogScope.Enter(logId, request.Headers.Get("cf-ray"));
+        }
+
         // The handler reads the body only once path, method, Host, Origin and key have passed.
         var mcpRequest = new McpHttpRequest(request.Method, path, request)
         {
             Aborted = request.Aborted,
             Services = services,
             RequestId = request.Id,
+            LogRequestId = logId,
             Query = request.QueryString,
         };
         var response = await handler.HandleCoreAsync(mcpRequest).ConfigureAwait(false);
@@ -132,7 +142,13 @@ public sealed class McpEndpoint
     /// <summary>Reads the settings once; two first requests at once (natively) settle alike, and the first one is kept.</summary>
     private Settled Settle(Env env)
     {
-        var settled = Interlocked.CompareExchange(ref _settled, SettledFrom(McpEndpointOptions.FromEnv(env)), null) ?? _settled!;
+        var options = McpEndpointOptions.FromEnv(env);
+        var settled = Interlocked.CompareExchange(ref _settled, SettledFrom(options), null) ?? _settled!;
+        if (ReferenceEquals(settled.Options, options) && options.RequestLogWarning is { } warning)
+        {
+            Log.Warn("pmcp: " + warning + ". Fix [logging] in deploy.toml, or the Worker's vars.");
+        }
+
         _warmUp = null;
         return settled;
     }
@@ -141,7 +157,7 @@ public sealed class McpEndpoint
     {
         if (options.Misconfiguration is { } error)
         {
-            return new(null, null, null, error);
+            return new(null, null, null, error, options);
         }
 
         OAuthResourceServer? oauth;
@@ -153,12 +169,25 @@ public sealed class McpEndpoint
         }
         catch (ArgumentException e)
         {
-            return new(null, null, null, e.Message);
+            return new(null, null, null, e.Message, options);
         }
 
         var http = options.ToHttpOptions(_routed);
         http.Authenticator = server is null ? oauth : server.Authenticator;
-        return new(new StreamableHttpHandler(_server, http), oauth, server, null);
+        http.RequestLog = RequestLogOf(options);
+        return new(new StreamableHttpHandler(_server, http), oauth, server, null, options);
+    }
+
+    /// <summary>
+    /// The request log: the endpoint's (its vars) over the server's own, argument names if either asks for them,
+    /// written to the Worker's console.
+    /// </summary>
+    private RequestLogOptions RequestLogOf(McpEndpointOptions options)
+    {
+        var chosen = options.RequestLog is { } own
+            ? own with { ArgumentNames = own.ArgumentNames || _server.RequestLog?.ArgumentNames == true }
+            : _server.RequestLog;
+        return chosen is { Level: not RequestLogLevel.Off } on ? on with { Writer = on.Writer ?? Log.RequestLine } : RequestLogOptions.Off;
     }
 
     private Response RefuseMisconfigured(Request request, string error)
@@ -241,5 +270,5 @@ public sealed class McpEndpoint
     }
 
     /// <summary>The settled handler; <paramref name="OAuth"/> serves the protected resource metadata (for the built-in server too).</summary>
-    private sealed record Settled(StreamableHttpHandler? Handler, OAuthResourceServer? OAuth, BuiltInAuthorizationServer? AuthorizationServer, string? Error);
+    private sealed record Settled(StreamableHttpHandler? Handler, OAuthResourceServer? OAuth, BuiltInAuthorizationServer? AuthorizationServer, string? Error, McpEndpointOptions Options);
 }

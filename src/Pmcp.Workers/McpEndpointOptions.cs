@@ -105,6 +105,18 @@ public sealed record McpEndpointOptions
     /// </summary>
     public AuthorizationServerOptions? AuthorizationServer { get; init; }
 
+    /// <summary>
+    /// The structured request log: one JSON line per JSON-RPC message (<see cref="RequestLogOptions"/>). Null: the
+    /// server's own (<see cref="Pmcp.Server.McpServerBuilder.WithRequestLog"/>), else none. <see cref="FromEnv"/> sets
+    /// it from <c>PMCP_REQUEST_LOG</c> (<c>off</c>, <c>errors</c>, <c>all</c>), <c>PMCP_REQUEST_LOG_SAMPLE_RATE</c>
+    /// (the share of <c>ok</c> lines kept, 0 to 1) and <c>PMCP_REQUEST_LOG_ARGUMENT_NAMES</c> (<c>true</c>: argument
+    /// names, never values). Its <see cref="RequestLogOptions.Writer"/> is the Worker's console.
+    /// </summary>
+    public RequestLogOptions? RequestLog { get; init; }
+
+    /// <summary>What <see cref="FromEnv"/> found wrong with the request log vars (logged once; the log then keeps errors only).</summary>
+    internal string? RequestLogWarning { get; init; }
+
     /// <summary>True when <see cref="ApiKey"/> is set but blank: MCP requests are refused until it is fixed.</summary>
     public bool HasEmptyApiKey => ApiKey is not null && string.IsNullOrWhiteSpace(ApiKey);
 
@@ -140,6 +152,7 @@ public sealed record McpEndpointOptions
             AllowedOrigins = Split(env.GetOrDefault(AllowedOriginsVar)),
             MaxRequestBodyBytes = BodyLimit(env.GetOrDefault(MaxBodyBytesVar)),
         };
+        options = WithRequestLog(options, env);
         var key = env.GetOrDefault(ApiKeyVar);
         var mode = env.GetOrDefault(AuthModeVar)?.Trim();
         switch (mode)
@@ -220,6 +233,39 @@ public sealed record McpEndpointOptions
         };
     }
 
+    /// <summary>The request log the vars ask for; a value that is not one is reported and read as <c>errors</c>.</summary>
+    private static McpEndpointOptions WithRequestLog(McpEndpointOptions options, Env env)
+    {
+        var levelText = env.GetOrDefault(RequestLogOptions.LevelVar);
+        var rateText = env.GetOrDefault(RequestLogOptions.SampleRateVar);
+        var namesText = env.GetOrDefault(RequestLogOptions.ArgumentNamesVar);
+        if (levelText is null && rateText is null && namesText is null)
+        {
+            return options;
+        }
+
+        var warnings = new List<string>();
+        var level = RequestLogLevel.All;
+        if (levelText is not null && !RequestLogOptions.TryParseLevel(levelText, out level))
+        {
+            level = RequestLogLevel.Errors;
+            warnings.Add($"{RequestLogOptions.LevelVar} must be off, errors or all; it is '{levelText.Trim()}', so only errors are logged");
+        }
+
+        var rate = 1.0;
+        if (rateText is not null && !RequestLogOptions.TryParseSampleRate(rateText, out rate))
+        {
+            warnings.Add($"{RequestLogOptions.SampleRateVar} must be a number from 0 to 1 (e.g. 0.1 keeps one ok line in ten); it is '{rateText.Trim()}', so every line is kept");
+        }
+
+        var names = namesText?.Trim().ToLowerInvariant() is "true" or "1" or "yes";
+        return options with
+        {
+            RequestLog = new RequestLogOptions { Level = level, OkSampleRate = rate, ArgumentNames = names },
+            RequestLogWarning = warnings.Count == 0 ? null : string.Join("; ", warnings),
+        };
+    }
+
     private static string? NonBlank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
 
     private static string[] SplitScopes(string? list) =>
@@ -232,7 +278,8 @@ public sealed record McpEndpointOptions
     /// <summary>The handler's options; <paramref name="routed"/>: a Router chose the route, so no health path of its own.</summary>
     internal StreamableHttpOptions ToHttpOptions(bool routed)
     {
-        var options = new StreamableHttpOptions { ApiKey = ApiKey, MaxRequestBodyBytes = MaxRequestBodyBytes };
+        // No request lines unless the endpoint chooses them (McpEndpoint.RequestLogOf): never for the warm-up.
+        var options = new StreamableHttpOptions { ApiKey = ApiKey, MaxRequestBodyBytes = MaxRequestBodyBytes, RequestLog = RequestLogOptions.Off };
         if (routed)
         {
             options.HealthPath = null;
@@ -262,7 +309,8 @@ public sealed record McpEndpointOptions
             .Append("], AllowedOrigins = [").AppendJoin(", ", AllowedOrigins)
             .Append("], MaxRequestBodyBytes = ").Append(MaxRequestBodyBytes.ToString(CultureInfo.InvariantCulture))
             .Append(", OAuth = ").Append(OAuth is null ? "(none)" : OAuth.ToString())
-            .Append(", AuthorizationServer = ").Append(AuthorizationServer is null ? "(none)" : AuthorizationServer.ToString());
+            .Append(", AuthorizationServer = ").Append(AuthorizationServer is null ? "(none)" : AuthorizationServer.ToString())
+            .Append(", RequestLog = ").Append(RequestLog is null ? "(server's)" : RequestLog.Level.ToString());
         return true;
     }
 }

@@ -245,5 +245,65 @@ public sealed class ConnectCommandTests
         Assert.DoesNotContain("claude mcp add", stdout, StringComparison.Ordinal);
     }
 
+    /// <summary>A project whose deploy.toml says <c>[auth] mode = "oauth"</c>: no key anywhere, and each client told how it signs in.</summary>
+    [Fact]
+    public async Task AServerThatSignsInWithOAuthGetsNoKeyAndEachClientsSignInNote()
+    {
+        using var project = OAuthProject();
+
+        var (code, codeNote) = await ConnectAsync(project.Path, "--client", "claude-code", "--url", Deployed);
+        Assert.Equal($"claude mcp add --transport http notes {Deployed}", code.Trim());
+        Assert.Contains("run /mcp in Claude Code and choose Authenticate", codeNote, StringComparison.Ordinal);
+
+        var (chatGpt, _) = await ConnectAsync(project.Path, "--client", "chatgpt", "--url", Deployed);
+        Assert.Contains("Authentication: OAuth", chatGpt, StringComparison.Ordinal);
+
+        var (all, _) = await ConnectAsync(project.Path, "--url", Deployed);
+        Assert.Contains("signing clients in with OAuth", all, StringComparison.Ordinal);
+        Assert.DoesNotContain("Authorization", all.Replace("Authorization: Bearer <token>", "", StringComparison.Ordinal), StringComparison.Ordinal);
+        Assert.Contains("Quick OAuth Flow", all, StringComparison.Ordinal);
+        Assert.Contains("asks to sign in", all, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task AnApiKeyForAServerThatSignsInWithOAuthIsAClearError()
+    {
+        using var project = OAuthProject();
+
+        var (exitCode, stdout, stderr) = await Cli.RunAsync(RepoPaths.Root, WithSecret, ["connect", project.Path, "--api-key-env", "MCP_API_KEY"]);
+
+        Assert.Equal(1, exitCode);
+        Assert.Empty(stdout);
+        Assert.Contains("signs clients in with OAuth", stderr, StringComparison.Ordinal);
+        Assert.Contains("leave out --api-key-env", stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task OAuthCanBeSaidForAnEndpointOutsideAProject()
+    {
+        var (stdout, stderr) = await ConnectAsync("samples/HelloWorld", "--client", "vscode", "--url", Deployed, "--oauth");
+
+        using var config = JsonDocument.Parse(stdout);
+        Assert.False(config.RootElement.GetProperty("servers").GetProperty("hello-world").TryGetProperty("headers", out _));
+        Assert.Contains("asks to sign in", stderr, StringComparison.Ordinal);
+    }
+
+    private static TempFolder OAuthProject()
+    {
+        var folder = new TempFolder();
+        File.WriteAllText(folder["Notes.csproj"], "<Project Sdk=\"Microsoft.NET.Sdk\" />\n");
+        Directory.CreateDirectory(folder[".pmcp"]);
+        File.WriteAllText(folder[Path.Combine(".pmcp", "deploy.toml")], """
+            [workers]
+            name = "notes"
+
+            [auth]
+            mode = "oauth"
+            issuer = "https://login.example.com"
+            resource = "https://notes.example.workers.dev/mcp"
+            """);
+        return folder;
+    }
+
     private static string[] Strings(JsonElement array) => [.. array.EnumerateArray().Select(e => e.GetString()!)];
 }

@@ -40,7 +40,7 @@ public sealed class DeployConfigReaderTests
     [InlineData("[workers]\nname = \"s\"\n[workers.d1_databases]\nDB = { database_name = \"x\" }\n",
         "'.pmcp/deploy.toml': [workers.d1_databases] DB has no database_id; add database_id = \"…\" (the database id).")]
     [InlineData("[workers]\nname = \"s\"\n[workers.kv_namespace]\nCACHE = \"x\"\n",
-        "'.pmcp/deploy.toml': unknown key [workers] kv_namespace; the keys of [workers] are name, compatibility_date, main, workers_dev, routes, vars, limits, observability, kv_namespaces, d1_databases, r2_buckets, hyperdrive, services. Check its spelling.")]
+        "'.pmcp/deploy.toml': unknown key [workers] kv_namespace; the keys of [workers] are name, compatibility_date, main, workers_dev, routes, vars, limits, observability, kv_namespaces, d1_databases, r2_buckets, hyperdrive, services, durable_objects. Check its spelling.")]
     [InlineData("[target]\ntarget_type = \"aws-lambda\"\n[workers]\nname = \"s\"\n",
         "'.pmcp/deploy.toml': [target] target_type \"aws-lambda\" is not supported; the one target is target_type = \"cloudflare-workers\".")]
     [InlineData("[target]\ntarget_type = \"cloudflare-workers\"\ntype = \"aws-lambda\"\n[workers]\nname = \"s\"\n",

@@ -6,7 +6,11 @@ namespace Pmcp.FakeCloudflare;
 public static class TailEvents
 {
     /// <summary>One fetch invocation of <paramref name="scriptName"/> with its console output.</summary>
-    public static JsonObject Fetch(string scriptName, string url, string method = "GET", int status = 200, string outcome = "ok", params string[] logs)
+    public static JsonObject Fetch(string scriptName, string url, string method = "GET", int status = 200, string outcome = "ok", params string[] logs) =>
+        Fetch(scriptName, url, method, status, outcome, logs.Select(log => ("log", log)));
+
+    /// <summary>One fetch invocation with console lines of their own levels (<c>log</c>, <c>warn</c>, <c>error</c>), as a Worker wrote them.</summary>
+    public static JsonObject Fetch(string scriptName, string url, string method, int status, string outcome, IEnumerable<(string Level, string Message)> logs)
     {
         var timestamp = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
         return new JsonObject
@@ -17,8 +21,8 @@ public static class TailEvents
             ["exceptions"] = new JsonArray(),
             ["logs"] = new JsonArray([.. logs.Select(log => (JsonNode)new JsonObject
             {
-                ["message"] = new JsonArray(log),
-                ["level"] = "log",
+                ["message"] = new JsonArray(log.Message),
+                ["level"] = log.Level,
                 ["timestamp"] = timestamp,
             })]),
             ["eventTimestamp"] = timestamp,

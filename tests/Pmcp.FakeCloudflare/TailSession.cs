@@ -67,11 +67,20 @@ public sealed class TailSession
 
     public Task WaitForConnectionAsync(TimeSpan timeout) => _connected.Task.WaitAsync(timeout);
 
-    /// <summary>Sends one tail event (see <see cref="TailEvents"/>) to wrangler, which prints it.</summary>
-    public async Task SendAsync(JsonNode tailEvent, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Sends one tail event (see <see cref="TailEvents"/>) to wrangler, which prints it, when the tail's
+    /// <see cref="Filters"/> admit it, as Cloudflare does (<see cref="TailFilters"/>). Returns whether it was sent.
+    /// </summary>
+    public async Task<bool> SendAsync(JsonNode tailEvent, CancellationToken cancellationToken = default)
     {
         var socket = await _connected.Task.WaitAsync(cancellationToken);
+        if (!TailFilters.Admit(Filters, tailEvent))
+        {
+            return false;
+        }
+
         await socket.SendTextAsync(tailEvent.ToJsonString(), cancellationToken);
+        return true;
     }
 
     /// <summary>

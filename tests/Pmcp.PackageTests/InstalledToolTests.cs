@@ -30,6 +30,11 @@ public sealed class InstalledToolTests(PackageFeed packages)
 
         await AssertServesAsync(project, "--native");
 
+        // The installed tool checks the project it made (dev started, checked and stopped by test check itself).
+        var check = await packages.RunToolAsync(solution, "test", "check", "src/WeatherDesk", "--native");
+        Assert.Contains("passed", check, StringComparison.Ordinal);
+        Assert.Contains(" 0 failed", check, StringComparison.Ordinal);
+
         var built = await packages.RunToolAsync(solution, "deploy", "build", "src/WeatherDesk");
         Assert.Contains("Worker bundle:", built, StringComparison.Ordinal);
         var bundle = Path.Combine(project, ".pmcp", "workers", "build", "worker");

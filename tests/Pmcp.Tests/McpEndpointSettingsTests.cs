@@ -44,6 +44,22 @@ public sealed class McpEndpointSettingsTests
     }
 
     [Fact]
+    public void FromEnvReadsTheRequestLogVarsAndAValueThatIsNoLevelKeepsErrors()
+    {
+        Assert.Null(McpEndpointOptions.FromEnv(Env(("MCP_API_KEY", "k"))).RequestLog);
+
+        var options = McpEndpointOptions.FromEnv(Env(("PMCP_REQUEST_LOG", "all"), ("PMCP_REQUEST_LOG_SAMPLE_RATE", "0.1"), ("PMCP_REQUEST_LOG_ARGUMENT_NAMES", "true")));
+        Assert.Equal(Pmcp.Http.RequestLogLevel.All, options.RequestLog!.Level);
+        Assert.Equal(0.1, options.RequestLog.OkSampleRate);
+        Assert.True(options.RequestLog.ArgumentNames);
+        Assert.Null(options.RequestLogWarning);
+
+        var wrong = McpEndpointOptions.FromEnv(Env(("PMCP_REQUEST_LOG", "verbose")));
+        Assert.Equal(Pmcp.Http.RequestLogLevel.Errors, wrong.RequestLog!.Level);
+        Assert.Contains("PMCP_REQUEST_LOG must be off, errors or all", wrong.RequestLogWarning, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void FromEnvReadsEveryVarAndPrintingNeverShowsTheKey()
     {
         var options = McpEndpointOptions.FromEnv(Env(

@@ -16,6 +16,9 @@ public sealed class PipelineHosts : IAsyncLifetime
 
     private readonly string _copy = Path.Combine(RepoPaths.Root, "tests", "Workers", ".routes-pipeline");
 
+    /// <summary>The project both hosts serve (a copy of RoutesWorker), built.</summary>
+    public string ProjectDirectory => _copy;
+
     public RunningWorker Native { get; private set; } = null!;
 
     public RunningWorker Workerd { get; private set; } = null!;
@@ -31,8 +34,9 @@ public sealed class PipelineHosts : IAsyncLifetime
         await ProjectCopy.CreateAsync(Path.Combine(RepoPaths.Root, "tests", "Workers", "RoutesWorker"), _copy, $"MCP_API_KEY={ApiKey}\n");
 
         // Native first: its build must be done before wrangler dev starts watching the project.
-        Native = await RunningWorker.StartAsync(WorkerdFixture.Environment, _copy, "--native");
-        Workerd = await RunningWorker.StartAsync(new Dictionary<string, string>(WorkerdFixture.Environment) { ["PMCP_SNAPSHOT"] = "on" }, _copy);
+        // --request-log json: dev shows each MCP message's structured line as the Worker wrote it (RequestLogTests).
+        Native = await RunningWorker.StartAsync(WorkerdFixture.Environment, _copy, "--native", "--request-log", "json");
+        Workerd = await RunningWorker.StartAsync(new Dictionary<string, string>(WorkerdFixture.Environment) { ["PMCP_SNAPSHOT"] = "on" }, _copy, "--request-log", "json");
 
         using var http = new HttpClient { Timeout = TimeSpan.FromMinutes(2) };
         using var request = new HttpRequestMessage(HttpMethod.Post, Workerd.McpUrl)

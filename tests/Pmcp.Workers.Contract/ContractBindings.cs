@@ -28,6 +28,15 @@ public static class ContractBindings
     /// </summary>
     public const string CSharpService = "ECHO_CS";
 
+    /// <summary>
+    /// The Durable Object namespace of tests/Workers/DurableWorker: objects of the class <see cref="CounterClass"/>
+    /// (<see cref="ContractCounter"/>).
+    /// </summary>
+    public const string Counter = "COUNTER";
+
+    /// <summary>The class name of <see cref="ContractCounter"/> (wrangler.toml's class_name).</summary>
+    public const string CounterClass = "ContractCounter";
+
     /// <summary>A name no wrangler.toml of the contract declares, for the "not bound" cases.</summary>
     public const string Unbound = "CONTRACT_NOT_BOUND";
 

@@ -15,10 +15,16 @@ public sealed record ContractTyped(long? Absent, long Whole, double Fraction, st
 /// <summary>A row with a BLOB column read into a byte array.</summary>
 public sealed record ContractBlob(long Id, byte[] Data);
 
+/// <summary>A Durable Object's SQL row.</summary>
+public sealed record ContractHit(long Id, string Path, long Weight);
+
 /// <summary>Source-generated, as the bindings require in a trimmed Worker (no reflection-based serialization).</summary>
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web)]
 [JsonSerializable(typeof(ContractNote))]
 [JsonSerializable(typeof(ContractItem))]
 [JsonSerializable(typeof(ContractTyped))]
 [JsonSerializable(typeof(ContractBlob))]
+[JsonSerializable(typeof(ContractHit))]
+[JsonSerializable(typeof(long))]
+[JsonSerializable(typeof(string))]
 internal sealed partial class ContractJson : JsonSerializerContext;

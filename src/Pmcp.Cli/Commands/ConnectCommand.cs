@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Text;
 using System.Text.RegularExpressions;
 using Pmcp.Cli.Connect;
+using Pmcp.Cli.Deploy;
 
 namespace Pmcp.Cli.Commands;
 
@@ -25,6 +26,10 @@ internal static partial class ConnectCommand
         var client = new Option<string>("--client") { Description = "Which client to configure.", DefaultValueFactory = _ => McpClientKind.All };
         client.AcceptOnlyFromAmong([.. McpClientKind.Each, McpClientKind.All]);
         var name = new Option<string?>("--name") { Description = "The server's name in the clients. Default: the project's name in kebab-case." };
+        var oauth = new Option<bool>("--oauth")
+        {
+            Description = "The server signs clients in with OAuth. Default: what [auth] mode in the project's .pmcp/deploy.toml says (for --env, that environment's).",
+        };
 
         var command = new Command("connect", """
             Print the configuration an MCP client needs to reach the server, each with where it goes: Claude Code (its
@@ -32,7 +37,9 @@ internal static partial class ConnectCommand
             local bridge in claude_desktop_config.json), ChatGPT (the values of a developer-mode connector: public HTTPS,
             OAuth or no authentication, so no API key), VS Code (.vscode/mcp.json), Cursor (~/.cursor/mcp.json) and the
             MCP Inspector (npx command lines). The endpoint is the one `dotnet pmcp dev` serves, or with --deployed the
-            one the last `dotnet pmcp deploy` recorded, or --url. An API key is always a reference to its variable.
+            one the last `dotnet pmcp deploy` recorded, or --url. An API key is always a reference to its variable. A
+            server with [auth] mode = "oauth" in .pmcp/deploy.toml (or --oauth) needs no key: each client's note says
+            how it signs in.
             With one --client, only its configuration goes to standard output (the note goes to standard error), ready to
             redirect into a file.
 
@@ -42,11 +49,12 @@ internal static partial class ConnectCommand
               dotnet pmcp connect --client claude-code --api-key-env MCP_API_KEY
               dotnet pmcp connect --client claude-desktop --api-key-env MCP_API_KEY
               dotnet pmcp connect --deployed --client chatgpt
+              dotnet pmcp connect --url https://my-server.example.workers.dev/mcp --oauth --client vscode
               dotnet pmcp connect --deployed --env production --api-key-env MCP_API_KEY
               dotnet pmcp connect --url https://my-server.example.workers.dev/mcp --api-key-env MCP_API_KEY --client cursor
             """)
         {
-            project, url, deployed, env, apiKeyEnv, client, name,
+            project, url, deployed, env, apiKeyEnv, client, name, oauth,
         };
 
         command.SetAction(parse =>
@@ -59,6 +67,12 @@ internal static partial class ConnectCommand
                 throw new CliException("--api-key-env takes the name of an environment variable (letters, digits and '_'), such as --api-key-env MCP_API_KEY, not the key: the key itself never goes on a command line.");
             }
 
+            var signsIn = parse.GetValue(oauth) || ProjectSignsInWithOAuth(parse.GetValue(project)!, parse.GetValue(env));
+            if (signsIn && keyVariable is not null)
+            {
+                throw new CliException("this server signs clients in with OAuth ([auth] mode = \"oauth\" in .pmcp/deploy.toml, or --oauth): each client gets its own token when it signs in, so leave out --api-key-env.");
+            }
+
             var serverName = parse.GetValue(name) ?? ServerName(parse.GetValue(project)!);
             if (!ServerNamePattern().IsMatch(serverName))
             {
@@ -68,7 +82,7 @@ internal static partial class ConnectCommand
             var chosen = parse.GetValue(client)!;
             if (chosen != McpClientKind.All)
             {
-                var setup = ClientConfigs.For(chosen, serverName, endpoint, keyVariable);
+                var setup = ClientConfigs.For(chosen, serverName, endpoint, keyVariable, signsIn);
                 if (setup.Problem is not null)
                 {
                     throw new CliException(setup.Problem);
@@ -80,10 +94,10 @@ internal static partial class ConnectCommand
             }
 
             var text = new StringBuilder();
-            text.Append("Server ").Append(serverName).Append(" at ").AppendLine(endpoint.AbsoluteUri);
+            text.Append("Server ").Append(serverName).Append(" at ").Append(endpoint.AbsoluteUri).AppendLine(signsIn ? ", signing clients in with OAuth" : "");
             foreach (var each in McpClientKind.Each)
             {
-                var setup = ClientConfigs.For(each, serverName, endpoint, keyVariable);
+                var setup = ClientConfigs.For(each, serverName, endpoint, keyVariable, signsIn);
                 text.AppendLine().Append("== ").Append(setup.Title).Append(" (--client ").Append(setup.Client).AppendLine(")");
                 if (setup.Problem is not null)
                 {
@@ -115,6 +129,21 @@ internal static partial class ConnectCommand
         var directory = location.Extension == ".csproj" ? Path.GetDirectoryName(location.FullName)! : location.FullName;
         var output = DeployOutputsCommand.Find(directory, environment);
         return output.McpEndpoint ?? throw new CliException($"the deployment of {output.WorkerName} has no URL (workers_dev is off and no route names one host). Give the endpoint with --url.");
+    }
+
+    /// <summary>Whether the project's deploy.toml (its <c>[auth]</c>, under <c>[env.NAME.auth]</c> for an environment) says <c>mode = "oauth"</c>.</summary>
+    private static bool ProjectSignsInWithOAuth(DirectoryInfo location, string? environment)
+    {
+        var directory = location.Extension == ".csproj" ? Path.GetDirectoryName(location.FullName)! : location.FullName;
+        var deployToml = Path.Combine(directory, ".pmcp", "deploy.toml");
+        if (!File.Exists(deployToml))
+        {
+            return false;
+        }
+
+        var config = DeployConfigReader.Load(deployToml, DeployProject.Display(deployToml));
+        var auth = config.Environments.FirstOrDefault(e => e.Key == environment)?.Auth?.Over(config.Auth) ?? config.Auth;
+        return auth?.Mode == DeployAuth.OAuth;
     }
 
     /// <summary>The endpoint as an absolute http(s) URL; a bare origin gets the /mcp path every Pmcp server serves.</summary>

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using Pmcp.Cli.Deploy;
 using Pmcp.Cli.Processes;
 
 namespace Pmcp.Cli.Commands;
@@ -16,7 +17,9 @@ internal static class DeployLogsCommand
         var duration = new Option<int>("--duration") { Description = "Without --tail: seconds to listen before stopping.", DefaultValueFactory = _ => 30 };
         var status = new Option<string[]>("--status") { Description = "Only requests that ended this way: ok, error or canceled (repeatable).", AllowMultipleArgumentsPerToken = true };
         status.AcceptOnlyFromAmong("ok", "error", "canceled");
-        var search = new Option<string?>("--search") { Description = "Only requests whose console.log lines contain this text." };
+        var search = new Option<string?>("--search") { Description = "Only requests whose console.log lines contain this text (tool_call: every tools/call; a request id: the whole request)." };
+        var outcome = new Option<string?>("--outcome") { Description = "Only the server's request lines (one per MCP message) that ended this way: ok, or error (a tool error, a JSON-RPC error or a refused request; --status cannot tell: they are ok invocations)." };
+        outcome.AcceptOnlyFromAmong("ok", "error");
         var format = new Option<string>("--format") { Description = "pretty (one line per request and log) or json (Cloudflare's trace events).", DefaultValueFactory = _ => "pretty" };
         format.AcceptOnlyFromAmong("pretty", "json");
         var command = new Command("logs", """
@@ -28,9 +31,10 @@ internal static class DeployLogsCommand
               dotnet pmcp deploy logs --tail
               dotnet pmcp deploy logs --env production --tail --status error
               dotnet pmcp deploy logs --search tool_call --format json --duration 60
+              dotnet pmcp deploy logs --env production --tail --outcome error
             """)
         {
-            project, target, env, tail, duration, status, search, format,
+            project, target, env, tail, duration, status, search, outcome, format,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -68,7 +72,19 @@ internal static class DeployLogsCommand
             }
 
             using var process = wrangler.Start(arguments);
-            var exitCode = await ChildProcess.RelayUntilStoppedAsync(process, (line, writer) => { writer.WriteLine(line); writer.Flush(); }, listen.Token);
+            // --outcome filters the server's request lines here: Cloudflare's filters cannot see inside them.
+            var filter = parse.GetValue(outcome) is { } wanted ? new TailOutcomeFilter(wanted, parse.GetValue(format) == "json") : null;
+            var exitCode = await ChildProcess.RelayUntilStoppedAsync(process, (line, writer) =>
+            {
+                if (filter is not null && ReferenceEquals(writer, Console.Out))
+                {
+                    filter.Relay(line, writer);
+                    return;
+                }
+
+                writer.WriteLine(line);
+                writer.Flush();
+            }, listen.Token);
             if (exitCode != 0)
             {
                 Console.Error.WriteLine($"error: wrangler tail stopped with exit code {exitCode}; its output is above.");

@@ -15,12 +15,20 @@ internal static class DevCommand
         var port = new Option<int>("--port", "-p") { Description = "The port to listen on.", DefaultValueFactory = _ => 8787 };
         var host = new Option<string>("--host") { Description = "The address to bind. Loopback also turns on the DNS-rebinding Host check.", DefaultValueFactory = _ => "127.0.0.1" };
         var apiKeyEnv = new Option<string?>("--api-key-env") { Description = "Require 'Authorization: Bearer <key>', the key read from this environment variable." };
+        var requestLog = new Option<string>("--request-log")
+        {
+            Description = "How each MCP message's request line shows: summary (method, name, outcome, duration) or json (the line as Workers Logs indexes it).",
+            DefaultValueFactory = _ => "summary",
+        };
+        requestLog.AcceptOnlyFromAmong("summary", "json");
         var env = CommonOptions.EnvOption();
         env.Description = "Serve an environment of .pmcp/deploy.toml ([env.NAME]: its vars and bindings) instead of the top-level Worker.";
 
         var command = new Command("dev", """
             Build a server project and serve it locally at http://127.0.0.1:8787/mcp until Ctrl+C: in workerd,
             Cloudflare's own runtime, through wrangler dev --local (installed on first use), or natively on Kestrel.
+            Each MCP message prints one line: method, name, outcome and duration (--request-log json: the structured
+            line itself; PMCP_REQUEST_LOG in the project's vars or [logging] in deploy.toml: what it says instead of all).
             Ctrl+C (SIGINT) or SIGTERM stops it and what it started (wrangler and workerd, or the native host); a script
             that runs dev in the background stops it with kill (SIGTERM), since a background job ignores SIGINT.
 
@@ -29,10 +37,11 @@ internal static class DevCommand
               dotnet pmcp dev samples/HelloWorld --native
               dotnet pmcp dev samples/Notes --env staging
               dotnet pmcp dev . --native --port 9000
+              dotnet pmcp dev . --request-log json
               MCP_API_KEY=secret dotnet pmcp dev --native --api-key-env MCP_API_KEY
             """)
         {
-            project, native, port, host, apiKeyEnv, env,
+            project, native, port, host, apiKeyEnv, env, requestLog,
         };
 
         command.SetAction(async (parse, cancellationToken) =>
@@ -43,15 +52,16 @@ internal static class DevCommand
                 return 1;
             }
 
+            var json = parse.GetValue(requestLog) == "json";
             if (!parse.GetValue(native))
             {
                 // dev builds before starting wrangler dev, whose [build] command would build again at start (the
                 // marker, which WorkerDevHost sets, makes that first one do nothing); later ones, when a source changes,
                 // rebuild the Worker.
-                return await new WorkerDevHost(serverProject, parse.GetValue(host)!, parse.GetValue(port), parse.GetValue(apiKeyEnv), parse.GetValue(env)).RunAsync(cancellationToken);
+                return await new WorkerDevHost(serverProject, parse.GetValue(host)!, parse.GetValue(port), parse.GetValue(apiKeyEnv), parse.GetValue(env), json).RunAsync(cancellationToken);
             }
 
-            var devHost = new NativeDevHost(serverProject, parse.GetValue(host)!, parse.GetValue(port), parse.GetValue(apiKeyEnv), parse.GetValue(env));
+            var devHost = new NativeDevHost(serverProject, parse.GetValue(host)!, parse.GetValue(port), parse.GetValue(apiKeyEnv), parse.GetValue(env), json);
             return await devHost.RunAsync(cancellationToken);
         });
         return command;

@@ -17,14 +17,39 @@ internal static partial class ClientConfigs
         Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
     };
 
-    public static ClientSetup For(string client, string name, Uri url, string? apiKeyEnv) => client switch
+    /// <summary>
+    /// One client's setup. With <paramref name="oauth"/> the server signs clients in with OAuth (<c>[auth] mode =
+    /// "oauth"</c>): nothing to configure but the URL, and each client's note says how it starts the sign-in.
+    /// </summary>
+    public static ClientSetup For(string client, string name, Uri url, string? apiKeyEnv, bool oauth = false)
     {
-        McpClientKind.ClaudeCode => ClaudeCode(name, url, apiKeyEnv),
-        McpClientKind.ClaudeDesktop => ClaudeDesktop(name, url, apiKeyEnv),
-        McpClientKind.ChatGpt => ChatGpt(name, url, apiKeyEnv),
-        McpClientKind.VsCode => VsCode(name, url, apiKeyEnv),
-        McpClientKind.Cursor => Cursor(name, url, apiKeyEnv),
-        McpClientKind.Inspector => Inspector(url, apiKeyEnv),
+        var setup = client switch
+        {
+            McpClientKind.ClaudeCode => ClaudeCode(name, url, apiKeyEnv),
+            McpClientKind.ClaudeDesktop => ClaudeDesktop(name, url, apiKeyEnv),
+            McpClientKind.ChatGpt => ChatGpt(name, url, apiKeyEnv, oauth),
+            McpClientKind.VsCode => VsCode(name, url, apiKeyEnv),
+            McpClientKind.Cursor => Cursor(name, url, apiKeyEnv),
+            McpClientKind.Inspector => Inspector(url, apiKeyEnv),
+            _ => throw new ArgumentOutOfRangeException(nameof(client), client, null),
+        };
+        return oauth && setup.Problem is null ? setup with { Where = setup.Where + "\n" + SignIn(client) } : setup;
+    }
+
+    /// <summary>How each client starts the OAuth sign-in the MCP authorization spec describes (discovery from the 401).</summary>
+    private static string SignIn(string client) => client switch
+    {
+        McpClientKind.ClaudeCode => "The server signs you in with OAuth: after adding it, run /mcp in Claude Code and choose Authenticate; "
+            + "the browser opens the sign-in page and Claude Code keeps the token.",
+        McpClientKind.ClaudeDesktop => "The server signs you in with OAuth: a connector signs in when you connect it; mcp-remote opens the "
+            + "browser the first time it starts and keeps the tokens in ~/.mcp-auth.",
+        McpClientKind.ChatGpt => "ChatGPT finds the sign-in through the server's metadata (/.well-known/oauth-protected-resource) and "
+            + "registers itself with the authorization server if it allows dynamic client registration; otherwise enter the client "
+            + "ID and secret your identity provider issued for ChatGPT in the connector's OAuth settings.",
+        McpClientKind.VsCode => "The server signs you in with OAuth: when it first starts, VS Code asks to sign in and opens the browser.",
+        McpClientKind.Cursor => "The server signs you in with OAuth: Cursor's MCP settings show it as needing login; choose Login to sign in in the browser.",
+        McpClientKind.Inspector => "The server signs you in with OAuth: in the web UI, use Open Auth Settings > Quick OAuth Flow before "
+            + "connecting. The CLI mode (second line) does not sign in, so it gets 401: give it a token with --header \"Authorization: Bearer <token>\".",
         _ => throw new ArgumentOutOfRangeException(nameof(client), client, null),
     };
 
@@ -92,7 +117,7 @@ internal static partial class ClientConfigs
     /// authenticated by OAuth or not at all. There is no file to write and no header to send, so this is the values to
     /// enter, or, for an endpoint ChatGPT cannot use, why and what to do.
     /// </summary>
-    public static ClientSetup ChatGpt(string name, Uri url, string? apiKeyEnv)
+    public static ClientSetup ChatGpt(string name, Uri url, string? apiKeyEnv, bool oauth = false)
     {
         const string Title = "ChatGPT";
         var where = """
@@ -117,7 +142,7 @@ internal static partial class ClientConfigs
         var text = $"""
             Name: {name}
             MCP Server URL: {url.AbsoluteUri}
-            Authentication: No authentication
+            Authentication: {(oauth ? "OAuth" : "No authentication")}
             """;
         return new(McpClientKind.ChatGpt, Title, where, text);
     }

@@ -25,6 +25,24 @@ internal sealed record BindingKind(string Section, string MainKey, string Meanin
     /// </summary>
     public static readonly BindingKind Service = new("services", "service", "the other Worker's name", ["entrypoint", ProjectKey, UrlKey]) { DevKeys = [ProjectKey, UrlKey] };
 
+    /// <summary>
+    /// A Durable Object namespace: <c>[workers.durable_objects] COUNTER = "Counter"</c> (the class, a C# class marked
+    /// <c>[DurableObject]</c>), written to wrangler.toml as <c>[[durable_objects.bindings]] name = "COUNTER"
+    /// class_name = "Counter"</c>; <c>script_name</c> binds another Worker's class. The classes also get
+    /// <c>[[migrations]]</c> (<see cref="DurableObjectMigrations"/>).
+    /// </summary>
+    public static readonly BindingKind DurableObject = new("durable_objects", "class_name", "the Durable Object class name", ["script_name"])
+    {
+        WranglerSection = "durable_objects.bindings",
+        WranglerNameKey = "name",
+    };
+
+    /// <summary>The wrangler.toml array the entries go in (<see cref="Section"/> but for Durable Objects).</summary>
+    public string WranglerSection { get => field ?? Section; init; }
+
+    /// <summary>The key of a wrangler.toml entry that holds the binding's name.</summary>
+    public string WranglerNameKey { get; init; } = "binding";
+
     /// <summary>A service binding's folder of the other Worker, for <c>dev</c>.</summary>
     public const string ProjectKey = "project";
 
@@ -32,10 +50,10 @@ internal sealed record BindingKind(string Section, string MainKey, string Meanin
     public const string UrlKey = "url";
 
     /// <summary>In the order wrangler.toml lists them.</summary>
-    public static readonly BindingKind[] All = [Kv, D1, R2, Hyperdrive, Service];
+    public static readonly BindingKind[] All = [Kv, D1, R2, Hyperdrive, Service, DurableObject];
 
     /// <summary>The keys of a wrangler.toml entry that deploy.toml decides (the rest are the user's and are kept).</summary>
-    public IEnumerable<string> WranglerKeys => ["binding", MainKey, .. OptionalKeys.Except(DevKeys)];
+    public IEnumerable<string> WranglerKeys => [WranglerNameKey, MainKey, .. OptionalKeys.Except(DevKeys)];
 }
 
 /// <summary>A binding: its name in code (<c>env.Kv("CACHE")</c>), its main value and any optional settings.</summary>

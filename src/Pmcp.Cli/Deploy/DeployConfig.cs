@@ -33,8 +33,11 @@ internal sealed record DeployConfig
     /// <summary><c>[auth]</c>: how callers are authenticated; null when deploy.toml has none (the Worker then reads <c>MCP_API_KEY</c> as before).</summary>
     public DeployAuth? Auth { get; init; }
 
-    /// <summary>The vars of <c>[workers.vars]</c> and those <c>[auth]</c> sets.</summary>
-    public IReadOnlyList<KeyValuePair<string, object>> AllVars => Auth is null ? Vars : [.. Vars, .. Auth.Vars()];
+    /// <summary><c>[logging]</c>: the Worker's structured request lines; null when deploy.toml has none (the Worker then writes none).</summary>
+    public DeployLogging? Logging { get; init; }
+
+    /// <summary>The vars of <c>[workers.vars]</c> and those <c>[auth]</c> and <c>[logging]</c> set.</summary>
+    public IReadOnlyList<KeyValuePair<string, object>> AllVars => [.. Vars, .. Auth?.Vars() ?? [], .. Logging?.Vars() ?? []];
 
     public IReadOnlyList<DeployBinding> Bindings { get; init; } = [];
 
@@ -84,10 +87,11 @@ internal sealed record DeployConfig
         WorkersDev = true,
         Vars = [new("ENVIRONMENT", "development")],
         Observability = DeployObservability.Default,
+        Logging = new DeployLogging { Requests = "all" },
         Environments =
         [
             new("staging") { Name = workerName + "-staging", Vars = [new("ENVIRONMENT", "staging")] },
-            new("production") { Name = workerName + "-prod", Vars = [new("ENVIRONMENT", "production")] },
+            new("production") { Name = workerName + "-prod", Vars = [new("ENVIRONMENT", "production")], Logging = new DeployLogging { Requests = "errors" } },
         ],
     };
 }
@@ -113,11 +117,15 @@ internal sealed record DeployEnvironment(string Key)
 
     public IReadOnlyList<DeployRoute> Routes { get; init; } = [];
 
-    /// <summary>The environment's vars over those of <c>[workers]</c>, with the vars of its effective <c>[auth]</c>.</summary>
+    /// <summary><c>[env.NAME.logging]</c>: its keys replace those of <c>[logging]</c>; null when it has none.</summary>
+    public DeployLogging? Logging { get; init; }
+
+    /// <summary>The environment's vars over those of <c>[workers]</c>, with the vars of its effective <c>[auth]</c> and <c>[logging]</c>.</summary>
     public IReadOnlyList<KeyValuePair<string, object>> AllVars(DeployConfig config)
     {
         var auth = Auth?.Over(config.Auth) ?? config.Auth;
-        var own = auth is null ? Vars : [.. Vars, .. auth.Vars()];
+        var logging = Logging?.Over(config.Logging) ?? config.Logging;
+        IReadOnlyList<KeyValuePair<string, object>> own = [.. Vars, .. auth?.Vars() ?? [], .. logging?.Vars() ?? []];
         var ownKeys = own.Select(v => v.Key).ToHashSet(StringComparer.Ordinal);
         return [.. config.Vars.Where(v => !ownKeys.Contains(v.Key)), .. own];
     }

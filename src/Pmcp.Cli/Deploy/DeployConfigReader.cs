@@ -12,9 +12,9 @@ namespace Pmcp.Cli.Deploy;
 /// </summary>
 internal static partial class DeployConfigReader
 {
-    private static readonly string[] RootKeys = ["target", "server", "cloudflare", "workers", "build", "auth", "env"];
+    private static readonly string[] RootKeys = ["target", "server", "cloudflare", "workers", "build", "auth", "logging", "env"];
     private static readonly string[] WorkersKeys = ["name", "compatibility_date", "main", "workers_dev", "routes", "vars", "limits", "observability", .. BindingKind.All.Select(k => k.Section)];
-    private static readonly string[] EnvKeys = ["name", "workers_dev", "routes", "vars", "auth", .. BindingKind.All.Select(k => k.Section)];
+    private static readonly string[] EnvKeys = ["name", "workers_dev", "routes", "vars", "auth", "logging", .. BindingKind.All.Select(k => k.Section)];
 
     public static DeployConfig Load(string path, string displayPath) => Parse(File.ReadAllText(path), displayPath);
 
@@ -121,7 +121,9 @@ internal static partial class DeployConfigReader
         }
 
         var auth = reader.Auth(root, null);
+        var logging = reader.Logging(root, null);
         var workersVars = reader.Vars(workers, "workers");
+        reader.CheckLogging(logging, workersVars, "workers.vars");
         reader.CheckAuth(auth, "auth", workersVars, "workers.vars");
 
         var environments = new List<DeployEnvironment>();
@@ -148,7 +150,9 @@ internal static partial class DeployConfigReader
                 }
 
                 var envAuth = reader.Auth(env, section);
+                var envLogging = reader.Logging(env, section);
                 var envVars = reader.Vars(env, section);
+                reader.CheckLogging(envLogging ?? logging, envVars, $"{section}.vars");
                 if (envAuth is not null)
                 {
                     reader.CheckAuth(envAuth.Over(auth), $"{section}.auth", envVars, $"{section}.vars");
@@ -164,6 +168,7 @@ internal static partial class DeployConfigReader
                     WorkersDev = reader.Boolean(env, "workers_dev", section),
                     Vars = envVars,
                     Auth = envAuth,
+                    Logging = envLogging,
                     Bindings = reader.Bindings(env, section),
                     Routes = reader.Routes(env, section),
                 });
@@ -181,6 +186,7 @@ internal static partial class DeployConfigReader
             WorkersDev = reader.Boolean(workers, "workers_dev", "workers"),
             Vars = workersVars,
             Auth = auth,
+            Logging = logging,
             Bindings = reader.Bindings(workers, "workers"),
             Routes = reader.Routes(workers, "workers"),
             Environments = environments,
@@ -278,6 +284,28 @@ internal static partial class DeployConfigReader
                 UpstreamApiUrl = String(table, "upstream_api_url", name),
                 UpstreamClientId = String(table, "upstream_client_id", name),
             };
+        }
+
+        /// <summary>The <c>[logging]</c> table under <paramref name="parent"/>; null when absent.</summary>
+        public DeployLogging? Logging(TomlTable parent, string? section)
+        {
+            var name = section is null ? "logging" : section + ".logging";
+            if (Table(parent, "logging", section) is not { } table)
+            {
+                return null;
+            }
+
+            OnlyKnown(table, name, DeployLogging.Keys);
+            return DeployLogging.From(table, name, Error);
+        }
+
+        /// <summary>Refuses a request-log var set in the vars too, when <c>[logging]</c> sets it.</summary>
+        public void CheckLogging(DeployLogging? logging, IReadOnlyList<KeyValuePair<string, object>> vars, string varsSection)
+        {
+            if (logging is not null && vars.FirstOrDefault(v => v.Key.StartsWith(DeployLogging.LevelVar, StringComparison.Ordinal)) is { Key: { } clash })
+            {
+                throw Error($"[{varsSection}] {clash} is set by [logging]; delete it from the vars and keep it in [logging].");
+            }
         }
 
         /// <summary>Refuses effective auth settings that cannot serve, and vars that would set the same thing twice.</summary>

@@ -78,6 +78,12 @@ internal static class DeployTomlWriter
             text.Append(observability.Lines());
         }
 
+        if (config.Logging is { } logging)
+        {
+            text.Append("\n# The server's request lines, one JSON line per MCP message (docs/observability.md): requests = \"off\", \"errors\" or \"all\"\n[logging]\n");
+            text.Append(logging.Lines());
+        }
+
         if (config.Snapshot != "auto")
         {
             // Written only when set: the default file stays as it was (docs/workers-snapshot.md documents [build]).
@@ -127,6 +133,11 @@ internal static class DeployTomlWriter
                 AppendBindings(text, section, environment.Bindings, withExamples: false);
             }
 
+            if (environment.Logging is { } environmentLogging)
+            {
+                text.Append(CultureInfo.InvariantCulture, $"\n[{section}.logging]\n").Append(environmentLogging.Lines());
+            }
+
             text.Append('\n');
         }
 
@@ -140,6 +151,7 @@ internal static class DeployTomlWriter
         ["r2_buckets"] = "# STORAGE = \"your-r2-bucket-name\"\n",
         ["hyperdrive"] = "# EXTERNAL_DB = \"your-hyperdrive-id\"\n",
         ["services"] = "# Another Worker: its name; the folder dev serves it from; the URL dev --native sends to.\n# AUTH = { service = \"auth-worker\", project = \"../AuthWorker\", url = \"http://127.0.0.1:8788\" }\n",
+        ["durable_objects"] = "# A Durable Object class: a C# class marked [DurableObject] (wrangler.toml gets its binding and migration).\n# COUNTER = \"Counter\"\n",
     };
 
     private static void AppendVars(StringBuilder text, IReadOnlyList<KeyValuePair<string, object>> vars)

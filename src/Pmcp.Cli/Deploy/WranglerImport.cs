@@ -34,7 +34,7 @@ internal static class WranglerImport
             Vars = root.TryGetValue("vars", out var vars) && vars is TomlTable table
                 ? [.. table.Where(v => v.Value is string or bool or long or double).Select(v => new KeyValuePair<string, object>(v.Key, v.Value))]
                 : defaults.Vars,
-            Bindings = [.. BindingKind.All.SelectMany(kind => Entries(root, kind.Section).Select(entry => Binding(kind, entry)).OfType<DeployBinding>())],
+            Bindings = [.. BindingKind.All.SelectMany(kind => Entries(root, kind.WranglerSection).Select(entry => Binding(kind, entry)).OfType<DeployBinding>())],
             Routes = [.. Entries(root, "routes").Select(r => new DeployRoute(Text(r, "pattern") ?? "", Text(r, "zone_id"), Text(r, "zone_name"), r.TryGetValue("custom_domain", out var c) && c is true)).Where(r => r.Pattern.Length > 0)],
             CpuMs = root.TryGetValue("limits", out var limits) && limits is TomlTable l && l.TryGetValue("cpu_ms", out var cpu) && cpu is long ms and >= 1 and <= DeployConfig.MaxCpuMs
                 ? (int)ms
@@ -49,7 +49,7 @@ internal static class WranglerImport
 
     private static DeployBinding? Binding(BindingKind kind, TomlTable entry)
     {
-        var name = Text(entry, "binding");
+        var name = Text(entry, kind.WranglerNameKey);
         var value = Text(entry, kind.MainKey);
         if (name is null || value is not { Length: > 0 })
         {
@@ -65,8 +65,10 @@ internal static class WranglerImport
         return new DeployBinding(kind, name, value, [.. options]);
     }
 
+    /// <summary>The entries of an array of tables; <paramref name="key"/> may be dotted (<c>durable_objects.bindings</c>).</summary>
     private static IEnumerable<TomlTable> Entries(TomlTable root, string key) =>
-        root.TryGetValue(key, out var value) ? value as IEnumerable<TomlTable> ?? (value as TomlArray)?.OfType<TomlTable>() ?? [] : [];
+        key.Split('.', 2) is [var outer, var inner] ? root.TryGetValue(outer, out var table) && table is TomlTable nested ? Entries(nested, inner) : []
+        : root.TryGetValue(key, out var value) ? value as IEnumerable<TomlTable> ?? (value as TomlArray)?.OfType<TomlTable>() ?? [] : [];
 
     private static string? Text(TomlTable table, string key) => table.TryGetValue(key, out var value) ? value as string : null;
 }

@@ -8,14 +8,16 @@ namespace Pmcp.Cli.Deploy;
 /// Generates <c>.pmcp/workers/wrangler.toml</c> from deploy.toml, keeping what the user added to it by hand.
 /// <para>
 /// Derived from deploy.toml, and rewritten every time: name, main, compatibility_date, account_id, workers_dev,
-/// route(s), [vars], [[kv_namespaces]], [[d1_databases]], [[r2_buckets]], [[hyperdrive]], [limits], [observability]'s
+/// route(s), [vars], [[kv_namespaces]], [[d1_databases]], [[r2_buckets]], [[hyperdrive]], [[services]],
+/// [[durable_objects.bindings]], [limits], [observability]'s
 /// enabled and head_sampling_rate (when deploy.toml has [workers.observability]), and in each
 /// [env.NAME] the same keys and [define]. Always present: [build] (<see cref="WranglerBuildSection"/>) and the .NET
 /// loader's [define], [alias] and [[rules]].
 /// </para>
 /// <para>
 /// Kept, with their comments: every other top-level key (compatibility_flags, …) and table ([observability],
-/// [triggers], an [env.NAME] table of its own…); other keys inside the tables Pmcp writes ([define],
+/// [triggers], an [env.NAME] table of its own…), the [[migrations]] history, to which a migration for new Durable Object
+/// classes is appended (<see cref="DurableObjectMigrations"/>); other keys inside the tables Pmcp writes ([define],
 /// [alias], [env.NAME]); and a binding entry's other keys, matched by binding name. Comments inside the derived
 /// parts are not kept: they are regenerated.
 /// </para>
@@ -73,6 +75,11 @@ internal static class WranglerTomlWriter
         sections.Add(Table("[alias]", LoaderSections.Alias, kept.Extras("alias"), "# The loader has Node-only branches importing these; they never run in workerd.\n"));
         sections.Add(LoaderSections.Rules);
         sections.AddRange(kept.Tables.Where(t => !t.Name.StartsWith("env.", StringComparison.Ordinal)).Select(t => t.Text));
+        if (DurableObjectMigrations.Next(config, existing, file) is { } migration)
+        {
+            // After the kept [[migrations]]: the history is appended to, never rewritten.
+            sections.Add(migration);
+        }
 
         foreach (var environment in config.Environments)
         {
@@ -109,8 +116,8 @@ internal static class WranglerTomlWriter
 
         foreach (var binding in BindingKind.All.SelectMany(kind => bindings.Where(b => b.Kind == kind)))
         {
-            var entry = new StringBuilder($"[[{prefix}{binding.Kind.Section}]]\n");
-            entry.Append(TomlText.Line("binding", binding.Name));
+            var entry = new StringBuilder($"[[{prefix}{binding.Kind.WranglerSection}]]\n");
+            entry.Append(TomlText.Line(binding.Kind.WranglerNameKey, binding.Name));
             foreach (var (key, value) in binding.WranglerFields())
             {
                 entry.Append(TomlText.Line(key, value));
@@ -222,7 +229,12 @@ internal static class WranglerTomlWriter
                 if (!derivedTable && !isEnvironment)
                 {
                     kept.Tables.Add((fullName, WithCommentsAbove(Clean(table.ToString()), lines)));
-                    kept.Names.Add(table is TableArraySyntax ? $"[[{fullName}]]" : $"[{fullName}]");
+                    if (fullName != "migrations")
+                    {
+                        // The migrations are history Pmcp appends to (DurableObjectMigrations), not something to report.
+                        kept.Names.Add(table is TableArraySyntax ? $"[[{fullName}]]" : $"[{fullName}]");
+                    }
+
                     continue;
                 }
 

@@ -5,7 +5,7 @@ using Spectre.Console;
 namespace Pmcp.Cli.Processes;
 
 /// <summary>Builds the native host for a server project, runs it, and relays its output until Ctrl+C.</summary>
-internal sealed class NativeDevHost(ServerProject project, string host, int port, string? apiKeyEnv, string? environment)
+internal sealed class NativeDevHost(ServerProject project, string host, int port, string? apiKeyEnv, string? environment, bool jsonRequestLines = false)
 {
     private const string Configuration = "Debug";
 
@@ -57,6 +57,12 @@ internal sealed class NativeDevHost(ServerProject project, string host, int port
             arguments = [.. arguments, "--api-key-env", apiKeyEnv];
         }
 
+        if (!DevRequestSummary.ProjectSetsLevel(project.Directory))
+        {
+            // One line per MCP message, shown as a summary below.
+            arguments = [.. arguments, "--request-log", "all"];
+        }
+
         // Service bindings go to the URLs deploy.toml gives them ([workers.services] NAME = { …, url = "…" }).
         var services = BoundWorkers.Of(project.Directory, target?.Environment)
             .Where(b => b.Url is not null)
@@ -64,7 +70,7 @@ internal sealed class NativeDevHost(ServerProject project, string host, int port
         using var server = ChildProcess.Start("dotnet", arguments, project.Directory, services.Count > 0 ? services : null);
         return await ChildProcess.RelayUntilStoppedAsync(server, (line, writer) =>
         {
-            writer.WriteLine(line);
+            writer.WriteLine((jsonRequestLines ? null : DevRequestSummary.Of(line)) ?? line);
             writer.Flush();
         }, cancellationToken);
     }

@@ -10,7 +10,7 @@ namespace Pmcp.Cli.Processes;
 /// <c>dotnet pmcp dev</c> in workerd: builds the Worker bundle and serves it with <c>wrangler dev --local</c>, exactly
 /// as Cloudflare would run it, with local bindings under <c>.wrangler/state</c>.
 /// </summary>
-internal sealed class WorkerDevHost(ServerProject project, string host, int port, string? apiKeyEnv, string? environment)
+internal sealed class WorkerDevHost(ServerProject project, string host, int port, string? apiKeyEnv, string? environment, bool jsonRequestLines = false)
 {
     private static readonly string[] NoisyLines = ["Request.cf", "getaddrinfo ENOTFOUND", "GetAddrInfoReqWrap", "node:internal/async_hooks"];
 
@@ -70,6 +70,12 @@ internal sealed class WorkerDevHost(ServerProject project, string host, int port
             .. envArguments,
             "--var", $"PMCP_ALLOWED_HOSTS:{string.Join(',', LoopbackHosts(host))}",
         ];
+        if (!DevRequestSummary.ProjectSetsLevel(project.Directory))
+        {
+            // One line per MCP message, which Relay shows as a summary.
+            arguments.AddRange(["--var", $"{DevRequestSummary.LevelVar}:all"]);
+        }
+
         if (others.Count > 0)
         {
             // wrangler's multi-config dev: the first configuration is the Worker served on the port, the others are
@@ -115,14 +121,14 @@ internal sealed class WorkerDevHost(ServerProject project, string host, int port
     private static IEnumerable<string> LoopbackHosts(string host) =>
         host is "127.0.0.1" or "localhost" or "::1" or "[::1]" ? ["localhost", "127.0.0.1", "[::1]"] : [];
 
-    private static void Relay(string line, TextWriter writer, string mcpUrl)
+    private void Relay(string line, TextWriter writer, string mcpUrl)
     {
         if (NoisyLines.Any(n => line.Contains(n, StringComparison.Ordinal)))
         {
             return;
         }
 
-        writer.WriteLine(line);
+        writer.WriteLine((jsonRequestLines ? null : DevRequestSummary.Of(line)) ?? line);
         if (line.Contains("Ready on", StringComparison.Ordinal))
         {
             writer.WriteLine($"MCP endpoint: {mcpUrl}");

@@ -15,13 +15,14 @@ namespace Pmcp.Workers.Local.Bindings;
 /// service binding's requests go (<c>dotnet pmcp dev --native</c> sets it from deploy.toml's <c>url</c>). Other names are
 /// not looked up there, so code that runs here finds exactly the vars and secrets it will find on Workers.</item>
 /// </list>
-/// Storage lives under <c>&lt;project&gt;/.pmcp/state/</c> (kv/, d1/, r2/), kept across restarts.
+/// Storage lives under <c>&lt;project&gt;/.pmcp/state/</c> (kv/, d1/, r2/, do/), kept across restarts.
 /// </summary>
 public sealed class LocalEnvSource : IEnvSource, IDisposable
 {
     private readonly ConcurrentDictionary<string, Lazy<IDisposable>> _stores = new(StringComparer.Ordinal);
     private readonly IReadOnlyDictionary<string, string> _secrets;
     private readonly Func<string, string?> _environment;
+    private readonly Lazy<Workers.Local.DurableObjects.LocalDurableObjects> _objects;
     private bool _disposed;
 
     /// <summary>
@@ -44,6 +45,7 @@ public sealed class LocalEnvSource : IEnvSource, IDisposable
         _secrets = secrets ?? throw new ArgumentNullException(nameof(secrets));
         StateDirectory = Path.GetFullPath(stateDirectory ?? throw new ArgumentNullException(nameof(stateDirectory)));
         _environment = environment ?? Environment.GetEnvironmentVariable;
+        _objects = new(() => new Workers.Local.DurableObjects.LocalDurableObjects(Path.Combine(StateDirectory, "do"), () => new Env(this)));
     }
 
     /// <summary>The vars and bindings this environment serves.</summary>
@@ -164,6 +166,39 @@ public sealed class LocalEnvSource : IEnvSource, IDisposable
         return ServiceUrlHandler.For(binding, url);
     }
 
+    /// <summary>
+    /// The Durable Object namespace declared under that binding in <c>[[durable_objects.bindings]]</c>: objects of its
+    /// class, each in <c>do/&lt;class&gt;/&lt;id&gt;.sqlite</c> under <see cref="StateDirectory"/>; null when none is declared.
+    /// </summary>
+    /// <param name="binding">The binding's name in wrangler.toml, as the code passes it to <c>env</c>.</param>
+    /// <exception cref="WorkerException">The binding names another Worker's class (<c>script_name</c>), which is not served natively.</exception>
+    public Pmcp.Workers.DurableObjects.IDurableObjectNamespaceBackend? GetDurableObject(string binding)
+    {
+        if (Config.DurableObjects.FirstOrDefault(d => d.Binding == binding) is not { } declared)
+        {
+            return null;
+        }
+
+        if (declared.ScriptName is { Length: > 0 } script)
+        {
+            throw new WorkerException($"Durable Object binding '{binding}' names the Worker '{script}' (script_name); dev --native serves only this Worker's own classes. Run dotnet pmcp dev without --native.");
+        }
+
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        return _objects.Value.Namespace(declared.ClassName);
+    }
+
+    /// <summary>
+    /// Schedules the Durable Object alarms stored under <see cref="StateDirectory"/> (for classes already registered):
+    /// what a restarted host does so that alarms set before the restart still run. Returns how many are pending.
+    /// </summary>
+    /// <param name="cancellationToken">Cancels the scan.</param>
+    public Task<int> ResumeDurableObjectAlarmsAsync(CancellationToken cancellationToken = default)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        return Config.DurableObjects.Count == 0 ? Task.FromResult(0) : _objects.Value.ResumeAlarmsAsync(cancellationToken);
+    }
+
     /// <summary>Outbound TCP (Hyperdrive's queries, <see cref="Env.ConnectAsync"/>) with TcpClient.</summary>
     public ISocketConnector GetSocketConnector() => NativeSocketConnector.Instance;
 
@@ -195,6 +230,11 @@ public sealed class LocalEnvSource : IEnvSource, IDisposable
     public void Dispose()
     {
         _disposed = true;
+        if (_objects.IsValueCreated)
+        {
+            _objects.Value.Dispose();
+        }
+
         foreach (var store in _stores.Values.Where(s => s.IsValueCreated))
         {
             store.Value.Dispose();

@@ -21,6 +21,9 @@ public sealed partial class SqliteD1Backend : ID1Backend, IDisposable
     /// <exception cref="WorkerException">The file cannot be opened as a SQLite database.</exception>
     public SqliteD1Backend(string path) => _database = new LocalSqliteDatabase(path);
 
+    /// <summary>Statements on a database another store owns too (a Durable Object's file, beside its key-value table).</summary>
+    internal SqliteD1Backend(LocalSqliteDatabase database) => _database = database;
+
     /// <summary>The SQLite file's full path.</summary>
     public string Path => _database.Path;
 

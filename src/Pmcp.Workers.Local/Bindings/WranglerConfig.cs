@@ -41,6 +41,9 @@ public sealed record WranglerConfig
     /// <summary>The <c>[[services]]</c> entries (service bindings to other Workers), in file order.</summary>
     public IReadOnlyList<ServiceConfig> Services { get; init; } = [];
 
+    /// <summary>The <c>[[durable_objects.bindings]]</c> entries, in file order.</summary>
+    public IReadOnlyList<DurableObjectConfig> DurableObjects { get; init; } = [];
+
     /// <summary>Reads the file; a missing file is an empty configuration.</summary>
     /// <param name="path">The wrangler.toml to read.</param>
     /// <param name="environment">An <c>[env.NAME]</c> to read instead of the top level; null for the top level.</param>
@@ -129,7 +132,32 @@ public sealed record WranglerConfig
             })],
             Hyperdrives = [.. Entries(root, "hyperdrive", path).Select(e => new HyperdriveConfig(Binding(e, "hyperdrive", path), Text(e, "localConnectionString")))],
             Services = [.. Entries(root, "services", path).Select(e => new ServiceConfig(Binding(e, "services", path), Text(e, "service")))],
+            DurableObjects = [.. DurableObjectEntries(root, path)],
         };
+    }
+
+    /// <summary><c>[[durable_objects.bindings]]</c> (also written <c>durable_objects = { bindings = [...] }</c>): name and class_name.</summary>
+    private static IEnumerable<DurableObjectConfig> DurableObjectEntries(TomlTable root, string path)
+    {
+        if (!root.TryGetValue("durable_objects", out var value))
+        {
+            yield break;
+        }
+
+        if (value is not TomlTable table || !table.TryGetValue("bindings", out var bindings) || bindings is not System.Collections.IEnumerable entries)
+        {
+            throw new WorkerException($"{path}: durable_objects must hold bindings, written [[durable_objects.bindings]] with name = \"BINDING\" and class_name = \"Class\".");
+        }
+
+        foreach (var entry in entries)
+        {
+            if (entry is not TomlTable binding || Text(binding, "name") is not { Length: > 0 } name || Text(binding, "class_name") is not { Length: > 0 } className)
+            {
+                throw new WorkerException($"{path}: each [[durable_objects.bindings]] needs name = \"BINDING\" and class_name = \"Class\".");
+            }
+
+            yield return new DurableObjectConfig(name, className, Text(binding, "script_name"));
+        }
     }
 
     private static IEnumerable<TomlTable> Entries(TomlTable root, string section, string path) =>
@@ -230,3 +258,9 @@ public sealed record HyperdriveConfig(string Binding, string? LocalConnectionStr
 /// <param name="Binding">The name code passes to <c>env.Service</c>.</param>
 /// <param name="Service">The other Worker's name (<c>service</c>); null when not set.</param>
 public sealed record ServiceConfig(string Binding, string? Service);
+
+/// <summary>A <c>[[durable_objects.bindings]]</c> entry.</summary>
+/// <param name="Binding">The name code passes to <c>env.DurableObject</c>.</param>
+/// <param name="ClassName">The Durable Object class (a C# class marked <c>[DurableObject]</c>).</param>
+/// <param name="ScriptName">Another Worker that exports the class; null: this Worker (the only kind served natively).</param>
+public sealed record DurableObjectConfig(string Binding, string ClassName, string? ScriptName);

@@ -13,11 +13,11 @@ namespace Pmcp.Workers.Local.Hosting;
 /// The whole program of the native host that <c>dotnet pmcp dev --native</c> generates for a server project:
 /// it loads the project's assembly, registers its entry as the worker program does in workerd
 /// (<see cref="WorkerEntryDiscovery"/>) and serves it until Ctrl+C, every request through that entry.
-/// Arguments: <c>--assembly NAME [--project-dir DIR] [--env NAME] [--host ADDRESS] [--port N] [--api-key-env VAR] [--allow-origin ORIGIN]…</c>.
+/// Arguments: <c>--assembly NAME [--project-dir DIR] [--env NAME] [--host ADDRESS] [--port N] [--api-key-env VAR] [--allow-origin ORIGIN]… [--request-log off|errors|all]</c>.
 /// With <c>--project-dir</c>, the Worker gets the project's vars, secrets (<c>.dev.vars</c>) and local bindings
 /// (<see cref="LocalEnvSource"/>), and each D1 binding's pending migrations are applied before the first request.
 /// <c>--api-key-env</c> and <c>--allow-origin</c> set <c>MCP_API_KEY</c> and <c>PMCP_ALLOWED_ORIGINS</c> over them,
-/// as <c>dotnet pmcp dev</c> does for workerd.
+/// as <c>dotnet pmcp dev</c> does for workerd; <c>--request-log</c> sets <c>PMCP_REQUEST_LOG</c> (dev: <c>all</c>, unless the project sets it).
 /// </summary>
 public static class NativeHostProgram
 {
@@ -61,6 +61,7 @@ public static class NativeHostProgram
                     options.Vars[McpEndpointOptions.ApiKeyVar] = key;
                     break;
                 case "--allow-origin": origins.Add(args[i + 1]); break;
+                case "--request-log": options.Vars[Pmcp.Http.RequestLogOptions.LevelVar] = args[i + 1]; break;
                 default: Console.Error.WriteLine($"error: unknown argument {args[i]}"); return 2;
             }
         }
@@ -130,6 +131,11 @@ public static class NativeHostProgram
         try
         {
             environment = LocalEnvSource.Load(projectDirectory, wranglerEnvironment: wranglerEnvironment);
+            if (await environment.ResumeDurableObjectAlarmsAsync().ConfigureAwait(false) is > 0 and var alarms)
+            {
+                Console.WriteLine($"Durable Objects: {alarms} alarm{(alarms == 1 ? "" : "s")} set before this start, scheduled");
+            }
+
             foreach (var (binding, applied) in await environment.ApplyMigrationsAsync().ConfigureAwait(false))
             {
                 foreach (var name in applied)

@@ -19,5 +19,7 @@ internal sealed class VarsOverEnvSource(IReadOnlyDictionary<string, string> vars
 
     public HttpMessageHandler? GetService(string binding) => inner.GetService(binding);
 
+    public Pmcp.Workers.DurableObjects.IDurableObjectNamespaceBackend? GetDurableObject(string binding) => inner.GetDurableObject(binding);
+
     public ISocketConnector? GetSocketConnector() => inner.GetSocketConnector();
 }

@@ -1,6 +1,7 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Reflection;
 using Pmcp.Server;
+using Pmcp.Workers.DurableObjects;
 
 namespace Pmcp.Workers.Local.Hosting;
 
@@ -47,8 +48,40 @@ public static class WorkerEntryDiscovery
                 $"{name} has {entries.Count} entry types ({string.Join(", ", entries.Select(e => e.Type.FullName))}); a Worker serves exactly one. Keep one."),
         };
 
+        RegisterDurableObjects(assembly);
         var register = typeof(Worker).GetMethod(isMcpServer ? nameof(Worker.ServeMcp) : nameof(Worker.Serve), 1, BindingFlags.Public | BindingFlags.Static, null, Type.EmptyTypes, null)!;
         register.MakeGenericMethod(entry).Invoke(null, null);
         return entry;
+    }
+
+    /// <summary>
+    /// Registers the assembly's <see cref="DurableObjectAttribute"/> classes by their class names, as the generated
+    /// worker program does inside workerd (the CLI's WorkerEntryScanner finds the same classes).
+    /// </summary>
+    [RequiresUnreferencedCode("Scans the assembly's types.")]
+    [RequiresDynamicCode("Makes DurableObjectClasses.Register<T> for the types it finds.")]
+    public static IReadOnlyList<string> RegisterDurableObjects(Assembly assembly)
+    {
+        ArgumentNullException.ThrowIfNull(assembly);
+        var names = new List<string>();
+        var register = typeof(DurableObjectClasses).GetMethod(nameof(DurableObjectClasses.Register), BindingFlags.Public | BindingFlags.Static)!;
+        foreach (var type in assembly.GetTypes())
+        {
+            if (type.GetCustomAttribute<DurableObjectAttribute>(inherit: false) is not { } attribute)
+            {
+                continue;
+            }
+
+            if (!type.IsSubclassOf(typeof(DurableObject)) || type.IsAbstract || type.GetConstructor(Type.EmptyTypes) is null)
+            {
+                throw new InvalidOperationException($"{type.FullName} is marked [DurableObject] but is not a concrete DurableObject subclass with a public parameterless constructor.");
+            }
+
+            var name = attribute.ClassName ?? type.Name;
+            register.MakeGenericMethod(type).Invoke(null, [name]);
+            names.Add(name);
+        }
+
+        return names;
     }
 }

@@ -9,13 +9,19 @@ namespace Pmcp.Workers.Interop;
 /// call's binary payload, each parameter naming its offset and length, so no bytes are base64- or number-encoded.
 /// </summary>
 [SupportedOSPlatform("browser")]
-internal sealed class JsD1Backend(JsBinding binding) : ID1Backend
+internal sealed class JsD1Backend(JsBinding binding, string family = "d1") : ID1Backend
 {
+    // "d1": a D1 database; "do": a Durable Object's ctx.storage.sql, which takes the same statements.
+    private readonly string _query = family + ".query";
+    private readonly string _raw = family + ".raw";
+    private readonly string _batch = family + ".batch";
+    private readonly string _exec = family + ".exec";
+
     public async Task<D1RawResult> QueryAsync(D1Statement statement, CancellationToken cancellationToken)
     {
         var blobs = new Blobs();
         var arguments = JsBinding.Arguments(w => WriteStatement(w, statement, blobs));
-        var result = await binding.CallAsync("d1.query", arguments, blobs.Bytes, cancellationToken).ConfigureAwait(false);
+        var result = await binding.CallAsync(_query, arguments, blobs.Bytes, cancellationToken).ConfigureAwait(false);
         return Read(result);
     }
 
@@ -23,7 +29,7 @@ internal sealed class JsD1Backend(JsBinding binding) : ID1Backend
     {
         var blobs = new Blobs();
         var arguments = JsBinding.Arguments(w => WriteStatement(w, statement, blobs));
-        var result = await binding.CallAsync("d1.raw", arguments, blobs.Bytes, cancellationToken).ConfigureAwait(false);
+        var result = await binding.CallAsync(_raw, arguments, blobs.Bytes, cancellationToken).ConfigureAwait(false);
         return Read(result);
     }
 
@@ -47,13 +53,13 @@ internal sealed class JsD1Backend(JsBinding binding) : ID1Backend
 
             w.WriteEndArray();
         });
-        var results = await binding.CallAsync("d1.batch", arguments, blobs.Bytes, cancellationToken).ConfigureAwait(false);
+        var results = await binding.CallAsync(_batch, arguments, blobs.Bytes, cancellationToken).ConfigureAwait(false);
         return [.. results.EnumerateArray().Select(Read)];
     }
 
     public async Task<D1ExecResult> ExecAsync(string sql, CancellationToken cancellationToken)
     {
-        var result = await binding.CallAsync("d1.exec", w => w.WriteString("sql", sql), cancellationToken).ConfigureAwait(false);
+        var result = await binding.CallAsync(_exec, w => w.WriteString("sql", sql), cancellationToken).ConfigureAwait(false);
         return new D1ExecResult((int)JsBinding.Int64(result, "count"), result.TryGetProperty("duration", out var d) && d.ValueKind == JsonValueKind.Number ? d.GetDouble() : 0);
     }
 

@@ -36,6 +36,9 @@ internal sealed class JsEnvSource(int requestId) : IEnvSource
     public HttpMessageHandler? GetService(string binding) =>
         Is(binding, "service") ? Services.GetOrAdd(binding, name => new Http.WorkersHttpHandler { Service = name }) : null;
 
+    public DurableObjects.IDurableObjectNamespaceBackend? GetDurableObject(string binding) =>
+        Is(binding, "durable_object") ? new JsObjectNamespace(requestId, binding) : null;
+
     public ISocketConnector GetSocketConnector() => new JsSocketConnector(requestId);
 
     private bool Is(string binding, string kind) => JsHost.BindingKind(requestId, binding) == kind;

@@ -51,8 +51,9 @@ internal static partial class JsHost
     [JSImport("waitUntil", Module)]
     public static partial void WaitUntil(int requestId, [JSMarshalAs<JSType.Promise<JSType.Void>>] Task task);
 
+    /// <summary>console.log/warn/error of <paramref name="message"/>, in the context of the request <paramref name="requestId"/> (0: wherever it runs).</summary>
     [JSImport("log", Module)]
-    public static partial void Log(int level, string message);
+    public static partial void Log(int level, string message, int requestId);
 
     /// <summary>What the request's <c>env[name]</c> is by its shape: "kv", "d1", "r2", "hyperdrive", or null.</summary>
     [JSImport("bindingKind", Module)]
@@ -61,6 +62,18 @@ internal static partial class JsHost
     /// <summary>A Hyperdrive binding's connection string, host, port, user, password and database; null when absent.</summary>
     [JSImport("hyperdrive", Module)]
     public static partial string[]? Hyperdrive(int requestId, string name);
+
+    /// <summary>
+    /// An id of the Durable Object namespace <c>env[binding]</c>: <paramref name="how"/> is "name" (<c>idFromName</c>),
+    /// "unique" (<c>newUniqueId</c>) or "string" (<c>idFromString</c>, which refuses another namespace's id). Returns the
+    /// id's hex form; throws (a JSException) when the binding is missing or refuses.
+    /// </summary>
+    [JSImport("objectId", Module)]
+    public static partial string ObjectId(int requestId, string binding, string how, string value);
+
+    /// <summary>Ends a <c>blockConcurrencyWhile</c> the host opened ("do.block"), failed when <paramref name="error"/> is set.</summary>
+    [JSImport("objectUnblock", Module)]
+    public static partial void ObjectUnblock(int requestId, int block, string? error);
 
     /// <summary>
     /// Starts one operation on a binding (host/bindings.mjs) in the context of the request whose env holds it, and

@@ -31,7 +31,24 @@ public static partial class WorkerExports
     /// </summary>
     [JSExport]
     public static void Fetch(int requestId, string method, string url, string[] headers, byte[]? body, bool warmUp) =>
-        _ = RunAsync(requestId, method, url, headers, body, warmUp);
+        _ = RunAsync(requestId, method, url, headers, body, warmUp, null);
+
+    /// <summary>
+    /// Starts an event of a Durable Object: workerd called the <c>fetch</c> of the JS class the host exports for
+    /// <paramref name="className"/> (host/worker-host.mjs), in the object's own request context. The rest is
+    /// <see cref="Fetch"/>'s: the request gets its id, its env is the object's, and its answer ends it the same way.
+    /// <paramref name="instance"/> is the host's number for the JS instance (<see cref="JsDurableObjects"/>);
+    /// <paramref name="id"/> the object's hex id, and <paramref name="name"/> its name when workerd knows it.
+    /// <paramref name="alarmRetry"/>: -1 for a request; for the object's alarm (workerd called <c>alarm()</c>), its retry
+    /// count, and the request is a placeholder the host made.
+    /// </summary>
+    [JSExport]
+    public static void ObjectFetch(int requestId, int instance, string className, string id, string? name, int alarmRetry, string method, string url, string[] headers, byte[]? body) =>
+        _ = RunAsync(requestId, method, url, headers, body, false, (request, env, _) => JsDurableObjects.FetchAsync(instance, className, id, name, alarmRetry, request, env));
+
+    /// <summary>The host's JS instance of a Durable Object was collected (workerd let the object go): its C# instance goes too.</summary>
+    [JSExport]
+    public static void ObjectReleased(int instance) => JsDurableObjects.Release(instance);
 
     /// <summary>
     /// The request's client has gone (<c>request.signal</c> fired, or its streamed body's reader was cancelled): its
@@ -41,7 +58,7 @@ public static partial class WorkerExports
     [JSExport]
     public static void Abort(int requestId) => RequestAborts.Abort(requestId);
 
-    private static async Task RunAsync(int requestId, string method, string url, string[] headers, byte[]? body, bool warmUp)
+    private static async Task RunAsync(int requestId, string method, string url, string[] headers, byte[]? body, bool warmUp, Func<Request, Env, Context, Task<Response>>? handler)
     {
         // Flows through every await of this request, and only this request (an async method's change stays within it).
         CurrentRequest.Id = requestId;
@@ -49,7 +66,7 @@ public static partial class WorkerExports
         var ended = false;
         try
         {
-            await FetchAsync(requestId, method, url, headers, body, warmUp, aborted).ConfigureAwait(false);
+            await FetchAsync(requestId, method, url, headers, body, warmUp, handler, aborted).ConfigureAwait(false);
             ended = true;
         }
         catch (Exception e)
@@ -66,13 +83,14 @@ public static partial class WorkerExports
         }
     }
 
-    private static async Task FetchAsync(int requestId, string method, string url, string[] headers, byte[]? body, bool warmUp, CancellationToken aborted)
+    private static async Task FetchAsync(
+        int requestId, string method, string url, string[] headers, byte[]? body, bool warmUp, Func<Request, Env, Context, Task<Response>>? handler, CancellationToken aborted)
     {
         Response response;
         Request? request = null;
         try
         {
-            var fetch = Worker.Fetch ?? throw new WorkerException("No Worker is registered: the worker program must call Worker.ServeMcp<T>() or Worker.Serve<T>().");
+            var fetch = handler ?? Worker.Fetch ?? throw new WorkerException("No Worker is registered: the worker program must call Worker.ServeMcp<T>() or Worker.Serve<T>().");
             var requestHeaders = new Headers(headers.Length / 2);
             for (var i = 0; i + 1 < headers.Length; i += 2)
             {

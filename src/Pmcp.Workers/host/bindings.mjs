@@ -21,7 +21,7 @@ export function bindingImports(requests, complete) {
   const submit = submitter(requests, complete, "the binding's request has ended", "the binding call failed");
 
   return {
-    /** "kv", "d1", "r2", "hyperdrive", "service", or null: what the env entry looks like (each has its own methods). */
+    /** "kv", "d1", "r2", "hyperdrive", "service", "durable_object", or null: what the env entry looks like (each has its own methods). */
     bindingKind(requestId, name) {
       const b = requests.get(requestId)?.env?.[name];
       if (b == null || (typeof b !== "object" && typeof b !== "function")) return null;
@@ -29,6 +29,7 @@ export function bindingImports(requests, complete) {
       // A service binding (a Fetcher) answers any property name with a callable RPC stub, so it would pass every check
       // below: recognise it first, by its class or by a name no binding has.
       if (typeof b.fetch === "function" && (b.constructor?.name === "Fetcher" || typeof b["pmcp:no-such-method"] === "function")) return "service";
+      if (has("idFromName", "newUniqueId", "idFromString", "get")) return "durable_object";
       if (has("prepare", "batch", "exec")) return "d1";
       if (has("head", "put", "list", "get", "delete")) return "r2";
       if (has("get", "put", "list", "delete", "getWithMetadata")) return "kv";
@@ -44,6 +45,24 @@ export function bindingImports(requests, complete) {
       return [b.connectionString, String(b.host ?? ""), String(b.port ?? ""), String(b.user ?? ""), String(b.password ?? ""), String(b.database ?? "")];
     },
 
+    /** An id of the Durable Object namespace env[name], as hex: how is "name", "unique" or "string". Throws when refused. */
+    objectId(requestId, name, how, value) {
+      const namespace = requests.get(requestId)?.env?.[name];
+      if (namespace == null || typeof namespace.idFromName !== "function") throw new Error(`no Durable Object namespace '${name}' in this request's env`);
+      const id = how === "name" ? namespace.idFromName(value) : how === "unique" ? namespace.newUniqueId() : namespace.idFromString(value);
+      return id.toString();
+    },
+
+    /** Ends the blockConcurrencyWhile that "do.block" opened for the object of this event. */
+    objectUnblock(requestId, block, error) {
+      const object = requests.get(requestId)?.object;
+      const gate = object?.blocks.get(block);
+      if (!gate) return;
+      object.blocks.delete(block);
+      if (error == null) gate.release();
+      else gate.fail(new Error(error));
+    },
+
     bindingCall(requestId, operation, name, kind, argumentsText, payload) {
       let bytes;
       try {
@@ -55,7 +74,7 @@ export function bindingImports(requests, complete) {
       const op = OPERATIONS[kind];
       if (!op) return `pmcp: unknown binding operation '${kind}'`;
       return submit(requestId, operation, async (request) => {
-        const binding = request.env?.[name];
+        const binding = kind.startsWith("do.") ? objectOf(request, name) : request.env?.[name];
         if (binding == null) throw new Error(`pmcp: no binding '${name}' in this Worker's env`);
         const result = await op(binding, TEXT_ARGUMENT.has(kind) ? argumentsText : JSON.parse(argumentsText), bytes);
         return result instanceof Delivery ? result : deliver(encoder.encode(JSON.stringify(result) ?? "null"));
@@ -65,7 +84,37 @@ export function bindingImports(requests, complete) {
 }
 
 /** Operations whose argument is one string, passed as it is rather than as JSON. */
-const TEXT_ARGUMENT = new Set(["kv.get"]);
+const TEXT_ARGUMENT = new Set(["kv.get", "do.get"]);
+
+/**
+ * The Durable Object whose event this request is, when it is the one numbered instance ("do.*" operations name it):
+ * an object's storage belongs to its own events, in their I/O context.
+ */
+function objectOf(request, instance) {
+  const object = request.object;
+  if (object == null || String(object.instance) !== instance) {
+    throw new Error("a Durable Object's State.Storage was used outside an event of that object (from a Worker request, or another object's event); use it while the object handles a request");
+  }
+  return object;
+}
+
+const decoder = new TextDecoder();
+
+/** A stored value as .NET reads it: JSON text (.NET writes JSON text; a value JavaScript stored is written as JSON). */
+function storedJson(value) {
+  return typeof value === "string" ? value : JSON.stringify(value);
+}
+
+/** A SQL cursor's rows in column order, with what D1 statements return (JsD1Backend reads both alike). */
+function sqlResult(cursor) {
+  const rows = cursor.raw().toArray().map((row) => row.map(d1Value));
+  return { columns: cursor.columnNames, rows, meta: { rows_read: cursor.rowsRead, rows_written: cursor.rowsWritten } };
+}
+
+/** Parameters as D1 statements carry them (prepare below): blobs come out of the call's payload. */
+function sqlParams(params, bytes) {
+  return (params ?? []).map((p) => (p !== null && typeof p === "object" ? bytes.slice(p.blob[0], p.blob[0] + p.blob[1]).buffer : p));
+}
 
 const EMPTY = new Uint8Array(0);
 
@@ -134,6 +183,70 @@ const OPERATIONS = {
   async "d1.exec"(db, { sql }) {
     const { count, duration } = await db.exec(sql);
     return { count, duration };
+  },
+
+  // ---- Durable Object storage (the object of the event: objectOf) ----
+  // Values are JSON text. ctx.storage.sql is synchronous; its statements arrive as D1's do ("do.query" and the rest).
+  async "do.get"(object, key) {
+    const value = await object.state.storage.get(key);
+    return value === undefined ? deliver(EMPTY, -1) : deliver(encoder.encode(storedJson(value)));
+  },
+  async "do.put"(object, { key }, bytes) {
+    await object.state.storage.put(key, decoder.decode(bytes));
+    return null;
+  },
+  async "do.delete"(object, { key }) {
+    return await object.state.storage.delete(key);
+  },
+  async "do.deleteAll"(object) {
+    await object.state.storage.deleteAll();
+    return null;
+  },
+  async "do.list"(object, { start, end, prefix, reverse, limit }) {
+    const options = { reverse: reverse === true };
+    if (start != null) options.start = start;
+    if (end != null) options.end = end;
+    if (prefix != null) options.prefix = prefix;
+    if (limit != null) options.limit = limit;
+    const entries = [];
+    for (const [key, value] of await object.state.storage.list(options)) entries.push([key, storedJson(value)]);
+    return entries;
+  },
+  "do.query"(object, { sql, params }, bytes) {
+    return sqlResult(object.state.storage.sql.exec(sql, ...sqlParams(params, bytes)));
+  },
+  "do.raw"(object, { sql, params }, bytes) {
+    return sqlResult(object.state.storage.sql.exec(sql, ...sqlParams(params, bytes)));
+  },
+  "do.batch"(object, { statements }, bytes) {
+    // One transaction: a failing statement rolls back the ones before it.
+    return object.state.storage.transactionSync(() => statements.map(({ sql, params }) => sqlResult(object.state.storage.sql.exec(sql, ...sqlParams(params, bytes)))));
+  },
+  "do.exec"(object, { sql }) {
+    const cursor = object.state.storage.sql.exec(sql);
+    cursor.toArray();
+    return { count: 1, duration: 0 };
+  },
+  async "do.getAlarm"(object) {
+    return await object.state.storage.getAlarm();
+  },
+  async "do.setAlarm"(object, { time }) {
+    await object.state.storage.setAlarm(time);
+    return null;
+  },
+  async "do.deleteAlarm"(object) {
+    await object.state.storage.deleteAlarm();
+    return null;
+  },
+  // Opens blockConcurrencyWhile and completes with the block's number once it holds; objectUnblock ends it.
+  "do.block"(object) {
+    return new Promise((started) => {
+      object.state.blockConcurrencyWhile(() => new Promise((release, fail) => {
+        const block = object.nextBlock++;
+        object.blocks.set(block, { release, fail });
+        started(block);
+      })).catch(() => {});
+    });
   },
 
   // ---- R2 ----

@@ -66,10 +66,28 @@ export function refusal(e) {
  * how to declare it.
  */
 export function serviceOf(request, name) {
+  if (name.startsWith(DURABLE)) return stubOf(request, name.slice(DURABLE.length));
   const service = request.env?.[name];
   if (service != null && typeof service.fetch === "function") return service;
   return new Error(`no service binding '${name}' in this Worker's env: declare it in wrangler.toml as [[services]] `
     + `binding = "${name}" service = "<the other Worker's name>" (or in .pmcp/deploy.toml under [workers.services])`);
+}
+
+/** A stub target's prefix: "durable:BINDING/ID" (Interop/JsObjectNamespace.cs). Binding names cannot hold ':'. */
+const DURABLE = "durable:";
+
+/**
+ * The stub of the Durable Object ID of namespace BINDING ("BINDING/ID"), made in the calling request's context (a stub
+ * belongs to the request that got it), or an error that says what is missing.
+ */
+function stubOf(request, target) {
+  const slash = target.indexOf("/");
+  const name = target.slice(0, slash);
+  const namespace = request.env?.[name];
+  if (namespace == null || typeof namespace.idFromString !== "function") {
+    return new Error(`no Durable Object namespace '${name}' in this request's env: declare it in .pmcp/deploy.toml under [workers.durable_objects] ${name} = "<class name>"`);
+  }
+  return namespace.get(namespace.idFromString(target.slice(slash + 1)));
 }
 
 /** Workers' `cf` options (cache settings and the like), which .NET passes as JSON. */

@@ -9,6 +9,8 @@
 export class Inbox {
   #work = [];
   #waiters = [];
+  /** How many loops (awaitDotnet) run this inbox now: work posted while none does would wait forever. */
+  loops = 0;
 
   /** Queues fn to run in the owner's context; it must not throw (it reports its own outcome). */
   post(fn) {

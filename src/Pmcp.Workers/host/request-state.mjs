@@ -37,6 +37,11 @@ export class RequestState {
   writer = null;
   /** A WebSocket answer, { client, protocol }: the client end of the pair whose server end .NET accepted (websockets.mjs). */
   upgrade = null;
+  /**
+   * The Durable Object this request is an event of (worker-host.mjs: durableObjectClass): { className, state (its
+   * DurableObjectState), instance, id, name, blocks }; null for a request to the Worker itself.
+   */
+  object = null;
   /** Who still needs this state: the request itself, and each Context.WaitUntil of .NET's. */
   holds = 1;
   /** Thenables handed to .NET's own HttpClient handler and not yet settled (fetch.mjs); the request's end rejects them. */

@@ -91,13 +91,18 @@ export async function awaitDotnet(promise, inbox) {
   // One watchdog at a time: a loop woken by its inbox thousands of times (a streamed body, chunk by chunk) would
   // otherwise leave a timer behind at each turn, and workerd allows a request 10,000 of them.
   let watchdog = null;
-  while (!done) {
-    watchdog ??= new Promise((resolve) => realSetTimeout(() => { watchdog = null; resolve(); }, WATCHDOG_MS));
-    const waits = [settled, watchdog];
-    if (inbox) waits.push(inbox.posted());
-    await Promise.race(waits);
-    inbox?.run();
-    if (!done) rearmTimers(true);
+  if (inbox) inbox.loops++;
+  try {
+    while (!done) {
+      watchdog ??= new Promise((resolve) => realSetTimeout(() => { watchdog = null; resolve(); }, WATCHDOG_MS));
+      const waits = [settled, watchdog];
+      if (inbox) waits.push(inbox.posted());
+      await Promise.race(waits);
+      inbox?.run();
+      if (!done) rearmTimers(true);
+    }
+  } finally {
+    if (inbox) inbox.loops--;
   }
   inbox?.run(); // a close posted as .NET finished
   return guarded;

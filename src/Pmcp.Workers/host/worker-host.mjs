@@ -82,6 +82,9 @@ export async function createWorker(assets, options = {}) {
     bytes === undefined ? entry.OperationDone(operation, error, value) : entry.OperationDelivered(operation, value, bytes);
   const submitStream = submitter(requests, completeOperation, "the request has ended", "the response stream failed");
   const submitBody = submitter(requests, completeOperation, "the request has ended", "reading the request body failed");
+  let nextObjectInstance = 1;
+  // When workerd lets a Durable Object go, its C# instance goes too (WorkerExports.ObjectReleased: no I/O, any context).
+  const objectInstances = new FinalizationRegistry((instance) => entry?.ObjectReleased(instance));
   /** Request-body bytes the isolate holds or is reading, over all requests (MAX_BODY_BYTES_IN_FLIGHT). */
   let bodyBytesInFlight = 0;
 
@@ -171,10 +174,16 @@ export async function createWorker(assets, options = {}) {
     },
     /** For tests and benchmarks (tests/Workers/BindingsWorker's GET /memory): see stats().wasmMemoryBytes. */
     wasmMemoryBytes: () => wasmMemoryBytes(),
-    log(level, message) {
-      if (level >= 2) console.error(message);
-      else if (level === 1) console.warn(message);
-      else console.log(message);
+    /**
+     * A console line of .NET's, written in the context of the request it belongs to (requestId; 0 for none), so that
+     * wrangler tail and Workers Logs show it with that request, not with whichever request's timer ran the code. The
+     * request's own loop writes it (at once when .NET is already running in that loop; at the latest as .NET ends the
+     * request); a request already gone, or none, writes it here.
+     */
+    log(level, message, requestId) {
+      const pending = requestId ? requests.get(requestId) : undefined;
+      if (pending && pending.inbox.loops > 0) pending.inbox.post(() => writeConsole(level, message));
+      else writeConsole(level, message);
     },
     ...bindingImports(requests, completeOperation),
     ...socketImports(requests, completeOperation),
@@ -183,6 +192,12 @@ export async function createWorker(assets, options = {}) {
     ...fetchImports(requests, completeOperation),
     ...webSocketImports(requests, completeOperation),
   };
+
+  function writeConsole(level, message) {
+    if (level >= 2) console.error(message);
+    else if (level === 1) console.warn(message);
+    else console.log(message);
+  }
 
   /** The byte length of the runtime's linear memory now (0 before .NET has started). */
   function wasmMemoryBytes() {
@@ -240,14 +255,15 @@ export async function createWorker(assets, options = {}) {
     }
   }
 
-  async function handle(request, env, ctx) {
+  /** object: the Durable Object this request is an event of ({ className, state, instance, id, name }), or null. */
+  async function handle(request, env, ctx, object = null, alarmRetry = -1) {
     const headers = [];
     for (const [name, value] of request.headers) headers.push(name, value);
     // Aborts when the client goes away: on by default since compatibility date 2026-11-17, with the flag
     // enable_request_signal before (without either it never fires, and a streamed body's cancel still tells).
     const signal = request.signal ?? null;
     if (request.method === "GET" || request.method === "HEAD" || request.body === null) {
-      return toResponse(await invoke(request.method, request.url, headers, EMPTY_BODY, env, ctx, signal));
+      return toResponse(await invoke(request.method, request.url, headers, EMPTY_BODY, env, ctx, signal, false, null, object, alarmRetry));
     }
     const limit = bodyLimit(env);
     const declared = Number(request.headers.get("content-length") ?? NaN);
@@ -261,10 +277,10 @@ export async function createWorker(assets, options = {}) {
       if (declared <= EAGER_BODY_BYTES) {
         const body = await readBody(request.body, limit);
         if (body === null) return tooLarge(limit);
-        return toResponse(await invoke(request.method, request.url, headers, body, env, ctx, signal));
+        return toResponse(await invoke(request.method, request.url, headers, body, env, ctx, signal, false, null, object, alarmRetry));
       }
       // Left in workerd until the Worker reads it (requestBody).
-      return toResponse(await invoke(request.method, request.url, headers, null, env, ctx, signal, false, { stream: request.body, limit }));
+      return toResponse(await invoke(request.method, request.url, headers, null, env, ctx, signal, false, { stream: request.body, limit }, object, alarmRetry));
     } finally {
       bodyBytesInFlight -= reserved;
     }
@@ -277,7 +293,7 @@ export async function createWorker(assets, options = {}) {
    * warmUp: a start-up request, without the Worker's env (the MCP endpoint reads its settings only from a real one).
    * body null: the body waits in workerd (requestBody reads waiting.stream).
    */
-  async function invoke(method, url, headers, body, env, ctx, signal = null, warmUp = false, waiting = null) {
+  async function invoke(method, url, headers, body, env, ctx, signal = null, warmUp = false, waiting = null, object = null, alarmRetry = -1) {
     const id = nextRequestId++;
     let headReady;
     const streamed = new Promise((resolve) => { headReady = resolve; });
@@ -285,6 +301,7 @@ export async function createWorker(assets, options = {}) {
     const ended = new Promise((resolve) => { finished = resolve; });
     const pending = new RequestState(env, ctx, headReady, finished);
     pending.requestBody = waiting;
+    pending.object = object;
     requests.set(id, pending);
     // Called from the signal's or the stream's own callback, so in this request's context; not through the inbox,
     // whose loop workerd may have stopped with the request. A no-op once .NET has finished the request.
@@ -294,7 +311,8 @@ export async function createWorker(assets, options = {}) {
     };
     signal?.addEventListener("abort", () => pending.clientGone?.(), { once: true });
     // Fetch returns at once and calls done() when the request ends (see WorkerExports.Fetch for why not a Task).
-    entry.Fetch(id, method, url, headers, body, warmUp);
+    if (object) entry.ObjectFetch(id, object.instance, object.className, object.id, object.name, alarmRetry, method, url, headers, body);
+    else entry.Fetch(id, method, url, headers, body, warmUp);
     if (signal?.aborted) pending.clientGone?.();
     const work = awaitDotnet(ended, pending.inbox).finally(() => release(id, pending));
     await Promise.race([work, streamed]);
@@ -326,7 +344,44 @@ export async function createWorker(assets, options = {}) {
     console.warn(`pmcp: startup drew ${startup.randomDraws} random values from Math.random (${startup.randomBytes} bytes)`);
   }
 
+  /**
+   * The JS class workerd instantiates for the Durable Object class className (the bundle's shim.mjs exports it under
+   * that name). Each event is a request of its own, in the object's own I/O context: fetch() goes through handle()
+   * with the object attached to its RequestState, so the storage calls .NET makes while handling it ("do.*" in
+   * bindings.mjs) run in that context, on that object's ctx.storage. A plain class (not cloudflare:workers'
+   * DurableObject, which Node cannot import while the start-up image is recorded): workerd accepts both.
+   */
+  function durableObjectClass(className) {
+    return class {
+      constructor(state, env) {
+        const instance = nextObjectInstance++;
+        this.pmcp = { className, state, env, instance, id: state.id.toString(), name: state.id.name ?? null, blocks: new Map(), nextBlock: 1 };
+        objectInstances.register(this, instance);
+      }
+
+      async fetch(request) {
+        rearmTimers();
+        if (bootError) return new Response("Internal Server Error: the .NET runtime failed to start; see the Worker's logs.", { status: 500 });
+        try {
+          return await handle(request, this.pmcp.env, this.pmcp.state, this.pmcp);
+        } catch (e) {
+          console.error(`pmcp: a ${className} Durable Object's request failed:`, e?.stack ?? String(e));
+          return new Response("Internal Server Error", { status: 500 });
+        }
+      }
+
+      /** The object's alarm, as an event of its own: .NET's AlarmAsync failing (a 500) throws here, and workerd retries. */
+      async alarm(info) {
+        rearmTimers();
+        if (bootError) throw new Error("the .NET runtime failed to start; see the Worker's logs");
+        const response = await handle(new Request("https://alarm.pmcp.invalid/", { method: "POST" }), this.pmcp.env, this.pmcp.state, this.pmcp, info?.retryCount ?? 0);
+        if (response.status >= 500) throw new Error(`the ${className} Durable Object's AlarmAsync failed (see the log above); workerd runs it again`);
+      }
+    };
+  }
+
   return {
+    durableObjectClass,
     async fetch(request, env, ctx) {
       rearmTimers();
       if (bootError) return new Response("Internal Server Error: the .NET runtime failed to start; see the Worker's logs.", { status: 500 });

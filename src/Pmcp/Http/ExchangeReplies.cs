@@ -24,6 +24,9 @@ internal sealed class ExchangeReplies(McpServer server, McpHttpRequest request, 
     /// <summary>The HTTP request being answered, for the headers a protocol family checks.</summary>
     public McpHttpRequest Request => request;
 
+    /// <summary>The request's structured log lines; null when request logging is off.</summary>
+    public RequestLog? Log { get; init; }
+
     /// <summary>The work behind the event stream this exchange answered with, if any; it may still be running.</summary>
     public Task? StreamingWork { get; private set; }
 
@@ -48,7 +51,7 @@ internal sealed class ExchangeReplies(McpServer server, McpHttpRequest request, 
     public async ValueTask<McpHttpResponse> ServeAsync(JsonRpcMessage message, string version, LoggingLevel? logLevel, Func<int, int> statusFor)
     {
         var context = NewContext(version, message, logLevel, accept.EventStream ? this : null);
-        var pending = Server.HandleAsync(message, context);
+        var pending = HandleAsync(message, context);
         Task<McpReply?>? work = null;
         McpReply? reply;
         if (pending.IsCompletedSuccessfully)
@@ -87,6 +90,35 @@ internal sealed class ExchangeReplies(McpServer server, McpHttpRequest request, 
         }
 
         return McpHttpResponse.Json(status, r.Json, cors);
+    }
+
+    /// <summary>
+    /// Runs one message on the server; with request logging on, writes its line when the answer is known (for an event
+    /// stream, when the work ends). A batch item's duration is its own; a single message's starts with the HTTP request.
+    /// </summary>
+    public ValueTask<McpReply?> HandleAsync(JsonRpcMessage message, McpRequestContext context, bool batchItem = false)
+    {
+        if (Log is not { } log)
+        {
+            return Server.HandleAsync(message, context);
+        }
+
+        log.MessageSeen = true;
+        return LoggedAsync(log, message, context, batchItem ? System.Diagnostics.Stopwatch.GetTimestamp() : log.Start);
+    }
+
+    private async ValueTask<McpReply?> LoggedAsync(RequestLog log, JsonRpcMessage message, McpRequestContext context, long start)
+    {
+        McpReply? reply = null;
+        try
+        {
+            reply = await Server.HandleAsync(message, context).ConfigureAwait(false);
+            return reply;
+        }
+        finally
+        {
+            log.Served(message, context.ProtocolVersion, reply, start);
+        }
     }
 
     /// <summary>The context a handler sees for one message: no <paramref name="send"/> means notifications have nowhere to go.</summary>

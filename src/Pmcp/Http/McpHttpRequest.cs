@@ -77,6 +77,9 @@ public sealed class McpHttpRequest
     /// <summary>The id the host's logs give this HTTP request (<see cref="Server.McpRequestContext.RequestId"/>); null for none.</summary>
     public string? RequestId { get; init; }
 
+    /// <summary>The id the structured request lines carry (<see cref="RequestLog"/>); null: they make one.</summary>
+    internal string? LogRequestId { get; init; }
+
     /// <summary>Looks up a request header.</summary>
     /// <param name="name">The header name, matched case-insensitively.</param>
     /// <returns>The header's value (repeated headers joined with <c>", "</c>), or <see langword="null"/> when the request has none.</returns>

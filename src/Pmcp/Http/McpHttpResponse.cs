@@ -28,6 +28,9 @@ public sealed class McpHttpResponse
     public string? Header(string name) =>
         Headers.FirstOrDefault(h => string.Equals(h.Key, name, StringComparison.OrdinalIgnoreCase)).Value;
 
+    /// <summary>The JSON-RPC error code of a refusal answered with one (<see cref="JsonRpcError"/>), for the request log.</summary>
+    internal int? ErrorCode { get; init; }
+
     internal static McpHttpResponse Text(int status, string text, IEnumerable<KeyValuePair<string, string>>? headers = null) => new()
     {
         StatusCode = status,
@@ -46,6 +49,11 @@ public sealed class McpHttpResponse
     };
 
     /// <summary>A refusal of what the client sent as JSON-RPC: the HTTP status, with a JSON-RPC error as the body.</summary>
-    internal static McpHttpResponse JsonRpcError(int status, int code, string message, IEnumerable<KeyValuePair<string, string>> headers, JsonElement id = default, JsonElement? data = null) =>
-        Json(status, JsonRpcWriter.Error(id, code, message, data), headers);
+    internal static McpHttpResponse JsonRpcError(int status, int code, string message, IEnumerable<KeyValuePair<string, string>> headers, JsonElement id = default, JsonElement? data = null) => new()
+    {
+        StatusCode = status,
+        Headers = headers is KeyValuePair<string, string>[] { Length: 0 } ? JsonHeaders : [.. JsonHeaders, .. headers],
+        Body = JsonRpcWriter.Error(id, code, message, data),
+        ErrorCode = code,
+    };
 }

@@ -76,23 +76,26 @@ internal readonly struct SessionExchange(ExchangeReplies replies)
             catch (McpException e)
             {
                 answers.Add(JsonRpcWriter.Error(JsonRpcMessage.TryGetId(element), e));
+                replies.Log?.Refused(null, JsonRpcMessage.TryGetId(element), e.Code);
                 continue;
             }
 
             if (message.Method == "initialize")
             {
                 answers.Add(JsonRpcWriter.Error(message.Id, McpErrorCodes.InvalidRequest, "Invalid request: initialize must not be part of a batch"));
+                replies.Log?.Refused(message, message.Id, McpErrorCodes.InvalidRequest);
                 continue;
             }
 
             if (message.IsResponse)
             {
                 Server.ClientRequests.Complete(message);
+                replies.Log?.Accepted(message);
                 continue;
             }
 
             var context = replies.NewContext(ProtocolVersions.V20250326, message, Server.MinimumLogLevel, send: null);
-            if (await Server.HandleAsync(message, context).ConfigureAwait(false) is { } reply)
+            if (await replies.HandleAsync(message, context, batchItem: true).ConfigureAwait(false) is { } reply)
             {
                 answers.Add(reply.Json);
             }

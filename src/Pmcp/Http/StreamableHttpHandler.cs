@@ -34,7 +34,25 @@ public sealed class StreamableHttpHandler(McpServer server, StreamableHttpOption
     public Task<McpHttpResponse> HandleAsync(McpHttpRequest request) => HandleCoreAsync(request).AsTask();
 
     /// <summary><see cref="HandleAsync"/> for the hosts in this repository: no task for an answer ready at once (most are).</summary>
-    internal async ValueTask<McpHttpResponse> HandleCoreAsync(McpHttpRequest request)
+    internal ValueTask<McpHttpResponse> HandleCoreAsync(McpHttpRequest request)
+    {
+        // Only requests to the MCP endpoint are logged (not a preflight): with logging off, nothing more than this test.
+        if ((Options.RequestLog ?? Server.RequestLog) is not { Level: not RequestLogLevel.Off } logging || request.Path != Options.McpPath || request.Method == "OPTIONS")
+        {
+            return HandleCoreAsync(request, null);
+        }
+
+        return LoggedAsync(request, new RequestLog(logging, request));
+    }
+
+    private async ValueTask<McpHttpResponse> LoggedAsync(McpHttpRequest request, RequestLog log)
+    {
+        var response = await HandleCoreAsync(request, log).ConfigureAwait(false);
+        log.Finish(response);
+        return response;
+    }
+
+    private async ValueTask<McpHttpResponse> HandleCoreAsync(McpHttpRequest request, RequestLog? log)
     {
         if (Options.HealthPath is { } health && request.Path == health)
         {
@@ -145,7 +163,7 @@ public sealed class StreamableHttpHandler(McpServer server, StreamableHttpOption
             return forbidden;
         }
 
-        var replies = new ExchangeReplies(Server, request, accept, cors, caller);
+        var replies = new ExchangeReplies(Server, request, accept, cors, caller) { Log = log };
         try
         {
             return await HandOffAsync(document.RootElement, request, replies).ConfigureAwait(false);
@@ -174,6 +192,11 @@ public sealed class StreamableHttpHandler(McpServer server, StreamableHttpOption
     private async ValueTask<McpHttpResponse> HandOffAsync(JsonElement root, McpHttpRequest request, ExchangeReplies replies)
     {
         var headerVersion = request.Header(HttpRules.ProtocolVersionHeader)?.Trim();
+        if (replies.Log is { } log)
+        {
+            log.Version = headerVersion;
+        }
+
         if (root.ValueKind == JsonValueKind.Array)
         {
             return await new SessionExchange(replies).AnswerBatchAsync(root, headerVersion, Options.MaxBatchItems).ConfigureAwait(false);
@@ -187,6 +210,11 @@ public sealed class StreamableHttpHandler(McpServer server, StreamableHttpOption
         catch (McpException e)
         {
             return replies.Refuse(400, e.Code, e.Message, JsonRpcMessage.TryGetId(root));
+        }
+
+        if (replies.Log is { } named)
+        {
+            named.Message = message;
         }
 
         var meta = Params.Meta(message.Params);

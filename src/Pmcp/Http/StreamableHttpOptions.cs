@@ -51,6 +51,13 @@ public sealed class StreamableHttpOptions
     public IMcpAuthenticator? Authenticator { get; set; }
 
     /// <summary>
+    /// The structured request log (<see cref="RequestLogOptions"/>): one JSON line per JSON-RPC message, and one per
+    /// request refused before any message was handled. Null: the server's own (<see cref="Server.McpServer.RequestLog"/>);
+    /// <see cref="RequestLogLevel.Off"/>: none, at no cost.
+    /// </summary>
+    public RequestLogOptions? RequestLog { get; set; }
+
+    /// <summary>
     /// The names of the local machine (<c>localhost</c>, <c>127.0.0.1</c> and <c>::1</c>), for a host serving on loopback
     /// to copy into <see cref="AllowedHosts"/> so that a DNS-rebinding page cannot reach it under another name.
     /// </summary>

@@ -63,7 +63,7 @@ public sealed partial class McpServer
             var reply = await DispatchAsync(method, message.Params, context).ConfigureAwait(false);
             var result = context.IsStateless ? Stateless(reply.Value, method) : reply.Value;
             var json = JsonRpcWriter.Result(message.Id, reply, result);
-            return new McpReply(json, null);
+            return new McpReply(json, null, reply.Value is CallToolResult { IsError: true });
         }
         catch (McpException e)
         {
@@ -159,5 +159,5 @@ public sealed partial class McpServer
     }
 }
 
-/// <summary>A serialized JSON-RPC response and, when it is an error, its code.</summary>
-internal readonly record struct McpReply(byte[] Json, int? ErrorCode);
+/// <summary>A serialized JSON-RPC response and, when it is an error, its code; <paramref name="ToolError"/>: a tool's result with <c>isError</c>.</summary>
+internal readonly record struct McpReply(byte[] Json, int? ErrorCode, bool ToolError = false);

@@ -31,6 +31,7 @@ public sealed class McpServerBuilder
     private LoggingLevel _minimumLogLevel = LoggingLevel.Debug;
     private bool _toolErrorDetails;
     private Action<HandlerFailure>? _failureLog;
+    private Http.RequestLogOptions? _requestLog;
 
     internal McpServerBuilder(string name, string version)
     {
@@ -111,6 +112,20 @@ public sealed class McpServerBuilder
     {
         ArgumentNullException.ThrowIfNull(log);
         _failureLog = log;
+        return this;
+    }
+
+    /// <summary>
+    /// The structured request log (<see cref="Http.RequestLogOptions"/>): one JSON line per JSON-RPC message with its
+    /// method, name, id, outcome and duration, never argument values. The <c>PMCP_REQUEST_LOG</c> var (deploy.toml's
+    /// <c>[logging]</c>) overrides the level and sample rate; <see cref="Http.RequestLogOptions.ArgumentNames"/> is this
+    /// server's to turn on.
+    /// </summary>
+    /// <param name="options">The level, sample rate and whether argument names are written.</param>
+    /// <returns>This builder, for chaining.</returns>
+    public McpServerBuilder WithRequestLog(Http.RequestLogOptions options)
+    {
+        _requestLog = options ?? throw new ArgumentNullException(nameof(options));
         return this;
     }
 
@@ -259,7 +274,10 @@ public sealed class McpServerBuilder
             _pageSize,
             _minimumLogLevel,
             _toolErrorDetails,
-            _failureLog);
+            _failureLog)
+        {
+            RequestLog = _requestLog,
+        };
     }
 
     private static void ThrowOnDuplicates(IEnumerable<string> names, string kind)

@@ -18,6 +18,7 @@ public sealed class RoutesWorker : IWorker
             return "slow done";
         })
         .Tool<string>("wait", "Reports progress when asked, then waits until the client goes away", WaitProbe.WaitAsync)
+        .WithTools<LogProbe>()
         .Build();
 
     private static readonly Router Routes = new Router()

@@ -1,0 +1,82 @@
+using System.Globalization;
+using Tomlyn.Model;
+
+namespace Pmcp.Cli.Deploy;
+
+/// <summary>
+/// <c>[logging]</c> of deploy.toml (and <c>[env.NAME.logging]</c>, whose keys replace those of <c>[logging]</c> for
+/// that environment: staging <c>all</c>, production <c>errors</c>): the Worker's structured request lines, one JSON
+/// line per MCP message. Written to wrangler.toml's vars as <c>PMCP_REQUEST_LOG</c>,
+/// <c>PMCP_REQUEST_LOG_SAMPLE_RATE</c> and <c>PMCP_REQUEST_LOG_ARGUMENT_NAMES</c>, which both hosts read.
+/// </summary>
+internal sealed record DeployLogging
+{
+    /// <summary>The keys a <c>[logging]</c> table may hold.</summary>
+    public static readonly string[] Keys = ["requests", "sample_rate", "argument_names"];
+
+    /// <summary>The levels <c>requests</c> takes.</summary>
+    public static readonly string[] Levels = ["off", "errors", "all"];
+
+    /// <summary>The var names, as the Worker reads them (<c>Pmcp.Http.RequestLogOptions</c>).</summary>
+    public const string LevelVar = "PMCP_REQUEST_LOG";
+
+    public const string SampleRateVar = "PMCP_REQUEST_LOG_SAMPLE_RATE";
+
+    public const string ArgumentNamesVar = "PMCP_REQUEST_LOG_ARGUMENT_NAMES";
+
+    /// <summary><c>off</c>, <c>errors</c> or <c>all</c>; null when this table does not say (an environment's inherits).</summary>
+    public string? Requests { get; init; }
+
+    /// <summary>The share of <c>ok</c> lines kept (0 to 1); null: all.</summary>
+    public double? SampleRate { get; init; }
+
+    /// <summary>Whether a <c>tools/call</c> line names its arguments (never their values).</summary>
+    public bool? ArgumentNames { get; init; }
+
+    /// <summary>This table's keys over <paramref name="inherited"/>'s.</summary>
+    public DeployLogging Over(DeployLogging? inherited) => inherited is null ? this : new DeployLogging
+    {
+        Requests = Requests ?? inherited.Requests,
+        SampleRate = SampleRate ?? inherited.SampleRate,
+        ArgumentNames = ArgumentNames ?? inherited.ArgumentNames,
+    };
+
+    /// <summary>The vars the Worker reads, in a fixed order.</summary>
+    public IEnumerable<KeyValuePair<string, object>> Vars()
+    {
+        yield return new(LevelVar, Requests ?? "all");
+        if (SampleRate is { } rate)
+        {
+            yield return new(SampleRateVar, rate.ToString(CultureInfo.InvariantCulture));
+        }
+
+        if (ArgumentNames is true)
+        {
+            yield return new(ArgumentNamesVar, "true");
+        }
+    }
+
+    /// <summary>The keys this table sets, as deploy.toml lines.</summary>
+    public string Lines() =>
+        (Requests is { } requests ? TomlText.Line("requests", requests) : "")
+        + (SampleRate is { } rate ? TomlText.Line("sample_rate", rate) : "")
+        + (ArgumentNames is { } names ? TomlText.Line("argument_names", names) : "");
+
+    /// <summary>Reads a <c>[logging]</c> table; <paramref name="error"/> words what is wrong.</summary>
+    public static DeployLogging From(TomlTable table, string section, Func<string, Exception> error)
+    {
+        var requests = table.TryGetValue("requests", out var level) ? level as string : null;
+        if (table.ContainsKey("requests") && requests is not ("off" or "errors" or "all"))
+        {
+            throw error($"[{section}] requests must be \"off\", \"errors\" or \"all\" (e.g. requests = \"errors\" in production, \"all\" in staging).");
+        }
+
+        double? rate = table.TryGetValue("sample_rate", out var r)
+            ? DeployObservability.Rate(r) ?? throw error($"[{section}] sample_rate is the share of ok request lines kept, from 0 to 1, e.g. sample_rate = 0.1 for one in ten (error lines are always kept).")
+            : null;
+        bool? names = table.TryGetValue("argument_names", out var n)
+            ? n as bool? ?? throw error($"[{section}] argument_names must be true or false (without quotes).")
+            : null;
+        return new DeployLogging { Requests = requests, SampleRate = rate, ArgumentNames = names };
+    }
+}
