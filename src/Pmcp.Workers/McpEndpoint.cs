@@ -95,6 +95,11 @@ public sealed class McpEndpoint
             {
                 return ProtectedResourceMetadata(request, oauth);
             }
+
+            if (!_routed && settled.AuthorizationServer is { } server && BuiltInAuthorizationServer.IsServerPath(request.Path))
+            {
+                return await server.HandleAsync(request, env).ConfigureAwait(false);
+            }
         }
         else
         {
@@ -160,23 +165,25 @@ public sealed class McpEndpoint
     {
         if (options.Misconfiguration is { } error)
         {
-            return new(null, null, error, options);
+            return new(null, null, null, error, options);
         }
 
         OAuthResourceServer? oauth;
+        BuiltInAuthorizationServer? server;
         try
         {
-            oauth = options.OAuth is { } settings ? new OAuthResourceServer(settings) : null;
+            server = options.AuthorizationServer is { } built ? new BuiltInAuthorizationServer(built) : null;
+            oauth = server?.ResourceMetadata ?? (options.OAuth is { } settings ? new OAuthResourceServer(settings) : null);
         }
         catch (ArgumentException e)
         {
-            return new(null, null, e.Message, options);
+            return new(null, null, null, e.Message, options);
         }
 
         var http = options.ToHttpOptions(_routed);
-        http.Authenticator = oauth;
+        http.Authenticator = server is null ? oauth : server.Authenticator;
         http.RequestLog = RequestLogOf(options);
-        return new(new StreamableHttpHandler(_server, http), oauth, null, options);
+        return new(new StreamableHttpHandler(_server, http), oauth, server, null, options);
     }
 
     /// <summary>
@@ -270,5 +277,6 @@ public sealed class McpEndpoint
         return first == next;
     }
 
-    private sealed record Settled(StreamableHttpHandler? Handler, OAuthResourceServer? OAuth, string? Error, McpEndpointOptions Options);
+    /// <summary>The settled handler; <paramref name="OAuth"/> serves the protected resource metadata (for the built-in server too).</summary>
+    private sealed record Settled(StreamableHttpHandler? Handler, OAuthResourceServer? OAuth, BuiltInAuthorizationServer? AuthorizationServer, string? Error, McpEndpointOptions Options);
 }

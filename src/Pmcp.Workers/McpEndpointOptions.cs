@@ -41,6 +41,33 @@ public sealed record McpEndpointOptions
     /// <summary>The var naming the issuer's key set URL (<see cref="OAuthOptions.JwksUrl"/>), when its metadata does not.</summary>
     public const string OAuthJwksUrlVar = "PMCP_OAUTH_JWKS_URL";
 
+    /// <summary>The var choosing the authorization server for <c>PMCP_AUTH_MODE = "oauth"</c>: <c>external</c> (the default, <see cref="OAuthIssuerVar"/>) or <c>built-in</c>.</summary>
+    public const string OAuthServerVar = "PMCP_OAUTH_SERVER";
+
+    /// <summary>The var naming the D1 binding the built-in authorization server keeps grants in (<c>OAUTH_DB</c> by default).</summary>
+    public const string OAuthDatabaseVar = "PMCP_OAUTH_DB";
+
+    /// <summary>The var listing scopes clients may ask the built-in server for beyond <see cref="OAuthScopesVar"/>.</summary>
+    public const string OAuthExtraScopesVar = "PMCP_OAUTH_EXTRA_SCOPES";
+
+    /// <summary>The var setting the built-in server's access token lifetime in seconds (3600 by default).</summary>
+    public const string OAuthAccessTokenTtlVar = "PMCP_OAUTH_ACCESS_TOKEN_TTL";
+
+    /// <summary>The var naming the built-in server's sign-in provider: <c>oidc</c> or <c>github</c>.</summary>
+    public const string UpstreamVar = "PMCP_OAUTH_UPSTREAM";
+
+    /// <summary>The var holding the sign-in provider's URL: an OpenID Connect issuer, or GitHub's address (https://github.com by default).</summary>
+    public const string UpstreamUrlVar = "PMCP_OAUTH_UPSTREAM_URL";
+
+    /// <summary>The var holding GitHub's API address (https://api.github.com by default).</summary>
+    public const string UpstreamApiUrlVar = "PMCP_OAUTH_UPSTREAM_API_URL";
+
+    /// <summary>The var holding this server's client id at the sign-in provider.</summary>
+    public const string UpstreamClientIdVar = "PMCP_OAUTH_UPSTREAM_CLIENT_ID";
+
+    /// <summary>The secret holding this server's client secret at the sign-in provider.</summary>
+    public const string UpstreamClientSecretVar = "PMCP_OAUTH_UPSTREAM_CLIENT_SECRET";
+
     /// <summary>The body limit when <see cref="MaxBodyBytesVar"/> is not set: 4 MiB.</summary>
     public const int DefaultMaxRequestBodyBytes = 4 * 1024 * 1024;
 
@@ -72,6 +99,13 @@ public sealed record McpEndpointOptions
     public OAuthOptions? OAuth { get; init; }
 
     /// <summary>
+    /// When set, the Worker is its own OAuth 2.1 authorization server (<see cref="BuiltInAuthorizationServer"/>, served
+    /// by the whole-Worker endpoint) and the MCP endpoint takes that server's opaque access tokens. Not with
+    /// <see cref="ApiKey"/> or <see cref="OAuth"/>.
+    /// </summary>
+    public AuthorizationServerOptions? AuthorizationServer { get; init; }
+
+    /// <summary>
     /// The structured request log: one JSON line per JSON-RPC message (<see cref="RequestLogOptions"/>). Null: the
     /// server's own (<see cref="Pmcp.Server.McpServerBuilder.WithRequestLog"/>), else none. <see cref="FromEnv"/> sets
     /// it from <c>PMCP_REQUEST_LOG</c> (<c>off</c>, <c>errors</c>, <c>all</c>), <c>PMCP_REQUEST_LOG_SAMPLE_RATE</c>
@@ -93,7 +127,8 @@ public sealed record McpEndpointOptions
     internal string? Misconfiguration =>
         HasEmptyApiKey ? "the secret MCP_API_KEY is set but empty"
         : AuthError
-        ?? (ApiKey is not null && OAuth is not null ? "both an API key and OAuth are set: choose one (PMCP_AUTH_MODE)" : null);
+        ?? ((ApiKey is not null ? 1 : 0) + (OAuth is not null ? 1 : 0) + (AuthorizationServer is not null ? 1 : 0) > 1
+            ? "more than one of an API key, OAuth and the built-in authorization server is set: choose one (PMCP_AUTH_MODE)" : null);
 
     /// <summary>
     /// The settings the environment holds: <c>MCP_API_KEY</c>, <c>PMCP_ALLOWED_HOSTS</c>, <c>PMCP_ALLOWED_ORIGINS</c>,
@@ -130,6 +165,10 @@ public sealed record McpEndpointOptions
                 return key is null
                     ? options with { AuthError = "PMCP_AUTH_MODE is api-key but the secret MCP_API_KEY is not set" }
                     : options with { ApiKey = key };
+            case "oauth" when NonBlank(env.GetOrDefault(OAuthServerVar)) is "built-in":
+                return BuiltIn(env, options);
+            case "oauth" when NonBlank(env.GetOrDefault(OAuthServerVar)) is { } server && server != "external":
+                return options with { AuthError = $"PMCP_OAUTH_SERVER must be external or built-in; it is '{server}'" };
             case "oauth":
                 var issuer = NonBlank(env.GetOrDefault(OAuthIssuerVar));
                 var resource = NonBlank(env.GetOrDefault(OAuthResourceVar));
@@ -151,6 +190,47 @@ public sealed record McpEndpointOptions
             default:
                 return options with { AuthError = $"PMCP_AUTH_MODE must be none, api-key or oauth; it is '{mode}'" };
         }
+    }
+
+    /// <summary>The built-in authorization server's settings: <c>PMCP_OAUTH_RESOURCE</c>, the upstream provider's, and the optional ones.</summary>
+    private static McpEndpointOptions BuiltIn(Env env, McpEndpointOptions options)
+    {
+        var resource = NonBlank(env.GetOrDefault(OAuthResourceVar));
+        var upstream = NonBlank(env.GetOrDefault(UpstreamVar));
+        var clientId = NonBlank(env.GetOrDefault(UpstreamClientIdVar));
+        var secret = NonBlank(env.GetOrDefault(UpstreamClientSecretVar));
+        var url = NonBlank(env.GetOrDefault(UpstreamUrlVar));
+        var missing = resource is null ? OAuthResourceVar
+            : upstream is not ("oidc" or "github") ? UpstreamVar + " (oidc or github)"
+            : upstream == "oidc" && url is null ? UpstreamUrlVar + " (the OpenID Connect issuer)"
+            : clientId is null ? UpstreamClientIdVar
+            : secret is null ? "the secret " + UpstreamClientSecretVar
+            : null;
+        if (missing is not null)
+        {
+            return options with { AuthError = $"PMCP_OAUTH_SERVER is built-in but {missing} is not set" };
+        }
+
+        var ttl = int.TryParse(env.GetOrDefault(OAuthAccessTokenTtlVar), NumberStyles.None, CultureInfo.InvariantCulture, out var seconds) && seconds > 0 ? seconds : 3600;
+        return options with
+        {
+            AuthorizationServer = new AuthorizationServerOptions
+            {
+                Resource = resource!,
+                Scopes = SplitScopes(env.GetOrDefault(OAuthScopesVar)),
+                ExtraScopes = SplitScopes(env.GetOrDefault(OAuthExtraScopesVar)),
+                Database = NonBlank(env.GetOrDefault(OAuthDatabaseVar)) ?? AuthorizationServerOptions.DefaultDatabase,
+                AccessTokenLifetime = TimeSpan.FromSeconds(ttl),
+                Upstream = new UpstreamProvider
+                {
+                    Kind = upstream == "github" ? UpstreamKind.GitHub : UpstreamKind.OpenIdConnect,
+                    Url = url ?? UpstreamProvider.GitHubUrl,
+                    ApiUrl = NonBlank(env.GetOrDefault(UpstreamApiUrlVar)) ?? UpstreamProvider.GitHubApiUrl,
+                    ClientId = clientId!,
+                    ClientSecret = secret!,
+                },
+            },
+        };
     }
 
     /// <summary>The request log the vars ask for; a value that is not one is reported and read as <c>errors</c>.</summary>
@@ -229,6 +309,7 @@ public sealed record McpEndpointOptions
             .Append("], AllowedOrigins = [").AppendJoin(", ", AllowedOrigins)
             .Append("], MaxRequestBodyBytes = ").Append(MaxRequestBodyBytes.ToString(CultureInfo.InvariantCulture))
             .Append(", OAuth = ").Append(OAuth is null ? "(none)" : OAuth.ToString())
+            .Append(", AuthorizationServer = ").Append(AuthorizationServer is null ? "(none)" : AuthorizationServer.ToString())
             .Append(", RequestLog = ").Append(RequestLog is null ? "(server's)" : RequestLog.Level.ToString());
         return true;
     }

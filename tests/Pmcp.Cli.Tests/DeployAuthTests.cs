@@ -101,6 +101,81 @@ public sealed class DeployAuthTests
         Assert.Contains(expected, ErrorOf("[workers]\nname = \"s\"\n" + auth), StringComparison.Ordinal);
 
     [Fact]
+    public void TheBuiltInServerWritesItsUpstreamAndNoIssuer()
+    {
+        var vars = Section(Generate("""
+            [workers]
+            name = "signin"
+
+            [auth]
+            mode = "oauth"
+            server = "built-in"
+            resource = "https://signin.example.workers.dev/mcp"
+            scopes = ["mcp"]
+            extra_scopes = ["notes:write"]
+            upstream = "github"
+            upstream_client_id = "Iv1.abc"
+            """), "[vars]");
+
+        Assert.Equal("""
+            [vars]
+            PMCP_AUTH_MODE = "oauth"
+            PMCP_OAUTH_SERVER = "built-in"
+            PMCP_OAUTH_RESOURCE = "https://signin.example.workers.dev/mcp"
+            PMCP_OAUTH_SCOPES = "mcp"
+            PMCP_OAUTH_EXTRA_SCOPES = "notes:write"
+            PMCP_OAUTH_UPSTREAM = "github"
+            PMCP_OAUTH_UPSTREAM_CLIENT_ID = "Iv1.abc"
+
+            """, vars);
+        Assert.DoesNotContain("SECRET", vars, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void AnEnvironmentMayPointTheBuiltInServerAtItsOwnProvider()
+    {
+        var text = Generate("""
+            [workers]
+            name = "signin"
+
+            [auth]
+            mode = "oauth"
+            server = "built-in"
+            resource = "https://signin.example.workers.dev/mcp"
+            upstream = "oidc"
+            upstream_url = "https://accounts.example.com"
+            upstream_client_id = "prod-client"
+            database = "GRANTS"
+
+            [env.dev]
+            name = "signin-dev"
+
+            [env.dev.auth]
+            resource = "http://127.0.0.1:8787/mcp"
+            upstream_url = "http://127.0.0.1:9100"
+            upstream_client_id = "local-client"
+            """);
+        var dev = Section(text, "[env.dev.vars]");
+        Assert.Contains("PMCP_OAUTH_UPSTREAM_URL = \"http://127.0.0.1:9100\"\n", dev, StringComparison.Ordinal);
+        Assert.Contains("PMCP_OAUTH_UPSTREAM_CLIENT_ID = \"local-client\"\n", dev, StringComparison.Ordinal);
+        Assert.Contains("PMCP_OAUTH_DB = \"GRANTS\"\n", dev, StringComparison.Ordinal);
+        Assert.Contains("PMCP_OAUTH_UPSTREAM_URL = \"https://accounts.example.com\"\n", Section(text, "[vars]"), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("server = \"built-in\"\nresource = \"https://s.example/mcp\"\nupstream_client_id = \"c\"\n", "needs upstream = \"github\" or \"oidc\"")]
+    [InlineData("server = \"built-in\"\nresource = \"https://s.example/mcp\"\nupstream = \"oidc\"\nupstream_client_id = \"c\"\n", "upstream = \"oidc\" needs upstream_url")]
+    [InlineData("server = \"built-in\"\nresource = \"https://s.example/mcp\"\nupstream = \"github\"\n", "needs upstream_client_id")]
+    [InlineData("server = \"built-in\"\nupstream = \"github\"\nupstream_client_id = \"c\"\n", "needs resource")]
+    [InlineData("server = \"built-in\"\nissuer = \"https://l.example\"\nresource = \"https://s.example/mcp\"\nupstream = \"github\"\nupstream_client_id = \"c\"\n", "delete issuer")]
+    [InlineData("server = \"built-in\"\nresource = \"https://s.example/mcp\"\nupstream = \"github\"\nupstream_client_id = \"c\"\nupstream_api_url = \"http://api.example\"\n", "upstream_api_url \"http://api.example\" must be an absolute https:// URL")]
+    [InlineData("server = \"built-in\"\nresource = \"https://s.example/mcp\"\nupstream = \"github\"\nupstream_client_id = \"c\"\ndatabase = \"a-b\"\n", "must name a D1 binding")]
+    [InlineData("server = \"inside\"\n", "server must be \"external\"")]
+    [InlineData("issuer = \"https://l.example\"\nresource = \"https://s.example/mcp\"\nupstream = \"github\"\n", "upstream are for the built-in authorization server")]
+    public void BuiltInMistakesAreRefusedWithTheFix(string keys, string expected) =>
+        Assert.Contains(expected, ErrorOf("[workers]\nname = \"s\"\n[auth]\nmode = \"oauth\"\n" + keys), StringComparison.Ordinal);
+
+    [Fact]
     public void ScopesMayBeOneString() =>
         Assert.Equal(["mcp", "notes:read"], DeployConfigReader.Parse(
             "[workers]\nname = \"s\"\n[auth]\nmode = \"oauth\"\nissuer = \"https://l.example\"\nresource = \"https://s.example/mcp\"\nscopes = \"mcp notes:read\"\n", File).Auth!.Scopes);

@@ -111,9 +111,13 @@ public sealed class RunningWorker : IAsyncDisposable
     public static Task<RunningWorker> StartAsync(string project, params string[] extraArguments) =>
         StartAsync(WorkerdFixture.Environment, project, extraArguments);
 
-    public static async Task<RunningWorker> StartAsync(IReadOnlyDictionary<string, string> environment, string project, params string[] extraArguments)
+    public static Task<RunningWorker> StartAsync(IReadOnlyDictionary<string, string> environment, string project, params string[] extraArguments) =>
+        StartOnPortAsync(environment, project, WorkerdFixture.FreePort(), extraArguments);
+
+    /// <summary>Serves <paramref name="project"/> on a port chosen beforehand (a Worker whose settings name its own URL).</summary>
+    public static async Task<RunningWorker> StartOnPortAsync(IReadOnlyDictionary<string, string> environment, string project, int portNumber, params string[] extraArguments)
     {
-        var port = WorkerdFixture.FreePort().ToString(CultureInfo.InvariantCulture);
+        var port = portNumber.ToString(CultureInfo.InvariantCulture);
         var process = CliProcess.Start(environment, ["dev", project, "--port", port, .. extraArguments]);
         try
         {

@@ -263,19 +263,26 @@ internal static partial class DeployConfigReader
             }
 
             OnlyKnown(table, name, DeployAuth.Keys);
-            IReadOnlyList<string>? scopes = !table.TryGetValue("scopes", out var value) ? null : value switch
+            IReadOnlyList<string>? ScopeList(string key) => !table.TryGetValue(key, out var value) ? null : value switch
             {
                 string text => text.Split([' ', ','], StringSplitOptions.RemoveEmptyEntries),
                 TomlArray array when array.All(s => s is string) => [.. array.Cast<string>()],
-                _ => throw Error($"[{name}] scopes must be a list of strings, e.g. scopes = [\"mcp\", \"notes:read\"]."),
+                _ => throw Error($"[{name}] {key} must be a list of strings, e.g. {key} = [\"mcp\", \"notes:read\"]."),
             };
             return new DeployAuth
             {
                 Mode = String(table, "mode", name),
+                Server = String(table, "server", name),
                 Issuer = String(table, "issuer", name),
                 Resource = String(table, "resource", name),
-                Scopes = scopes,
+                Scopes = ScopeList("scopes"),
                 JwksUrl = String(table, "jwks_url", name),
+                ExtraScopes = ScopeList("extra_scopes"),
+                Database = String(table, "database", name),
+                Upstream = String(table, "upstream", name),
+                UpstreamUrl = String(table, "upstream_url", name),
+                UpstreamApiUrl = String(table, "upstream_api_url", name),
+                UpstreamClientId = String(table, "upstream_client_id", name),
             };
         }
 
