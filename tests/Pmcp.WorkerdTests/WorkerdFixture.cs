@@ -76,8 +76,28 @@ public sealed class WorkerdFixture : IAsyncLifetime
         }
     }
 
+    /// <summary>
+    /// A port free now, below Linux's ephemeral range (32768 and up): a Worker is bound to it only after minutes of
+    /// building, and a port the kernel handed out (port 0) can meanwhile become the local end of any outgoing
+    /// connection on the machine; one below the range is only ever taken by a listener that asks for it.
+    /// </summary>
     public static int FreePort()
     {
+        for (var attempt = 0; attempt < 50; attempt++)
+        {
+            var candidate = Random.Shared.Next(20000, 32000);
+            try
+            {
+                using var probe = new TcpListener(IPAddress.Loopback, candidate);
+                probe.Start();
+                return candidate;
+            }
+            catch (SocketException)
+            {
+                // Taken: try another.
+            }
+        }
+
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
         return ((IPEndPoint)listener.LocalEndpoint).Port;
