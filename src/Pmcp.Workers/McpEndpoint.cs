@@ -158,7 +158,7 @@ public sealed class McpEndpoint
     {
         var secretError = _server.UseHostRequestStateSecret(
             env.GetOrDefault(McpServer.RequestStateSecretVariable), env.GetOrDefault(McpServer.RequestStateSecretVariable + "_PREVIOUS"));
-        return secretError is not null ? new(null, null, secretError, options) : SettledFrom(options);
+        return secretError is not null ? new(null, null, null, secretError, options) : SettledFrom(options);
     }
 
     private Settled SettledFrom(McpEndpointOptions options)
