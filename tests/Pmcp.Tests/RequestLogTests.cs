@@ -75,6 +75,28 @@ public sealed class RequestLogTests
         Assert.DoesNotContain(Secret, string.Concat(lines.Select(l => l.Line)), StringComparison.Ordinal);
     }
 
+    /// <summary>
+    /// A single notification or client response is answered 202 and its line written at the end of the request: it
+    /// used to be written after the body's JSON was given back, and every such request answered 500 with logging on.
+    /// </summary>
+    [Fact]
+    public async Task ASingleNotificationOrResponseIsAcceptedAndLogged()
+    {
+        var (handler, lines) = Logged();
+
+        var notification = await handler.PostAsync("""{"jsonrpc":"2.0","method":"notifications/initialized"}""", ("MCP-Protocol-Version", "2025-11-25"));
+        var response = await handler.PostAsync("""{"jsonrpc":"2.0","id":"s-1","result":{}}""", ("MCP-Protocol-Version", "2025-11-25"));
+
+        Assert.Equal(202, notification.StatusCode);
+        Assert.Equal(202, response.StatusCode);
+        var parsed = lines.Select(l => Parse(l.Line)).ToArray();
+        Assert.Equal(2, parsed.Length);
+        Assert.Equal("notifications/initialized", parsed[0].GetProperty("method").GetString());
+        Assert.Equal("ok", parsed[0].GetProperty("outcome").GetString());
+        Assert.Equal("s-1", parsed[1].GetProperty("id").GetString());
+        Assert.Equal("ok", parsed[1].GetProperty("outcome").GetString());
+    }
+
     [Fact]
     public async Task ABatchWritesOneLinePerMessageWithOneRequestId()
     {

@@ -77,6 +77,7 @@ internal sealed class RequestLog(RequestLogOptions options, McpHttpRequest reque
             return;
         }
 
+        MessageSeen = true; // once: the handler finishes while the body's JSON is alive, and the wrapper again after it
         var ok = response.StatusCode is >= 200 and < 300;
         Write(Message, Message?.Id ?? default, Version, ok ? "ok" : "refused", ok ? null : response.ErrorCode, ok ? null : response.StatusCode, Start);
     }

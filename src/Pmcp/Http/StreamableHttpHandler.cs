@@ -166,7 +166,11 @@ public sealed class StreamableHttpHandler(McpServer server, StreamableHttpOption
         var replies = new ExchangeReplies(Server, request, accept, cors, caller) { Log = log };
         try
         {
-            return await HandOffAsync(document.RootElement, request, replies).ConfigureAwait(false);
+            var response = await HandOffAsync(document.RootElement, request, replies).ConfigureAwait(false);
+            // A line written at the end (a single notification or response accepted) reads the message's JSON: now,
+            // before the document is given back, not in LoggedAsync after it.
+            log?.Finish(response);
+            return response;
         }
         finally
         {
