@@ -126,7 +126,7 @@ internal static partial class ConnectCommand
             return environment is null ? url ?? LocalEndpoint : throw new CliException("--env goes with --deployed (the environment's recorded endpoint), e.g. dotnet pmcp connect --deployed --env staging.");
         }
 
-        var directory = location.Extension == ".csproj" ? Path.GetDirectoryName(location.FullName)! : location.FullName;
+        var directory = ProjectDirectory(location);
         var output = DeployOutputsCommand.Find(directory, environment);
         return output.McpEndpoint ?? throw new CliException($"the deployment of {output.WorkerName} has no URL (workers_dev is off and no route names one host). Give the endpoint with --url.");
     }
@@ -134,7 +134,7 @@ internal static partial class ConnectCommand
     /// <summary>Whether the project's deploy.toml (its <c>[auth]</c>, under <c>[env.NAME.auth]</c> for an environment) says <c>mode = "oauth"</c>.</summary>
     private static bool ProjectSignsInWithOAuth(DirectoryInfo location, string? environment)
     {
-        var directory = location.Extension == ".csproj" ? Path.GetDirectoryName(location.FullName)! : location.FullName;
+        var directory = ProjectDirectory(location);
         var deployToml = Path.Combine(directory, ".pmcp", "deploy.toml");
         if (!File.Exists(deployToml))
         {
@@ -142,9 +142,13 @@ internal static partial class ConnectCommand
         }
 
         var config = DeployConfigReader.Load(deployToml, DeployProject.Display(deployToml));
-        var auth = config.Environments.FirstOrDefault(e => e.Key == environment)?.Auth?.Over(config.Auth) ?? config.Auth;
+        var auth = config.Environments.FirstOrDefault(e => e.Key == environment) is { } chosen ? chosen.EffectiveAuth(config) : config.Auth;
         return auth?.Mode == DeployAuth.OAuth;
     }
+
+    /// <summary>The project's folder: the one given, or the folder of the .csproj given.</summary>
+    private static string ProjectDirectory(DirectoryInfo location) =>
+        location.Extension == ".csproj" ? Path.GetDirectoryName(location.FullName)! : location.FullName;
 
     /// <summary>The endpoint as an absolute http(s) URL; a bare origin gets the /mcp path every Pmcp server serves.</summary>
     private static Uri Endpoint(string value)

@@ -120,10 +120,13 @@ internal sealed record DeployEnvironment(string Key)
     /// <summary><c>[env.NAME.logging]</c>: its keys replace those of <c>[logging]</c>; null when it has none.</summary>
     public DeployLogging? Logging { get; init; }
 
+    /// <summary>This environment's <c>[auth]</c>: its own keys over those of the top-level table.</summary>
+    public DeployAuth? EffectiveAuth(DeployConfig config) => Auth?.Over(config.Auth) ?? config.Auth;
+
     /// <summary>The environment's vars over those of <c>[workers]</c>, with the vars of its effective <c>[auth]</c> and <c>[logging]</c>.</summary>
     public IReadOnlyList<KeyValuePair<string, object>> AllVars(DeployConfig config)
     {
-        var auth = Auth?.Over(config.Auth) ?? config.Auth;
+        var auth = EffectiveAuth(config);
         var logging = Logging?.Over(config.Logging) ?? config.Logging;
         IReadOnlyList<KeyValuePair<string, object>> own = [.. Vars, .. auth?.Vars() ?? [], .. logging?.Vars() ?? []];
         var ownKeys = own.Select(v => v.Key).ToHashSet(StringComparer.Ordinal);
