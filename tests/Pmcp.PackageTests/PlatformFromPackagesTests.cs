@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Net.Http.Headers;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Nodes;
@@ -154,7 +153,7 @@ public sealed class PlatformFromPackagesTests(PackageFeed packages, ITestOutputH
 
         using var http = new HttpClient { Timeout = TimeSpan.FromMinutes(2) };
         clock.Restart();
-        var answers = await Task.WhenAll(calls.Select((call, id) => CallToolAsync(http, endpoint, id, call.Tool, call.Arguments)));
+        var answers = await Task.WhenAll(calls.Select((call, id) => PlainToolCall.SendAsync(http, endpoint, id, call.Tool, call.Arguments)));
         output.WriteLine($"{host}: built and serving after {served.TotalSeconds:F1} s; {calls.Count} calls at once answered in {clock.Elapsed.TotalMilliseconds:F0} ms");
 
         var wrong = calls.Zip(answers)
@@ -163,40 +162,5 @@ public sealed class PlatformFromPackagesTests(PackageFeed packages, ITestOutputH
             .ToList();
         Assert.True(wrong.Count == 0, $"{host}: {wrong.Count} of {calls.Count} answers wrong:\n{string.Join('\n', wrong)}\n\ndev's output:\n{dev.Output}");
         return [.. answers];
-    }
-
-    /// <summary>One tools/call as a plain POST to the MCP endpoint; returns its text, or what went wrong.</summary>
-    private static async Task<string> CallToolAsync(HttpClient http, string endpoint, int id, string tool, JsonObject arguments)
-    {
-        var body = new JsonObject
-        {
-            ["jsonrpc"] = "2.0",
-            ["id"] = id,
-            ["method"] = "tools/call",
-            ["params"] = new JsonObject { ["name"] = tool, ["arguments"] = arguments.DeepClone() },
-        };
-        using var request = new HttpRequestMessage(HttpMethod.Post, endpoint) { Content = new StringContent(body.ToJsonString(), Encoding.UTF8, "application/json") };
-        request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
-        request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("text/event-stream"));
-        request.Headers.TryAddWithoutValidation("MCP-Protocol-Version", "2025-11-25");
-        using var response = await http.SendAsync(request);
-        var text = await response.Content.ReadAsStringAsync();
-        if (!response.IsSuccessStatusCode)
-        {
-            return $"HTTP {(int)response.StatusCode}: {text}";
-        }
-
-        // A JSON answer, or the last data line of an event stream.
-        var json = response.Content.Headers.ContentType?.MediaType == "text/event-stream"
-            ? text.Split('\n').Last(line => line.StartsWith("data:", StringComparison.Ordinal))["data:".Length..]
-            : text;
-        var answer = JsonNode.Parse(json)!;
-        if (answer["result"] is not { } result)
-        {
-            return "JSON-RPC error: " + answer["error"]?.ToJsonString();
-        }
-
-        var content = result["content"]![0]!["text"]!.GetValue<string>();
-        return result["isError"]?.GetValue<bool>() == true ? "tool error: " + content : content;
     }
 }

@@ -67,6 +67,10 @@ internal sealed class WorkerDevHost(ServerProject project, string host, int port
         [
             "dev", "--local", "--ip", host, "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture),
             "--show-interactive-dev-session=false",
+            // wrangler's devtools inspector otherwise takes the first free port from 9229, probed first and bound later:
+            // two dev sessions starting at once can pick the same one and one of them fails ("Address already in use").
+            // Port 0 lets the system choose one that is free.
+            "--inspector-port", "0",
             .. envArguments,
             "--var", $"PMCP_ALLOWED_HOSTS:{string.Join(',', LoopbackHosts(host))}",
         ];
