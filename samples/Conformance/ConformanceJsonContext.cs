@@ -7,4 +7,5 @@ namespace Conformance;
 [JsonSerializable(typeof(string))]
 [JsonSerializable(typeof(SamplingInput))]
 [JsonSerializable(typeof(ElicitationInput))]
+[JsonSerializable(typeof(UpdateResourceInput))]
 internal sealed partial class ConformanceJsonContext : JsonSerializerContext;

@@ -48,6 +48,11 @@ internal static class ConformanceTools
         })
         .Tool<string>("test_error_handling", "Always fails, to show how tool errors are reported",
             _ => throw new InvalidOperationException("This tool intentionally returns an error for testing"))
+        .Tool<UpdateResourceInput, string>("test_update_resource", "Tells the sessions subscribed to a resource that it changed (sessions on)", async (input, context) =>
+        {
+            var told = await context.NotifyResourceUpdatedAsync(input.Uri);
+            return $"{told} session(s) told that {input.Uri} changed";
+        })
         .Tool<SamplingInput, string>("test_sampling", "Asks the client's model to answer a prompt", async (input, context) =>
         {
             var request = Json($$$"""

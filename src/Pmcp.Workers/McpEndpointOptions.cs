@@ -68,6 +68,12 @@ public sealed record McpEndpointOptions
     /// <summary>The secret holding this server's client secret at the sign-in provider.</summary>
     public const string UpstreamClientSecretVar = "PMCP_OAUTH_UPSTREAM_CLIENT_SECRET";
 
+    /// <summary>The var turning sessions on (<c>true</c>) for clients of the revisions with <c>initialize</c>: <c>[mcp] sessions</c> in deploy.toml.</summary>
+    public const string SessionsVar = "PMCP_SESSIONS";
+
+    /// <summary>The var giving an idle session's lifetime in seconds (<c>[mcp] session_ttl</c>); 1800 unless set.</summary>
+    public const string SessionTtlVar = "PMCP_SESSION_TTL";
+
     /// <summary>The body limit when <see cref="MaxBodyBytesVar"/> is not set: 4 MiB.</summary>
     public const int DefaultMaxRequestBodyBytes = 4 * 1024 * 1024;
 
@@ -114,6 +120,12 @@ public sealed record McpEndpointOptions
     /// </summary>
     public RequestLogOptions? RequestLog { get; init; }
 
+    /// <summary>
+    /// Sessions for clients of the revisions with <c>initialize</c> (docs/sessions.md); null: stateless (the default).
+    /// <see cref="FromEnv"/> sets it when <c>PMCP_SESSIONS</c> is <c>true</c>, with <c>PMCP_SESSION_TTL</c> (seconds).
+    /// </summary>
+    public McpSessionOptions? Sessions { get; init; }
+
     /// <summary>What <see cref="FromEnv"/> found wrong with the request log vars (logged once; the log then keeps errors only).</summary>
     internal string? RequestLogWarning { get; init; }
 
@@ -151,6 +163,7 @@ public sealed record McpEndpointOptions
             AllowedHosts = Split(env.GetOrDefault(AllowedHostsVar)),
             AllowedOrigins = Split(env.GetOrDefault(AllowedOriginsVar)),
             MaxRequestBodyBytes = BodyLimit(env.GetOrDefault(MaxBodyBytesVar)),
+            Sessions = SessionsOf(env),
         };
         options = WithRequestLog(options, env);
         var key = env.GetOrDefault(ApiKeyVar);
@@ -266,6 +279,23 @@ public sealed record McpEndpointOptions
         };
     }
 
+    /// <summary>Sessions when <c>PMCP_SESSIONS</c> is <c>true</c>, with the idle lifetime <c>PMCP_SESSION_TTL</c> gives (seconds; anything else keeps 30 minutes).</summary>
+    private static McpSessionOptions? SessionsOf(Env env)
+    {
+        if (env.GetOrDefault(SessionsVar)?.Trim().ToLowerInvariant() is not ("true" or "1" or "yes"))
+        {
+            return null;
+        }
+
+        var sessions = new McpSessionOptions();
+        if (int.TryParse(env.GetOrDefault(SessionTtlVar), NumberStyles.AllowLeadingWhite | NumberStyles.AllowTrailingWhite, CultureInfo.InvariantCulture, out var seconds) && seconds > 0)
+        {
+            sessions.IdleTimeout = TimeSpan.FromSeconds(seconds);
+        }
+
+        return sessions;
+    }
+
     private static string? NonBlank(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
 
     private static string[] SplitScopes(string? list) =>
@@ -279,7 +309,7 @@ public sealed record McpEndpointOptions
     internal StreamableHttpOptions ToHttpOptions(bool routed)
     {
         // No request lines unless the endpoint chooses them (McpEndpoint.RequestLogOf): never for the warm-up.
-        var options = new StreamableHttpOptions { ApiKey = ApiKey, MaxRequestBodyBytes = MaxRequestBodyBytes, RequestLog = RequestLogOptions.Off };
+        var options = new StreamableHttpOptions { ApiKey = ApiKey, MaxRequestBodyBytes = MaxRequestBodyBytes, RequestLog = RequestLogOptions.Off, Sessions = Sessions };
         if (routed)
         {
             options.HealthPath = null;
@@ -310,6 +340,7 @@ public sealed record McpEndpointOptions
             .Append("], MaxRequestBodyBytes = ").Append(MaxRequestBodyBytes.ToString(CultureInfo.InvariantCulture))
             .Append(", OAuth = ").Append(OAuth is null ? "(none)" : OAuth.ToString())
             .Append(", AuthorizationServer = ").Append(AuthorizationServer is null ? "(none)" : AuthorizationServer.ToString())
+            .Append(", Sessions = ").Append(Sessions is null ? "off" : "on")
             .Append(", RequestLog = ").Append(RequestLog is null ? "(server's)" : RequestLog.Level.ToString());
         return true;
     }

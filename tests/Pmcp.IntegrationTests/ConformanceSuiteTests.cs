@@ -12,7 +12,8 @@ public sealed class ConformanceSuiteTests
     [InlineData(ConformanceSuite.StatelessRevision, 40)]
     public async Task EveryScenarioPassesExceptTheListedStatefulOnes(string specVersion, int atLeast)
     {
-        await using var server = await NativeServer.StartAsync(ConformanceServer.CreateServer());
+        // Sessions on, as the sample's wrangler.toml has them in workerd: the session scenarios run too.
+        await using var server = await NativeServer.StartAsync(ConformanceServer.CreateServer(), o => o.Vars["PMCP_SESSIONS"] = "true");
         var results = Directory.CreateTempSubdirectory("pmcp-conformance-");
         try
         {
@@ -33,7 +34,7 @@ public sealed class ConformanceSuiteTests
     [Fact]
     public async Task TheStatelessScenariosOutsideTheActiveSetPassByName()
     {
-        await using var server = await NativeServer.StartAsync(ConformanceServer.CreateServer());
+        await using var server = await NativeServer.StartAsync(ConformanceServer.CreateServer(), o => o.Vars["PMCP_SESSIONS"] = "true");
         var failures = new List<string>();
         foreach (var scenario in ConformanceSuite.StatelessScenariosByName)
         {

@@ -60,6 +60,18 @@ public sealed class McpEndpointSettingsTests
     }
 
     [Fact]
+    public void FromEnvTurnsSessionsOnOnlyWhenAsked()
+    {
+        Assert.Null(McpEndpointOptions.FromEnv(Env(("MCP_API_KEY", "k"))).Sessions);
+        Assert.Null(McpEndpointOptions.FromEnv(Env(("PMCP_SESSIONS", "false"))).Sessions);
+        Assert.Equal(TimeSpan.FromMinutes(30), McpEndpointOptions.FromEnv(Env(("PMCP_SESSIONS", "true"))).Sessions!.IdleTimeout);
+        var options = McpEndpointOptions.FromEnv(Env(("PMCP_SESSIONS", " TRUE "), ("PMCP_SESSION_TTL", "90")));
+        Assert.Equal(TimeSpan.FromSeconds(90), options.Sessions!.IdleTimeout);
+        Assert.Same(options.Sessions, options.ToHttpOptions(routed: false).Sessions);
+        Assert.Equal(TimeSpan.FromMinutes(30), McpEndpointOptions.FromEnv(Env(("PMCP_SESSIONS", "true"), ("PMCP_SESSION_TTL", "soon"))).Sessions!.IdleTimeout);
+    }
+
+    [Fact]
     public void FromEnvReadsEveryVarAndPrintingNeverShowsTheKey()
     {
         var options = McpEndpointOptions.FromEnv(Env(

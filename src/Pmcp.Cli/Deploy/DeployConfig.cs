@@ -36,8 +36,11 @@ internal sealed record DeployConfig
     /// <summary><c>[logging]</c>: the Worker's structured request lines; null when deploy.toml has none (the Worker then writes none).</summary>
     public DeployLogging? Logging { get; init; }
 
-    /// <summary>The vars of <c>[workers.vars]</c> and those <c>[auth]</c> and <c>[logging]</c> set.</summary>
-    public IReadOnlyList<KeyValuePair<string, object>> AllVars => [.. Vars, .. Auth?.Vars() ?? [], .. Logging?.Vars() ?? []];
+    /// <summary><c>[mcp]</c>: how the MCP endpoint serves (sessions); null when deploy.toml has none (stateless).</summary>
+    public DeployMcp? Mcp { get; init; }
+
+    /// <summary>The vars of <c>[workers.vars]</c> and those <c>[auth]</c>, <c>[logging]</c> and <c>[mcp]</c> set.</summary>
+    public IReadOnlyList<KeyValuePair<string, object>> AllVars => [.. Vars, .. Auth?.Vars() ?? [], .. Logging?.Vars() ?? [], .. Mcp?.Vars() ?? []];
 
     public IReadOnlyList<DeployBinding> Bindings { get; init; } = [];
 
@@ -128,7 +131,7 @@ internal sealed record DeployEnvironment(string Key)
     {
         var auth = EffectiveAuth(config);
         var logging = Logging?.Over(config.Logging) ?? config.Logging;
-        IReadOnlyList<KeyValuePair<string, object>> own = [.. Vars, .. auth?.Vars() ?? [], .. logging?.Vars() ?? []];
+        IReadOnlyList<KeyValuePair<string, object>> own = [.. Vars, .. auth?.Vars() ?? [], .. logging?.Vars() ?? [], .. config.Mcp?.Vars() ?? []];
         var ownKeys = own.Select(v => v.Key).ToHashSet(StringComparer.Ordinal);
         return [.. config.Vars.Where(v => !ownKeys.Contains(v.Key)), .. own];
     }

@@ -12,7 +12,7 @@ namespace Pmcp.Cli.Deploy;
 /// </summary>
 internal static partial class DeployConfigReader
 {
-    private static readonly string[] RootKeys = ["target", "server", "cloudflare", "workers", "build", "auth", "logging", "env"];
+    private static readonly string[] RootKeys = ["target", "server", "cloudflare", "workers", "build", "auth", "logging", "mcp", "env"];
     private static readonly string[] WorkersKeys = ["name", "compatibility_date", "main", "workers_dev", "routes", "vars", "limits", "observability", .. BindingKind.All.Select(k => k.Section)];
     private static readonly string[] EnvKeys = ["name", "workers_dev", "routes", "vars", "auth", "logging", .. BindingKind.All.Select(k => k.Section)];
 
@@ -122,6 +122,7 @@ internal static partial class DeployConfigReader
 
         var auth = reader.Auth(root, null);
         var logging = reader.Logging(root, null);
+        var mcp = reader.Mcp(root);
         var workersVars = reader.Vars(workers, "workers");
         reader.CheckLogging(logging, workersVars, "workers.vars");
         reader.CheckAuth(auth, "auth", workersVars, "workers.vars");
@@ -187,6 +188,7 @@ internal static partial class DeployConfigReader
             Vars = workersVars,
             Auth = auth,
             Logging = logging,
+            Mcp = mcp,
             Bindings = reader.Bindings(workers, "workers"),
             Routes = reader.Routes(workers, "workers"),
             Environments = environments,
@@ -284,6 +286,18 @@ internal static partial class DeployConfigReader
                 UpstreamApiUrl = String(table, "upstream_api_url", name),
                 UpstreamClientId = String(table, "upstream_client_id", name),
             };
+        }
+
+        /// <summary>The <c>[mcp]</c> table; null when absent.</summary>
+        public DeployMcp? Mcp(TomlTable root)
+        {
+            if (Table(root, "mcp", null) is not { } table)
+            {
+                return null;
+            }
+
+            OnlyKnown(table, "mcp", DeployMcp.Keys);
+            return DeployMcp.From(table, Error);
         }
 
         /// <summary>The <c>[logging]</c> table under <paramref name="parent"/>; null when absent.</summary>

@@ -84,6 +84,12 @@ internal static class DeployTomlWriter
             text.Append(logging.Lines());
         }
 
+        if (config.Mcp is { } mcp)
+        {
+            text.Append("\n# The MCP endpoint: sessions = true gives clients of 2025-11-25 and before sessions (docs/sessions.md)\n[mcp]\n");
+            text.Append(mcp.Lines());
+        }
+
         if (config.Snapshot != "auto")
         {
             // Written only when set: the default file stays as it was (docs/workers-snapshot.md documents [build]).

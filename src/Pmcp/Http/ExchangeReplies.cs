@@ -27,6 +27,12 @@ internal sealed class ExchangeReplies(McpServer server, McpHttpRequest request, 
     /// <summary>The request's structured log lines; null when request logging is off.</summary>
     public RequestLog? Log { get; init; }
 
+    /// <summary>The endpoint's sessions, when it keeps them.</summary>
+    public McpSessionStore? Sessions { get; init; }
+
+    /// <summary>The session the message belongs to, once the exchange has found (or, at <c>initialize</c>, made) it.</summary>
+    public McpSession? Session { get; set; }
+
     /// <summary>The work behind the event stream this exchange answered with, if any; it may still be running.</summary>
     public Task? StreamingWork { get; private set; }
 
@@ -123,10 +129,16 @@ internal sealed class ExchangeReplies(McpServer server, McpHttpRequest request, 
 
     /// <summary>The context a handler sees for one message: no <paramref name="send"/> means notifications have nowhere to go.</summary>
     public McpRequestContext NewContext(string version, JsonRpcMessage message, LoggingLevel? logLevel, IMessageSink? send) =>
-        new(Server, version, Params.Meta(message.Params), logLevel, request.Services, send, request.Aborted) { RequestId = request.RequestId, Caller = caller };
+        new(Server, version, Params.Meta(message.Params), logLevel, request.Services, send, request.Aborted) { RequestId = request.RequestId, Caller = caller, Session = Session, Sessions = Sessions };
 
     /// <summary>202 with no body: for a notification, a client's response, or a request the client cancelled.</summary>
     public McpHttpResponse Accepted() => new() { StatusCode = 202, Headers = cors };
+
+    /// <summary>The caller the authenticator admitted, if any: a session is bound to its subject.</summary>
+    public McpCaller? Caller => caller;
+
+    /// <summary>The CORS headers every answer carries.</summary>
+    public KeyValuePair<string, string>[] Cors => cors;
 
     /// <summary>200 with a body that is already JSON (a batch's replies).</summary>
     public McpHttpResponse Json(byte[] body) => McpHttpResponse.Json(200, body, cors);

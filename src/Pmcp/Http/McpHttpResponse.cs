@@ -31,6 +31,16 @@ public sealed class McpHttpResponse
     /// <summary>The JSON-RPC error code of a refusal answered with one (<see cref="JsonRpcError"/>), for the request log.</summary>
     internal int? ErrorCode { get; init; }
 
+    /// <summary>This response with <paramref name="header"/> added.</summary>
+    internal McpHttpResponse With(KeyValuePair<string, string> header) => new()
+    {
+        StatusCode = StatusCode,
+        Headers = [.. Headers, header],
+        Body = Body,
+        EventStream = EventStream,
+        ErrorCode = ErrorCode,
+    };
+
     internal static McpHttpResponse Text(int status, string text, IEnumerable<KeyValuePair<string, string>>? headers = null) => new()
     {
         StatusCode = status,

@@ -21,6 +21,9 @@ public sealed class StreamableHttpHandler(McpServer server, StreamableHttpOption
     /// <summary>The endpoint's paths, limits and guards (API key, allowed hosts and origins); defaults when none were given.</summary>
     public StreamableHttpOptions Options { get; } = options ?? new StreamableHttpOptions();
 
+    /// <summary>The sessions this endpoint issued; null when it is stateless (<see cref="StreamableHttpOptions.Sessions"/> unset).</summary>
+    internal McpSessionStore? Sessions { get; } = options?.Sessions is { } sessions ? new McpSessionStore(sessions) : null;
+
     /// <summary>
     /// Answers one HTTP request: the health path, the MCP endpoint (Host, Origin and API key checks, CORS preflight,
     /// body limit, protocol version, then the JSON-RPC message or batch), or 404 for any other path.
@@ -81,12 +84,15 @@ public sealed class StreamableHttpHandler(McpServer server, StreamableHttpOption
         var cors = CorsHeaders(origin);
         if (request.Method == "OPTIONS")
         {
-            return new McpHttpResponse { StatusCode = 204, Headers = [.. cors, .. PreflightHeaders] };
+            return new McpHttpResponse { StatusCode = 204, Headers = [.. cors, .. (Sessions is null ? PreflightHeaders : SessionPreflightHeaders)] };
         }
 
-        if (request.Method != "POST")
+        var sessionMethod = Sessions is not null && request.Method is "GET" or "DELETE";
+        if (request.Method != "POST" && !sessionMethod)
         {
-            return McpHttpResponse.Text(405, "Method Not Allowed: this stateless MCP endpoint takes POST only", [new("Allow", "POST, OPTIONS"), .. cors]);
+            return Sessions is null
+                ? McpHttpResponse.Text(405, "Method Not Allowed: this stateless MCP endpoint takes POST only", [new("Allow", "POST, OPTIONS"), .. cors])
+                : McpHttpResponse.Text(405, "Method Not Allowed: this MCP endpoint takes POST, GET and DELETE", [new("Allow", "GET, POST, DELETE, OPTIONS"), .. cors]);
         }
 
         if (Options.ApiKey is { } key && !HttpRules.BearerMatches(request.Header("Authorization"), key))
@@ -107,6 +113,11 @@ public sealed class StreamableHttpHandler(McpServer server, StreamableHttpOption
             }
 
             caller = admitted;
+        }
+
+        if (sessionMethod)
+        {
+            return SessionRequest(request, caller, cors);
         }
 
         if (!HttpRules.IsJsonContentType(request.Header("Content-Type")))
@@ -163,7 +174,7 @@ public sealed class StreamableHttpHandler(McpServer server, StreamableHttpOption
             return forbidden;
         }
 
-        var replies = new ExchangeReplies(Server, request, accept, cors, caller) { Log = log };
+        var replies = new ExchangeReplies(Server, request, accept, cors, caller) { Log = log, Sessions = Sessions };
         try
         {
             var response = await HandOffAsync(document.RootElement, request, replies).ConfigureAwait(false);
@@ -203,7 +214,12 @@ public sealed class StreamableHttpHandler(McpServer server, StreamableHttpOption
 
         if (root.ValueKind == JsonValueKind.Array)
         {
-            return await new SessionExchange(replies).AnswerBatchAsync(root, headerVersion, Options.MaxBatchItems).ConfigureAwait(false);
+            if (Sessions is not null && FindSession(request, replies, default) is { } batchRefusal)
+            {
+                return batchRefusal;
+            }
+
+            return await new SessionExchange(replies).AnswerBatchAsync(root, headerVersion ?? replies.Session?.Version, Options.MaxBatchItems).ConfigureAwait(false);
         }
 
         JsonRpcMessage message;
@@ -224,10 +240,120 @@ public sealed class StreamableHttpHandler(McpServer server, StreamableHttpOption
         var meta = Params.Meta(message.Params);
         var stateless = meta is { } m && m.TryGetProperty(MetaKeys.ProtocolVersion, out _)
             || (headerVersion is not null && ProtocolVersions.IsSupported(headerVersion) && ProtocolVersions.IsStateless(headerVersion));
-        return stateless
-            ? await new StatelessExchange(replies).AnswerAsync(message, meta, headerVersion).ConfigureAwait(false)
-            : await new SessionExchange(replies).AnswerAsync(message, headerVersion).ConfigureAwait(false);
+        if (stateless)
+        {
+            return await new StatelessExchange(replies).AnswerAsync(message, meta, headerVersion).ConfigureAwait(false);
+        }
+
+        if (Sessions is null)
+        {
+            return await new SessionExchange(replies).AnswerAsync(message, headerVersion).ConfigureAwait(false);
+        }
+
+        if (message.Method == "initialize" && message.IsRequest)
+        {
+            return await InitializeSessionAsync(message, headerVersion, replies, Sessions).ConfigureAwait(false);
+        }
+
+        if (FindSession(request, replies, message.Id) is { } refusal)
+        {
+            return refusal;
+        }
+
+        return await new SessionExchange(replies).AnswerAsync(message, headerVersion ?? replies.Session!.Version).ConfigureAwait(false);
     }
+
+    /// <summary>
+    /// <c>initialize</c> with sessions on: a new session, bound to the caller, whose id the answer carries in
+    /// <c>Mcp-Session-Id</c>; forgotten again when <c>initialize</c> failed.
+    /// </summary>
+    private static async ValueTask<McpHttpResponse> InitializeSessionAsync(JsonRpcMessage message, string? headerVersion, ExchangeReplies replies, McpSessionStore sessions)
+    {
+        if (sessions.Create(McpServer.NegotiatedVersion(message.Params), replies.Caller) is not { } session)
+        {
+            return replies.Refuse(503, McpErrorCodes.InternalError, "Service Unavailable: this server holds as many sessions as it may; try again later", message.Id);
+        }
+
+        replies.Session = session;
+        var response = await new SessionExchange(replies).AnswerAsync(message, headerVersion).ConfigureAwait(false);
+        if (response.StatusCode != 200)
+        {
+            sessions.Remove(session);
+            return response;
+        }
+
+        return response.With(new(SessionIdHeader, session.Id));
+    }
+
+    /// <summary>
+    /// Finds the session a message of a revision with <c>initialize</c> names in <c>Mcp-Session-Id</c>, for
+    /// <paramref name="replies"/>; answers the refusal when there is none: 400 without the header, 404 for an id
+    /// that is unknown, expired, ended or someone else's (the spec's answer, which tells the client to initialize again).
+    /// </summary>
+    private McpHttpResponse? FindSession(McpHttpRequest request, ExchangeReplies replies, JsonElement id)
+    {
+        if (request.Header(SessionIdHeader) is not { Length: > 0 } sessionId)
+        {
+            return replies.Refuse(400, McpErrorCodes.InvalidRequest, $"Bad Request: this server keeps sessions; send the {SessionIdHeader} header that initialize's answer carried", id);
+        }
+
+        if (Sessions!.Find(sessionId, replies.Caller) is not { } session)
+        {
+            return replies.Refuse(404, McpErrorCodes.InvalidRequest, "Not Found: no such session (unknown, expired or ended); send initialize to start a new one", id);
+        }
+
+        replies.Session = session;
+        return null;
+    }
+
+    /// <summary>
+    /// <c>GET</c> (the session's standing event stream, resumed after <c>Last-Event-ID</c> when sent) and <c>DELETE</c>
+    /// (ends the session) with sessions on.
+    /// </summary>
+    private McpHttpResponse SessionRequest(McpHttpRequest request, McpCaller? caller, KeyValuePair<string, string>[] cors)
+    {
+        if (request.Header(SessionIdHeader) is not { Length: > 0 } sessionId)
+        {
+            return Refuse(400, McpErrorCodes.InvalidRequest, $"Bad Request: send the {SessionIdHeader} header that initialize's answer carried", cors);
+        }
+
+        if (Sessions!.Find(sessionId, caller) is not { } session)
+        {
+            return Refuse(404, McpErrorCodes.InvalidRequest, "Not Found: no such session (unknown, expired or ended); send initialize to start a new one", cors);
+        }
+
+        if (request.Method == "DELETE")
+        {
+            Sessions.Remove(session);
+            return new McpHttpResponse { StatusCode = 204, Headers = cors };
+        }
+
+        if (!HttpRules.ParseAccept(request.Header("Accept")).EventStream)
+        {
+            return Refuse(406, McpErrorCodes.InvalidRequest, "Not Acceptable: the session's stream is text/event-stream; accept it", cors);
+        }
+
+        long? lastEventId = null;
+        if (request.Header("Last-Event-ID") is { } last)
+        {
+            if (!long.TryParse(last.Trim(), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var parsed))
+            {
+                return Refuse(400, McpErrorCodes.InvalidRequest, "Bad Request: Last-Event-ID must be the id of an event this session's stream sent (a non-negative integer)", cors);
+            }
+
+            lastEventId = parsed;
+        }
+
+        return new McpHttpResponse
+        {
+            StatusCode = 200,
+            Headers = [new("Content-Type", "text/event-stream"), new("Cache-Control", "no-cache"), new("X-Accel-Buffering", "no"), .. cors],
+            EventStream = session.StreamAsync(lastEventId, request.Aborted),
+        };
+    }
+
+    /// <summary>The header that carries a session's id (MCP 2025-03-26 and later).</summary>
+    internal const string SessionIdHeader = "Mcp-Session-Id";
 
     /// <summary>
     /// 403 with an <c>insufficient_scope</c> challenge when the message (or any message of a batch) is a
@@ -292,6 +418,9 @@ public sealed class StreamableHttpHandler(McpServer server, StreamableHttpOption
         new("Access-Control-Allow-Headers", "Content-Type, Accept, Authorization, MCP-Protocol-Version, Mcp-Method, Mcp-Name, Mcp-Session-Id, Last-Event-ID"),
         new("Access-Control-Max-Age", "86400"),
     ];
+
+    private static readonly KeyValuePair<string, string>[] SessionPreflightHeaders =
+        [new("Access-Control-Allow-Methods", "GET, POST, DELETE, OPTIONS"), .. PreflightHeaders[1..]];
 
     private static KeyValuePair<string, string>[] CorsHeaders(string? origin) => origin is null
         ? NoHeaders

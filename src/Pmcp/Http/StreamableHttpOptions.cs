@@ -58,6 +58,13 @@ public sealed class StreamableHttpOptions
     public RequestLogOptions? RequestLog { get; set; }
 
     /// <summary>
+    /// Sessions for clients of the revisions with <c>initialize</c> (2025-11-25 and before): an <c>Mcp-Session-Id</c>,
+    /// the standing <c>GET</c> stream, resource subscriptions, <c>Last-Event-ID</c> resumption, <c>DELETE</c>. Null (the
+    /// default): stateless, <c>GET</c> and <c>DELETE</c> answer 405. 2026-07-28 clients are stateless either way.
+    /// </summary>
+    public McpSessionOptions? Sessions { get; set; }
+
+    /// <summary>
     /// The names of the local machine (<c>localhost</c>, <c>127.0.0.1</c> and <c>::1</c>), for a host serving on loopback
     /// to copy into <see cref="AllowedHosts"/> so that a DNS-rebinding page cannot reach it under another name.
     /// </summary>

@@ -107,6 +107,25 @@ public sealed class McpRequestContext
         return _send.SendAsync(JsonRpcWriter.Log(level, message, logger));
     }
 
+    /// <summary>The session this message belongs to (sessions on, a revision with <c>initialize</c>); null otherwise.</summary>
+    internal Http.McpSession? Session { get; init; }
+
+    /// <summary>The endpoint's sessions when it keeps them, whichever revision this message is in; null when stateless.</summary>
+    internal Http.McpSessionStore? Sessions { get; init; }
+
+    /// <summary>
+    /// Tells every session subscribed to <paramref name="uri"/> (<c>resources/subscribe</c>) that the resource changed:
+    /// <c>notifications/resources/updated</c> goes out on each one's standing <c>GET</c> stream, or waits there for the
+    /// client to reconnect. Without sessions (the default) nobody can subscribe and this does nothing.
+    /// </summary>
+    /// <param name="uri">The resource's URI, as clients subscribed to it.</param>
+    /// <returns>How many sessions were told.</returns>
+    public ValueTask<int> NotifyResourceUpdatedAsync(string uri)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(uri);
+        return ValueTask.FromResult(Sessions?.NotifyResourceUpdated(uri) ?? 0);
+    }
+
     /// <summary>Sends any server notification (for example <c>notifications/resources/updated</c>).</summary>
     public ValueTask NotifyAsync(string method, JsonElement @params) =>
         _send is null ? ValueTask.CompletedTask : _send.SendAsync(JsonRpcWriter.Notification(method, @params));

@@ -104,6 +104,7 @@ public sealed partial class McpServer
         "completion/complete" => CompleteAsync(@params, context),
         "logging/setLevel" => SetLevel(@params),
         "server/discover" => Discover(),
+        "resources/subscribe" or "resources/unsubscribe" => Subscription(method, @params, context),
         _ => throw McpException.MethodNotFound(method),
     };
 
@@ -114,12 +115,52 @@ public sealed partial class McpServer
 
     private ValueTask<ResultReply> Initialize(JsonElement @params, McpRequestContext context)
     {
+        var version = NegotiatedVersion(@params);
+        var capabilities = context.Session is not null ? SessionCapabilities : Capabilities;
+        return Reply(new InitializeResult(version, capabilities, Info) { Instructions = Instructions }, PmcpJsonContext.Default.InitializeResult);
+    }
+
+    /// <summary>The revision <c>initialize</c> answers with: the client's when this server speaks it, else the latest with <c>initialize</c>.</summary>
+    internal static string NegotiatedVersion(JsonElement @params)
+    {
         var requested = Params.OptionalString(@params, "protocolVersion");
-        var version = requested is not null && ProtocolVersions.IsSupported(requested) && !ProtocolVersions.IsStateless(requested)
+        return requested is not null && ProtocolVersions.IsSupported(requested) && !ProtocolVersions.IsStateless(requested)
             ? requested
             : ProtocolVersions.LatestWithInitialize;
-        _ = context;
-        return Reply(new InitializeResult(version, Capabilities, Info) { Instructions = Instructions }, PmcpJsonContext.Default.InitializeResult);
+    }
+
+    /// <summary>
+    /// What a session's <c>initialize</c> advertises: <see cref="Capabilities"/>, with <c>resources.subscribe</c> when the
+    /// server has resources (a session has a standing stream to deliver <c>resources/updated</c> on).
+    /// </summary>
+    private ServerCapabilities SessionCapabilities => _sessionCapabilities ??= Capabilities.Resources is { } resources
+        ? Capabilities with { Resources = resources with { Subscribe = true } }
+        : Capabilities;
+
+    private ServerCapabilities? _sessionCapabilities;
+
+    /// <summary>
+    /// <c>resources/subscribe</c> and <c>resources/unsubscribe</c>: only in a session, which has somewhere to send the
+    /// updates; without one they are unknown methods (-32601), and <c>resources.subscribe</c> is not advertised.
+    /// </summary>
+    private ValueTask<ResultReply> Subscription(string method, JsonElement @params, McpRequestContext context)
+    {
+        if (context.Session is not { } session || Capabilities.Resources is null)
+        {
+            throw McpException.MethodNotFound(method);
+        }
+
+        var uri = Params.RequiredString(@params, "uri");
+        if (method == "resources/unsubscribe")
+        {
+            session.Unsubscribe(uri);
+        }
+        else if (!session.Subscribe(uri))
+        {
+            throw McpException.InvalidParams("Invalid params: this session holds as many subscriptions as it may; unsubscribe from one first");
+        }
+
+        return Empty();
     }
 
     private ValueTask<ResultReply> Discover() =>
