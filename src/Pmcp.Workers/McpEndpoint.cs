@@ -170,10 +170,12 @@ public sealed class McpEndpoint
 
         OAuthResourceServer? oauth;
         BuiltInAuthorizationServer? server;
+        CloudflareAccessAuthenticator? access;
         try
         {
             server = options.AuthorizationServer is { } built ? new BuiltInAuthorizationServer(built) : null;
             oauth = server?.ResourceMetadata ?? (options.OAuth is { } settings ? new OAuthResourceServer(settings) : null);
+            access = options.Access is { } team ? new CloudflareAccessAuthenticator(team) : null;
         }
         catch (ArgumentException e)
         {
@@ -181,7 +183,7 @@ public sealed class McpEndpoint
         }
 
         var http = options.ToHttpOptions(_routed);
-        http.Authenticator = server is null ? oauth : server.Authenticator;
+        http.Authenticator = server is not null ? server.Authenticator : oauth is not null ? oauth : access;
         http.RequestLog = RequestLogOf(options);
         return new(new StreamableHttpHandler(_server, http), oauth, server, null, options);
     }

@@ -26,7 +26,7 @@ public sealed record McpEndpointOptions
     /// <summary>The var setting the request-body limit in bytes.</summary>
     public const string MaxBodyBytesVar = "PMCP_MAX_BODY_BYTES";
 
-    /// <summary>The var choosing how callers are authenticated: <c>none</c>, <c>api-key</c> or <c>oauth</c>.</summary>
+    /// <summary>The var choosing how callers are authenticated: <c>none</c>, <c>api-key</c>, <c>oauth</c> or <c>access</c>.</summary>
     public const string AuthModeVar = "PMCP_AUTH_MODE";
 
     /// <summary>The var naming the OAuth issuer (<see cref="OAuthOptions.Issuer"/>), for <c>PMCP_AUTH_MODE = "oauth"</c>.</summary>
@@ -112,6 +112,19 @@ public sealed record McpEndpointOptions
     public AuthorizationServerOptions? AuthorizationServer { get; init; }
 
     /// <summary>
+    /// When set, the Worker sits behind Cloudflare Access and each request's <c>Cf-Access-Jwt-Assertion</c> is checked
+    /// (<see cref="CloudflareAccessAuthenticator"/>); the caller is the signed-in user. Not with <see cref="ApiKey"/>,
+    /// <see cref="OAuth"/> or <see cref="AuthorizationServer"/>.
+    /// </summary>
+    public CloudflareAccessOptions? Access { get; init; }
+
+    /// <summary>The var naming the Cloudflare Access team domain (<c>PMCP_AUTH_MODE = "access"</c>), such as <c>myteam.cloudflareaccess.com</c>.</summary>
+    public const string AccessTeamDomainVar = "PMCP_ACCESS_TEAM_DOMAIN";
+
+    /// <summary>The var holding the Access application's AUD tag (<c>PMCP_AUTH_MODE = "access"</c>).</summary>
+    public const string AccessAudienceVar = "PMCP_ACCESS_AUD";
+
+    /// <summary>
     /// The structured request log: one JSON line per JSON-RPC message (<see cref="RequestLogOptions"/>). Null: the
     /// server's own (<see cref="Pmcp.Server.McpServerBuilder.WithRequestLog"/>), else none. <see cref="FromEnv"/> sets
     /// it from <c>PMCP_REQUEST_LOG</c> (<c>off</c>, <c>errors</c>, <c>all</c>), <c>PMCP_REQUEST_LOG_SAMPLE_RATE</c>
@@ -139,8 +152,8 @@ public sealed record McpEndpointOptions
     internal string? Misconfiguration =>
         HasEmptyApiKey ? "the secret MCP_API_KEY is set but empty"
         : AuthError
-        ?? ((ApiKey is not null ? 1 : 0) + (OAuth is not null ? 1 : 0) + (AuthorizationServer is not null ? 1 : 0) > 1
-            ? "more than one of an API key, OAuth and the built-in authorization server is set: choose one (PMCP_AUTH_MODE)" : null);
+        ?? ((ApiKey is not null ? 1 : 0) + (OAuth is not null ? 1 : 0) + (AuthorizationServer is not null ? 1 : 0) + (Access is not null ? 1 : 0) > 1
+            ? "more than one of an API key, OAuth, the built-in authorization server and Cloudflare Access is set: choose one (PMCP_AUTH_MODE)" : null);
 
     /// <summary>
     /// The settings the environment holds: <c>MCP_API_KEY</c>, <c>PMCP_ALLOWED_HOSTS</c>, <c>PMCP_ALLOWED_ORIGINS</c>,
@@ -152,6 +165,8 @@ public sealed record McpEndpointOptions
     /// <item><c>api-key</c>: <c>MCP_API_KEY</c> is required (missing, every request is refused: never open by mistake);</item>
     /// <item><c>oauth</c>: a resource server (<see cref="OAuth"/>) for <c>PMCP_OAUTH_ISSUER</c> and
     /// <c>PMCP_OAUTH_RESOURCE</c> (both required), with <c>PMCP_OAUTH_SCOPES</c> and <c>PMCP_OAUTH_JWKS_URL</c> optional.</item>
+    /// <item><c>access</c>: behind Cloudflare Access (<see cref="Access"/>), for <c>PMCP_ACCESS_TEAM_DOMAIN</c> and
+    /// <c>PMCP_ACCESS_AUD</c> (both required).</item>
     /// </list>
     /// Any other mode, or an incomplete one, refuses every MCP request with 500 and says why in the log.
     /// </summary>
@@ -200,8 +215,14 @@ public sealed record McpEndpointOptions
                         JwksUrl = NonBlank(env.GetOrDefault(OAuthJwksUrlVar)),
                     },
                 };
+            case "access":
+                var team = NonBlank(env.GetOrDefault(AccessTeamDomainVar));
+                var audience = NonBlank(env.GetOrDefault(AccessAudienceVar));
+                return team is null || audience is null
+                    ? options with { AuthError = $"PMCP_AUTH_MODE is access but {(team is null ? AccessTeamDomainVar : AccessAudienceVar)} is not set" }
+                    : options with { Access = new CloudflareAccessOptions { TeamDomain = team, Audience = audience } };
             default:
-                return options with { AuthError = $"PMCP_AUTH_MODE must be none, api-key or oauth; it is '{mode}'" };
+                return options with { AuthError = $"PMCP_AUTH_MODE must be none, api-key, oauth or access; it is '{mode}'" };
         }
     }
 

@@ -91,14 +91,37 @@ public sealed class DeployAuthTests
     [InlineData("[auth]\nmode = \"oauth\"\nissuer = \"http://login.example.com\"\nresource = \"https://s.example/mcp\"\n", "[auth] issuer \"http://login.example.com\" must be an absolute https:// URL")]
     [InlineData("[auth]\nmode = \"oauth\"\nissuer = \"https://login.example.com\"\nresource = \"https://s.example/mcp#x\"\n", "has a fragment")]
     [InlineData("[auth]\nmode = \"oauth\"\nissuer = \"https://login.example.com\"\nresource = \"https://s.example/mcp\"\nscopes = [\"a b\"]\n", "\"a b\" is not a scope")]
-    [InlineData("[auth]\nmode = \"oauth2\"\n", "[auth] mode must be \"none\", \"api-key\" or \"oauth\"; it is \"oauth2\"")]
-    [InlineData("[auth]\nmode = \"access\"\n", "not supported yet")]
+    [InlineData("[auth]\nmode = \"oauth2\"\n", "[auth] mode must be \"none\", \"api-key\", \"oauth\" or \"access\"; it is \"oauth2\"")]
+    [InlineData("[auth]\nmode = \"access\"\n", "[auth] mode = \"access\" needs team_domain")]
+    [InlineData("[auth]\nmode = \"access\"\nteam_domain = \"myteam.cloudflareaccess.com\"\n", "needs aud")]
+    [InlineData("[auth]\nmode = \"access\"\nteam_domain = \"my team\"\naud = \"a1\"\n", "must be a host name")]
+    [InlineData("[auth]\nmode = \"access\"\nteam_domain = \"t.cloudflareaccess.com\"\naud = \"a1\"\nissuer = \"https://login.example.com\"\n", "takes only team_domain and aud")]
+    [InlineData("[auth]\nmode = \"api-key\"\naud = \"a1\"\n", "team_domain and aud are for mode = \"access\"")]
     [InlineData("[auth]\nmode = \"api-key\"\nissuer = \"https://login.example.com\"\n", "takes no issuer")]
     [InlineData("[auth]\nmode = \"none\"\nclient_secret = \"x\"\n", "unknown key [auth] client_secret")]
     [InlineData("[auth]\nmode = \"none\"\n[workers.vars]\nPMCP_AUTH_MODE = \"oauth\"\n", "[workers.vars] PMCP_AUTH_MODE is set by [auth]")]
     [InlineData("[auth]\nmode = \"none\"\n[env.staging.auth]\nmode = \"oauth\"\n", "[env.staging.auth] mode = \"oauth\" needs issuer")]
     public void MistakesAreRefusedWithTheFix(string auth, string expected) =>
         Assert.Contains(expected, ErrorOf("[workers]\nname = \"s\"\n" + auth), StringComparison.Ordinal);
+
+    [Fact]
+    public void CloudflareAccessWritesItsTeamAndAudience()
+    {
+        var vars = Section(Generate("""
+            [workers]
+            name = "internal"
+
+            [auth]
+            mode = "access"
+            team_domain = "myteam.cloudflareaccess.com"
+            aud = "4714c1358e65fe4b408ad6d432a5f878f08194bdb4752441fd56faefa9b2b6f2"
+            """), "[vars]");
+
+        Assert.Contains("PMCP_AUTH_MODE = \"access\"", vars, StringComparison.Ordinal);
+        Assert.Contains("PMCP_ACCESS_TEAM_DOMAIN = \"myteam.cloudflareaccess.com\"", vars, StringComparison.Ordinal);
+        Assert.Contains("PMCP_ACCESS_AUD = \"4714c1358e65fe4b408ad6d432a5f878f08194bdb4752441fd56faefa9b2b6f2\"", vars, StringComparison.Ordinal);
+        Assert.DoesNotContain("PMCP_OAUTH", vars, StringComparison.Ordinal);
+    }
 
     [Fact]
     public void TheBuiltInServerWritesItsUpstreamAndNoIssuer()

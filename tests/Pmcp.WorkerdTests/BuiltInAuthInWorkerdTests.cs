@@ -40,6 +40,16 @@ public sealed class BuiltInAuthInWorkerdTests(BuiltInAuthWorkerFixture fixture) 
     }
 
     [Fact]
+    public async Task ClientsSignInWithTheirMetadataDocumentsAndBadDocumentsAreRefused()
+    {
+        await using var documents = await ClientDocumentServer.StartAsync();
+
+        // The same scenario as natively (BuiltInAuthorizationServerTests): the documents are fetched with fetch().
+        await ClientMetadataDocumentScenario.RunAsync(Agent, Resource, documents);
+        Assert.DoesNotContain("Cannot perform I/O on behalf of a different request", fixture.Worker.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task TheConformanceSuitesAuthorizationServerScenariosPass()
     {
         // The suite pinned in tests/e2e (0.1.x) has no authorization command; 0.2.0-alpha.12 does.

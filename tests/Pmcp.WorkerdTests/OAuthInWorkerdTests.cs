@@ -71,6 +71,8 @@ public sealed class OAuthInWorkerdTests(OAuthWorkerFixture fixture) : IClassFixt
 
         var expired = await CallAsync("whoami", "{}", issuer.Mint(OAuthWorkerFixture.Resource, "ada", "mcp", keyIndex: 2, change: c => c["exp"] = DateTimeOffset.UtcNow.AddMinutes(-5).ToUnixTimeSeconds()));
         Assert.Equal(HttpStatusCode.Unauthorized, expired.Status);
+        Assert.Contains("error=\"invalid_token\"", expired.Challenge, StringComparison.Ordinal);
+        Assert.Contains(metadata, expired.Challenge, StringComparison.Ordinal);
 
         var stepUp = await CallAsync("write_note", """{"text":"hi"}""", issuer.Mint(OAuthWorkerFixture.Resource, "ada", "mcp"));
         Assert.Equal(HttpStatusCode.Forbidden, stepUp.Status);

@@ -127,6 +127,14 @@ public sealed class BuiltInAuthorizationServerTests : IAsyncLifetime, IDisposabl
     }
 
     [Fact]
+    public async Task ClientsSignInWithTheirMetadataDocumentsAndBadDocumentsAreRefused()
+    {
+        await using var documents = await ClientDocumentServer.StartAsync();
+
+        await ClientMetadataDocumentScenario.RunAsync(_agent, _resource, documents);
+    }
+
+    [Fact]
     public async Task TheConformanceSuitesAuthorizationServerScenariosPass()
     {
         // The suite pinned in tests/e2e (0.1.x) has no authorization command; 0.2.0-alpha.12 does.

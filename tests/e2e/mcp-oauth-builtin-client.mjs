@@ -52,8 +52,18 @@ async function userAgent(start) {
   if (answer.status !== 302) throw new Error(`authorize answered ${answer.status}: ${await answer.text()}`);
   let location = new URL(answer.headers.get("location"), start);
   hops.push(location.origin + location.pathname);
-  // 2. The provider signs the user in and sends the browser to the server's /callback
+  // 2. The provider signs the user in and sends the browser to the server's /callback; one that shows a sign-in form
+  // first (samples/SignIn/local-provider.mjs) gets it posted back with its hidden fields and a name.
   answer = await fetch(location, { redirect: "manual" });
+  if (answer.status === 200) {
+    const signIn = await answer.text();
+    const action = signIn.match(/<form method="post" action="([^"]*)"/)?.[1];
+    if (!action) throw new Error(`the provider answered 200 without a sign-in form: ${signIn.slice(0, 200)}`);
+    const fields = new URLSearchParams([...signIn.matchAll(/<input type="hidden" name="([^"]*)" value="([^"]*)">/g)]
+      .map(([, name, value]) => [name, value.replace(/&#(\d+);/g, (_, c) => String.fromCharCode(Number(c)))]));
+    fields.set("user", "Ada");
+    answer = await fetch(new URL(action, location), { method: "POST", redirect: "manual", body: fields, headers: { "content-type": "application/x-www-form-urlencoded" } });
+  }
   if (answer.status !== 302) throw new Error(`the provider answered ${answer.status}`);
   location = new URL(answer.headers.get("location"), location);
   hops.push(location.origin + location.pathname);

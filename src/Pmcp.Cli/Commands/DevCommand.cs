@@ -31,11 +31,15 @@ internal static class DevCommand
             line itself; PMCP_REQUEST_LOG in the project's vars or [logging] in deploy.toml: what it says instead of all).
             Ctrl+C (SIGINT) or SIGTERM stops it and what it started (wrangler and workerd, or the native host); a script
             that runs dev in the background stops it with kill (SIGTERM), since a background job ignores SIGINT.
+            The project's .pmcp/dev.toml, when there is one, names programs to start beside the server and stop with
+            it ([[start]], e.g. a local sign-in provider; their output prefixed with their name) and values the server
+            gets under dev only ([vars]; a line of .dev.vars with the same name wins).
 
             Examples:
               dotnet pmcp dev samples/HelloWorld
               dotnet pmcp dev samples/HelloWorld --native
               dotnet pmcp dev samples/Notes --env staging
+              dotnet pmcp dev samples/SignIn
               dotnet pmcp dev . --native --port 9000
               dotnet pmcp dev . --request-log json
               MCP_API_KEY=secret dotnet pmcp dev --native --api-key-env MCP_API_KEY

@@ -15,9 +15,10 @@ internal sealed record DeployAuth
     public const string OAuth = "oauth";
     public const string External = "external";
     public const string BuiltIn = "built-in";
+    public const string Access = "access";
 
     /// <summary>The keys an <c>[auth]</c> table may hold.</summary>
-    public static readonly string[] Keys = ["mode", "server", "issuer", "resource", "scopes", "jwks_url", "extra_scopes", "database", "upstream", "upstream_url", "upstream_api_url", "upstream_client_id"];
+    public static readonly string[] Keys = ["mode", "server", "issuer", "resource", "scopes", "jwks_url", "extra_scopes", "database", "upstream", "upstream_url", "upstream_api_url", "upstream_client_id", "team_domain", "aud"];
 
     /// <summary>The keys only the built-in authorization server takes.</summary>
     private static readonly string[] BuiltInKeys = ["extra_scopes", "database", "upstream", "upstream_url", "upstream_api_url", "upstream_client_id"];
@@ -54,6 +55,12 @@ internal sealed record DeployAuth
     /// <summary>Built-in: the Worker's client id at the provider (not a secret; its secret is one).</summary>
     public string? UpstreamClientId { get; init; }
 
+    /// <summary>Access: the team domain, such as <c>myteam.cloudflareaccess.com</c>.</summary>
+    public string? TeamDomain { get; init; }
+
+    /// <summary>Access: the application's AUD tag.</summary>
+    public string? Aud { get; init; }
+
     private bool IsBuiltIn => Server == BuiltIn;
 
     /// <summary>This table's keys over <paramref name="inherited"/>'s.</summary>
@@ -71,12 +78,21 @@ internal sealed record DeployAuth
         UpstreamUrl = UpstreamUrl ?? inherited.UpstreamUrl,
         UpstreamApiUrl = UpstreamApiUrl ?? inherited.UpstreamApiUrl,
         UpstreamClientId = UpstreamClientId ?? inherited.UpstreamClientId,
+        TeamDomain = TeamDomain ?? inherited.TeamDomain,
+        Aud = Aud ?? inherited.Aud,
     };
 
     /// <summary>The vars the Worker reads (<c>McpEndpointOptions.FromEnv</c>), in a fixed order.</summary>
     public IEnumerable<KeyValuePair<string, object>> Vars()
     {
         yield return new("PMCP_AUTH_MODE", Mode ?? None);
+        if (Mode == Access)
+        {
+            yield return new("PMCP_ACCESS_TEAM_DOMAIN", TeamDomain!);
+            yield return new("PMCP_ACCESS_AUD", Aud!);
+            yield break;
+        }
+
         if (Mode != OAuth)
         {
             yield break;
@@ -136,6 +152,8 @@ internal sealed record DeployAuth
     {
         switch (Mode)
         {
+            case None or ApiKey or OAuth when TeamDomain is not null || Aud is not null:
+                return $"[{section}] team_domain and aud are for mode = \"access\" (Cloudflare Access): set it, or delete them.";
             case None or ApiKey:
                 return Issuer is not null || Resource is not null || Scopes is not null || JwksUrl is not null || Server is not null || HasBuiltInKeys
                     ? $"[{section}] mode = \"{Mode}\" takes no issuer, resource, scopes, jwks_url, server or upstream settings; set mode = \"oauth\" to use them, or delete them."
@@ -160,10 +178,22 @@ internal sealed record DeployAuth
                     ?? (Scopes?.FirstOrDefault(s => s.Length == 0 || s.Any(c => c is ' ' or '"' or '\\' || char.IsControl(c))) is { } bad
                         ? $"[{section}] scopes: \"{bad}\" is not a scope (no spaces, quotes or backslashes); write scopes = [\"mcp\", \"notes:read\"]."
                         : null);
-            case "access":
-                return $"[{section}] mode = \"access\" (Cloudflare Access) is not supported yet; use \"oauth\", \"api-key\" or \"none\".";
+            case Access:
+                if (Issuer is not null || Resource is not null || Scopes is not null || JwksUrl is not null || Server is not null || HasBuiltInKeys)
+                {
+                    return $"[{section}] mode = \"access\" takes only team_domain and aud (Access signs users in); delete the OAuth settings.";
+                }
+
+                if (TeamDomain is null || Aud is null)
+                {
+                    return $"[{section}] mode = \"access\" needs {(TeamDomain is null ? "team_domain = \"myteam.cloudflareaccess.com\" (Zero Trust → Settings → Custom Pages shows it)" : "aud = \"…\" (the Access application's Application Audience (AUD) tag, on its Overview tab)")}.";
+                }
+
+                return TeamDomain.Contains("://", StringComparison.Ordinal) ? UrlProblem(section, "team_domain", TeamDomain)
+                    : Uri.CheckHostName(TeamDomain) == UriHostNameType.Dns ? null
+                    : $"[{section}] team_domain \"{TeamDomain}\" must be a host name such as myteam.cloudflareaccess.com.";
             default:
-                return $"[{section}] mode must be \"none\", \"api-key\" or \"oauth\"{(Mode is null ? "" : $"; it is \"{Mode}\"")}.";
+                return $"[{section}] mode must be \"none\", \"api-key\", \"oauth\" or \"access\"{(Mode is null ? "" : $"; it is \"{Mode}\"")}.";
         }
     }
 

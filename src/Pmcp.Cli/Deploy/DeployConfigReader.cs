@@ -285,6 +285,8 @@ internal static partial class DeployConfigReader
                 UpstreamUrl = String(table, "upstream_url", name),
                 UpstreamApiUrl = String(table, "upstream_api_url", name),
                 UpstreamClientId = String(table, "upstream_client_id", name),
+                TeamDomain = String(table, "team_domain", name),
+                Aud = String(table, "aud", name),
             };
         }
 

@@ -18,6 +18,8 @@ internal sealed class NativeDevHost(ServerProject project, string host, int port
             Console.WriteLine(change);
         }
 
+        var devSettings = DevSettings.Load(project.Directory);
+
         // Checked before the build, so a mistyped --env shows at once.
         var target = environment is null ? null : DeployTarget.Resolve(deploy.WranglerToml, environment);
 
@@ -63,10 +65,17 @@ internal sealed class NativeDevHost(ServerProject project, string host, int port
             arguments = [.. arguments, "--request-log", "all"];
         }
 
+        // .pmcp/dev.toml's [vars]: values for local runs only; .dev.vars wins over them.
+        foreach (var (name, value) in devSettings.VarsNotIn(Path.Combine(deploy.WorkersDirectory, ".dev.vars")))
+        {
+            arguments = [.. arguments, "--var", $"{name}={value}"];
+        }
+
         // Service bindings go to the URLs deploy.toml gives them ([workers.services] NAME = { …, url = "…" }).
         var services = BoundWorkers.Of(project.Directory, target?.Environment)
             .Where(b => b.Url is not null)
             .ToDictionary(b => "PMCP_SERVICE_URL_" + b.Binding, b => b.Url!, StringComparer.Ordinal);
+        await using var companions = await DevCompanions.StartAsync(devSettings.Start, project.Directory, cancellationToken);
         using var server = ChildProcess.Start("dotnet", arguments, project.Directory, services.Count > 0 ? services : null);
         return await ChildProcess.RelayUntilStoppedAsync(server, (line, writer) =>
         {

@@ -30,6 +30,7 @@ internal sealed class WorkerDevHost(ServerProject project, string host, int port
             _ = PrivateEnvFile.Quote(apiKeyEnv, key);
         }
 
+        var devSettings = DevSettings.Load(project.Directory);
         var bundle = new WorkerBundle(project);
         var deploy = new DeployProject(project.Directory, project.Name);
         if (deploy.SyncWrangler() is { } change)
@@ -96,6 +97,12 @@ internal sealed class WorkerDevHost(ServerProject project, string host, int port
             }
         }
 
+        // .pmcp/dev.toml's [vars]: committed values for local runs only, so not secrets; .dev.vars wins over them.
+        foreach (var (name, value) in devSettings.VarsNotIn(Path.Combine(bundle.WorkersDirectory, ".dev.vars")))
+        {
+            arguments.AddRange(["--var", $"{name}:{value}"]);
+        }
+
         string? envFile = null;
         if (key is not null)
         {
@@ -106,6 +113,7 @@ internal sealed class WorkerDevHost(ServerProject project, string host, int port
 
         // Every bundle was just built: wrangler's [build] commands at its start (one per Pmcp Worker) must not build again.
         using var built = NestedBuild.Create(1 + others.Count(o => o.Project is not null));
+        await using var companions = await DevCompanions.StartAsync(devSettings.Start, project.Directory, cancellationToken);
         try
         {
             using var process = ToolsCache.StartWrangler(wrangler, arguments, bundle.WorkersDirectory);

@@ -61,6 +61,10 @@ public static class NativeHostProgram
                     options.Vars[McpEndpointOptions.ApiKeyVar] = key;
                     break;
                 case "--allow-origin": origins.Add(args[i + 1]); break;
+                case "--var" when args[i + 1].IndexOf('=', StringComparison.Ordinal) > 0:
+                    // dotnet pmcp dev's values for local runs only (.pmcp/dev.toml [vars]).
+                    options.Vars[args[i + 1][..args[i + 1].IndexOf('=', StringComparison.Ordinal)]] = args[i + 1][(args[i + 1].IndexOf('=', StringComparison.Ordinal) + 1)..];
+                    break;
                 case "--request-log": options.Vars[Pmcp.Http.RequestLogOptions.LevelVar] = args[i + 1]; break;
                 default: Console.Error.WriteLine($"error: unknown argument {args[i]}"); return 2;
             }

@@ -13,7 +13,8 @@ namespace Pmcp.Workers.Auth;
 /// <see cref="UpstreamProvider"/> (<c>/callback</c>), a consent page (a form with a CSRF token), <c>/token</c>
 /// (authorization codes, single-use; refresh tokens, rotated) and revocation (RFC 7009). Tokens are opaque and stored
 /// only as their SHA-256 in D1 with their grant; the MCP endpoint checks them by lookup
-/// (<see cref="OpaqueTokenAuthenticator"/>). The same code runs in workerd and natively.
+/// (<see cref="OpaqueTokenAuthenticator"/>). A client may also skip registration and use the URL of its Client ID
+/// Metadata Document as its <c>client_id</c> (<see cref="ClientMetadataDocuments"/>). The same code runs in workerd and natively.
 /// </summary>
 public sealed class BuiltInAuthorizationServer
 {
@@ -23,6 +24,7 @@ public sealed class BuiltInAuthorizationServer
     private static readonly string[] Paths = ["/.well-known/oauth-authorization-server", "/register", "/authorize", "/callback", "/consent", "/token", "/revoke"];
 
     private readonly UpstreamSignIn _upstream;
+    private readonly ClientMetadataDocuments _documents;
     private readonly TimeProvider _time;
     private readonly byte[] _metadata;
     private readonly Lock _gate = new();
@@ -44,6 +46,8 @@ public sealed class BuiltInAuthorizationServer
         Options = options;
         _time = time;
         _upstream = new UpstreamSignIn(options.Upstream, http);
+        // A server whose resource is on loopback runs locally (dotnet pmcp dev): its clients' documents may be too.
+        _documents = new ClientMetadataDocuments(http, time, local: OAuthResourceServer.IsLoopback(new Uri(options.Resource)));
         ResourceMetadata = new OAuthResourceServer(new OAuthOptions { Issuer = options.Issuer, Resource = options.Resource, Scopes = options.Scopes });
         Authenticator = new OpaqueTokenAuthenticator(this, ResourceMetadata.MetadataUrl);
         _metadata = WriteMetadata(options);
@@ -198,8 +202,28 @@ public sealed class BuiltInAuthorizationServer
             return Page(400, $"The request gives {duplicate} more than once.");
         }
 
+        if (query.NonEmpty("client_id") is not { } clientId)
+        {
+            return Page(400, "The application asking to sign in is not registered here (unknown client_id).");
+        }
+
         var store = await StoreAsync(env).ConfigureAwait(false);
-        if (query.NonEmpty("client_id") is not { } clientId || await store.FindClientAsync(clientId).ConfigureAwait(false) is not { } client)
+        RegisteredClient client;
+        if (ClientMetadataDocuments.IsDocumentClientId(clientId))
+        {
+            var (described, refusal) = await _documents.FindAsync(clientId, request.Aborted).ConfigureAwait(false);
+            if (described is null)
+            {
+                return Page(400, "The application's client_id is a metadata document this server cannot use: " + refusal);
+            }
+
+            client = described;
+        }
+        else if (await store.FindClientAsync(clientId).ConfigureAwait(false) is { } registered)
+        {
+            client = registered;
+        }
+        else
         {
             return Page(400, "The application asking to sign in is not registered here (unknown client_id).");
         }
@@ -287,7 +311,9 @@ public sealed class BuiltInAuthorizationServer
             return Page(400, "This sign-in was already used; start it again from your application.");
         }
 
-        var client = await store.FindClientAsync(pending.ClientId).ConfigureAwait(false);
+        var client = ClientMetadataDocuments.IsDocumentClientId(pending.ClientId)
+            ? (await _documents.FindAsync(pending.ClientId, request.Aborted).ConfigureAwait(false)).Client
+            : await store.FindClientAsync(pending.ClientId).ConfigureAwait(false);
         var shown = DisplayName(user.Claims) ?? user.Subject;
         var html = ConsentPage.Consent(client?.Name ?? pending.ClientId, pending.RedirectUri, shown, pending.Scopes.Split(' ', StringSplitOptions.RemoveEmptyEntries), requestId, csrf);
         // The same value in a cookie only this browser holds (double submit): a form posted from elsewhere lacks it.
@@ -607,6 +633,7 @@ public sealed class BuiltInAuthorizationServer
             }
 
             w.WriteBoolean("authorization_response_iss_parameter_supported", true);
+            w.WriteBoolean("client_id_metadata_document_supported", true);
         });
 
         static void Array(Utf8JsonWriter w, string name, IEnumerable<string> values)

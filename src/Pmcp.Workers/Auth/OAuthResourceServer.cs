@@ -159,7 +159,7 @@ public sealed class OAuthResourceServer : IMcpAuthenticator
         }
     }
 
-    private static bool IsLoopback(Uri uri) =>
+    internal static bool IsLoopback(Uri uri) =>
         uri.IsLoopback || (IPAddress.TryParse(uri.Host.Trim('[', ']'), out var address) && IPAddress.IsLoopback(address));
 
     private McpAuthentication Invalid(string description) =>
