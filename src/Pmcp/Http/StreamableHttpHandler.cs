@@ -48,7 +48,8 @@ public sealed class StreamableHttpHandler(McpServer server, StreamableHttpOption
     private async ValueTask<McpHttpResponse> LoggedAsync(McpHttpRequest request, RequestLog log)
     {
         var response = await HandleCoreAsync(request, log).ConfigureAwait(false);
-        log.Finish(response);
+        // The one end of the request's log: a line of its own only when no message wrote one, which reads no JSON.
+        log.End(response);
         return response;
     }
 
@@ -166,11 +167,7 @@ public sealed class StreamableHttpHandler(McpServer server, StreamableHttpOption
         var replies = new ExchangeReplies(Server, request, accept, cors, caller) { Log = log };
         try
         {
-            var response = await HandOffAsync(document.RootElement, request, replies).ConfigureAwait(false);
-            // A line written at the end (a single notification or response accepted) reads the message's JSON: now,
-            // before the document is given back, not in LoggedAsync after it.
-            log?.Finish(response);
-            return response;
+            return await HandOffAsync(document.RootElement, request, replies).ConfigureAwait(false);
         }
         finally
         {
@@ -216,17 +213,15 @@ public sealed class StreamableHttpHandler(McpServer server, StreamableHttpOption
             return replies.Refuse(400, e.Code, e.Message, JsonRpcMessage.TryGetId(root));
         }
 
-        if (replies.Log is { } named)
-        {
-            named.Message = message;
-        }
-
         var meta = Params.Meta(message.Params);
         var stateless = meta is { } m && m.TryGetProperty(MetaKeys.ProtocolVersion, out _)
             || (headerVersion is not null && ProtocolVersions.IsSupported(headerVersion) && ProtocolVersions.IsStateless(headerVersion));
-        return stateless
+        var response = stateless
             ? await new StatelessExchange(replies).AnswerAsync(message, meta, headerVersion).ConfigureAwait(false)
             : await new SessionExchange(replies).AnswerAsync(message, headerVersion).ConfigureAwait(false);
+        // Accepted or refused without running: its line now, while its JSON is alive (one that ran has its own).
+        replies.Log?.Answered(message, response);
+        return response;
     }
 
     /// <summary>
