@@ -163,6 +163,8 @@ public sealed class McpEndpoint
 
     private Settled SettledFrom(McpEndpointOptions options)
     {
+        // The server's own failures follow its endpoint's settings (one endpoint per server in practice).
+        _server.LogExceptionMessages = options.LogExceptionMessages;
         if (options.Misconfiguration is { } error)
         {
             return new(null, null, null, error, options);

@@ -3,13 +3,16 @@ using Pmcp.Server;
 
 namespace Pmcp.Workers.Local.Hosting;
 
-/// <summary>How the native host logs a handler's exception: whole, with what the client was told instead.</summary>
+/// <summary>
+/// How the native host logs a handler's exception: as workerd's log does (<see cref="HandlerFailure.ToString"/>: its
+/// type and stack frames, its message only when asked for), with what the client was told instead. The exception is
+/// not handed to the logger, which would print its message.
+/// </summary>
 internal static class HandlerFailureLog
 {
     public static Action<HandlerFailure> To(ILogger logger) => failure =>
         logger.LogError(
-            failure.Exception,
             "{Failure}; the client got {Answer}",
-            failure.Summary,
+            failure.ToString(),
             failure.Method == "tools/call" ? "an isError result" : "JSON-RPC error -32603");
 }

@@ -27,6 +27,12 @@ public sealed partial class McpServer
     /// </summary>
     internal void UseHostFailureLog(Action<HandlerFailure> log) => _hostFailureLog = log;
 
+    /// <summary>
+    /// Whether handler failures are logged with their exceptions' messages (<see cref="HandlerFailure.MessagesLogged"/>):
+    /// set by the endpoint from the var <c>PMCP_LOG_EXCEPTION_MESSAGES</c>; off by default.
+    /// </summary>
+    internal bool LogExceptionMessages { get; set; }
+
     /// <summary>Logs a handler's failure; a log that throws is not allowed to turn the answer into a crash.</summary>
     internal void ReportFailure(HandlerFailure failure)
     {
@@ -143,7 +149,7 @@ public sealed partial class McpServer
         }
         catch (Exception e)
         {
-            ReportFailure(new HandlerFailure(method, NameIn(method, message.Params), context.RequestId, e));
+            ReportFailure(new HandlerFailure(method, NameIn(method, message.Params), context.RequestId, e, LogExceptionMessages));
             return new McpReply(JsonRpcWriter.Error(message.Id, McpErrorCodes.InternalError, "Internal error"), McpErrorCodes.InternalError);
         }
     }
