@@ -114,19 +114,19 @@ public sealed partial class RequestLogTests(PipelineHosts hosts) : IDisposable
 
             var lines = await LinesAsync(worker, ids);
             Assert.All(ids, id => Assert.True("tool_error" == lines[id].GetProperty("outcome").GetString(), $"{host}: {lines[id]}"));
-            // Each failure is logged, with both exceptions' types, under its request's id.
+            // Each failure is logged, with both exceptions' types, under its request's id (its request line's).
             foreach (var id in ids)
             {
-                var failure = $"tools/call 'leak' failed (request {lines[id].GetProperty("requestId").GetString()}";
-                for (var waited = 0; waited < 100 && !worker.Output.Contains(failure, StringComparison.Ordinal); waited++)
+                var failure = new Regex($@"\[{lines[id].GetProperty("requestId").GetString()}( cf-ray:[^\]]*)?\] (pmcp: )?tools/call 'leak' failed");
+                for (var waited = 0; waited < 100 && !failure.IsMatch(worker.Output); waited++)
                 {
                     await Task.Delay(100);
                 }
 
                 var output = worker.Output;
-                var at = output.IndexOf(failure, StringComparison.Ordinal);
-                Assert.True(at >= 0, $"{host}: no '{failure}' in:\n{output[^Math.Min(output.Length, 4000)..]}");
-                var logged = output[at..Math.Min(output.Length, at + 3000)];
+                var match = failure.Match(output);
+                Assert.True(match.Success, $"{host}: no '{failure}' in:\n{output[^Math.Min(output.Length, 4000)..]}");
+                var logged = output[match.Index..Math.Min(output.Length, match.Index + 3000)];
                 Assert.Contains("System.InvalidOperationException", logged, StringComparison.Ordinal);
                 Assert.Contains("System.FormatException", logged, StringComparison.Ordinal);
             }

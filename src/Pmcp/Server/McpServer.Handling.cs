@@ -18,14 +18,20 @@ public sealed partial class McpServer
     /// <summary>Where handler failures go: the builder's log (<see cref="McpServerBuilder.WithHandlerFailureLog"/>), else the host's.</summary>
     private readonly Action<HandlerFailure>? _failureLog;
 
-    /// <summary>The host's log for handler failures, used when the builder named none; stderr until a host sets one.</summary>
-    private Action<HandlerFailure> _hostFailureLog = failure => Console.Error.WriteLine("pmcp: " + failure);
+    /// <summary>The host's log for handler failures, used when the builder named none; null: stderr.</summary>
+    private Action<HandlerFailure>? _hostFailureLog;
 
     /// <summary>
     /// Called by a host (the native host, the Workers runtime) with its own log, which handler failures go to unless the
     /// builder named one.
     /// </summary>
     internal void UseHostFailureLog(Action<HandlerFailure> log) => _hostFailureLog = log;
+
+    /// <summary>
+    /// <see cref="UseHostFailureLog"/> unless a host already set one: the endpoint's own log, for a server whose host
+    /// does not know it (an <c>IWorker</c> served natively), without replacing the native host's logger.
+    /// </summary>
+    internal void UseHostFailureLogIfNone(Action<HandlerFailure> log) => Interlocked.CompareExchange(ref _hostFailureLog, log, null);
 
     /// <summary>
     /// Whether handler failures are logged with their exceptions' messages (<see cref="HandlerFailure.MessagesLogged"/>):
@@ -38,7 +44,14 @@ public sealed partial class McpServer
     {
         try
         {
-            (_failureLog ?? _hostFailureLog)(failure);
+            if ((_failureLog ?? _hostFailureLog) is { } log)
+            {
+                log(failure);
+            }
+            else
+            {
+                Console.Error.WriteLine("pmcp: " + failure);
+            }
         }
         catch (Exception e)
         {
