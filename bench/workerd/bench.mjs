@@ -24,6 +24,14 @@ const WORKERS = [
     notes: "samples/HelloWorld built by `dotnet pmcp deploy build`: .NET 10 browser-wasm, Mono interpreter, booted in global scope with a warm-up; the server is built once per isolate; answers application/json",
   },
   {
+    key: "L",
+    name: "Pmcp HelloWorld, request log on",
+    short: "ours, logging",
+    project: process.env.PMCP_BENCH_BOOT ?? path.join(root, "samples", "HelloWorld", ".pmcp", "workers"),
+    vars: { PMCP_REQUEST_LOG: "all" },
+    notes: "A's bundle with the var PMCP_REQUEST_LOG=all (docs/observability.md): one structured JSON line per MCP message, written with console.log; A has no such var, so its request log is off. L against A is the CPU cost of logging",
+  },
+  {
     key: "S",
     name: "Pmcp HelloWorld, start-up image",
     short: "ours, image",
@@ -93,12 +101,15 @@ const HELP = `usage: bench/run-workerd.sh [options]      (or: node bench/workerd
   --concurrency N   requests in flight under load (default 32)
   --warmup S        seconds of load before the measured load (default 2)
   --duration S      seconds of measured load (default 10)
-  --workers LIST    which workers, from A (Pmcp HelloWorld), S (the same with its start-up image),
+  --workers LIST    which workers, from A (Pmcp HelloWorld), L (A with its request log on:
+                    PMCP_REQUEST_LOG=all), S (A with its start-up image),
                     P (a fresh dotnet pmcp new project, default settings),
                     N (Pmcp Notes), M (Notes with its start-up image), C (per request),
                     E (a .NET entry that answers the echo without the MCP engine: the runtime
                     and bridge floor), B (agents + SDK v1), D (agents + SDK v2);
-                    default A,S,P,N,M,C,E,B,D
+                    default A,L,S,P,N,M,C,E,B,D
+  --var NAME=VALUE  a text var every worker is given (as wrangler.toml's [vars]); repeatable,
+                    e.g. --var PMCP_REQUEST_LOG=errors
   --results DIR     where the report goes (default bench/results)
   --skip-build      (run-workerd.sh) reuse the last npm ci and Worker builds
   --help            this text`;
@@ -123,7 +134,7 @@ for (const worker of workers) {
   }
   const outDir = path.join(scratch, worker.key);
   worker.bundle = await dryRun({ node: tools.node, wrangler: tools.wrangler, projectDir: worker.project, outDir });
-  worker.config = await writeWorkerdConfig({ outDir, toml: worker.bundle.toml });
+  worker.config = await writeWorkerdConfig({ outDir, toml: worker.bundle.toml, vars: { ...worker.vars, ...options.vars } });
   worker.compiled = await compileWorkerd({ workerd: tools.workerd, config: worker.config });
   console.log(`  ${worker.key} ${worker.name}: ${worker.bundle.gzipKiB.toFixed(2)} KiB gzip (${worker.bundle.rawKiB.toFixed(2)} KiB raw)`);
 }
@@ -214,7 +225,7 @@ function describeEnvironment() {
 }
 
 function parseOptions(args) {
-  const parsed = { rounds: 5, calls: 1000, concurrency: 32, warmup: 2, duration: 10, workers: ["A", "S", "P", "N", "M", "C", "E", "B", "D"], results: path.join(root, "bench", "results") };
+  const parsed = { vars: {}, rounds: 5, calls: 1000, concurrency: 32, warmup: 2, duration: 10, workers: ["A", "L", "S", "P", "N", "M", "C", "E", "B", "D"], results: path.join(root, "bench", "results") };
   for (let i = 0; i < args.length; i++) {
     const arg = args[i];
     const value = () => {
@@ -238,10 +249,17 @@ function parseOptions(args) {
       case "--warmup": parsed.warmup = number(0); break;
       case "--duration": parsed.duration = number(1); break;
       case "--results": parsed.results = path.resolve(value()); break;
+      case "--var": {
+        const pair = value();
+        const equals = pair.indexOf("=");
+        if (equals < 1) fail(`--var takes NAME=VALUE, e.g. --var PMCP_REQUEST_LOG=all (got ${pair})`);
+        parsed.vars[pair.slice(0, equals)] = pair.slice(equals + 1);
+        break;
+      }
       case "--workers": {
         parsed.workers = value().toUpperCase().split(",").map((k) => k.trim()).filter(Boolean);
         const unknown = parsed.workers.filter((k) => !WORKERS.some((w) => w.key === k));
-        if (unknown.length > 0 || parsed.workers.length === 0) fail(`--workers takes a list of A, S, P, N, M, C, E, B, D (got ${unknown.join(", ") || "nothing"})`);
+        if (unknown.length > 0 || parsed.workers.length === 0) fail(`--workers takes a list of ${WORKERS.map((w) => w.key).join(", ")} (got ${unknown.join(", ") || "nothing"})`);
         break;
       }
       default:

@@ -40,17 +40,24 @@ public sealed class McpEndpoint
 
     private McpEndpoint(McpServer server, McpEndpointOptions? options, bool routed)
     {
+        // A handler's failure goes to the Worker's log (wrangler tail) unless the builder named a log, with the request's
+        // id in front when its lines are logged (Log's scope). Natively a host that knows the server sets its own logger,
+        // whatever order the endpoint and the host are made in; for one that does not (an IWorker's), this is its log.
         if (OperatingSystem.IsBrowser())
         {
-            // In workerd a handler's failure goes to the Worker's log (wrangler tail) unless the builder named a log.
-            // Natively the host sets its own logger, whatever order the endpoint and the host are made in.
-            server.UseHostFailureLog(failure => Log.Error("pmcp: " + failure));
+            server.UseHostFailureLog(LogFailure);
+        }
+        else
+        {
+            server.UseHostFailureLogIfNone(LogFailure);
         }
         _server = server;
         _routed = routed;
         // Settings given in code need no environment: the warm-up already runs with them.
         _settled = options is null ? null : SettledFrom(options);
     }
+
+    private static void LogFailure(HandlerFailure failure) => Log.Error("pmcp: " + failure);
 
     /// <summary>A route handler for <c>router.Post("/mcp", McpEndpoint.Create(server))</c>, with its settings from the environment.</summary>
     public static Func<Request, RouteContext, Task<Response>> Create(McpServer server) => Create(server, null);
@@ -163,6 +170,8 @@ public sealed class McpEndpoint
 
     private Settled SettledFrom(McpEndpointOptions options)
     {
+        // The server's own failures follow its endpoint's settings (one endpoint per server in practice).
+        _server.LogExceptionMessages = options.LogExceptionMessages;
         if (options.Misconfiguration is { } error)
         {
             return new(null, null, null, error, options);

@@ -139,6 +139,16 @@ public sealed record McpEndpointOptions
     /// </summary>
     public McpSessionOptions? Sessions { get; init; }
 
+    /// <summary>The var that sets <see cref="LogExceptionMessages"/>: <c>true</c> or <c>false</c>.</summary>
+    public const string ExceptionMessagesVar = Pmcp.Server.ExceptionText.MessagesVar;
+
+    /// <summary>
+    /// Whether a handler's failure is logged with its exception's message (and those inside it). Off by default: a
+    /// message may quote an argument or a secret, so the log has the exception's type and stack frames only. For
+    /// debugging; <see cref="FromEnv"/> sets it from <c>PMCP_LOG_EXCEPTION_MESSAGES</c>.
+    /// </summary>
+    public bool LogExceptionMessages { get; init; }
+
     /// <summary>What <see cref="FromEnv"/> found wrong with the request log vars (logged once; the log then keeps errors only).</summary>
     internal string? RequestLogWarning { get; init; }
 
@@ -179,6 +189,7 @@ public sealed record McpEndpointOptions
             AllowedOrigins = Split(env.GetOrDefault(AllowedOriginsVar)),
             MaxRequestBodyBytes = BodyLimit(env.GetOrDefault(MaxBodyBytesVar)),
             Sessions = SessionsOf(env),
+            LogExceptionMessages = env.GetOrDefault(ExceptionMessagesVar)?.Trim().ToLowerInvariant() is "true" or "1" or "yes",
         };
         options = WithRequestLog(options, env);
         var key = env.GetOrDefault(ApiKeyVar);
@@ -362,7 +373,8 @@ public sealed record McpEndpointOptions
             .Append(", OAuth = ").Append(OAuth is null ? "(none)" : OAuth.ToString())
             .Append(", AuthorizationServer = ").Append(AuthorizationServer is null ? "(none)" : AuthorizationServer.ToString())
             .Append(", Sessions = ").Append(Sessions is null ? "off" : "on")
-            .Append(", RequestLog = ").Append(RequestLog is null ? "(server's)" : RequestLog.Level.ToString());
+            .Append(", RequestLog = ").Append(RequestLog is null ? "(server's)" : RequestLog.Level.ToString())
+            .Append(", LogExceptionMessages = ").Append(LogExceptionMessages ? "true" : "false");
         return true;
     }
 }

@@ -26,6 +26,9 @@ public sealed class RequestLogConfigTests
         [env.staging]
         name = "my-mcp-server-staging"
 
+        [env.staging.logging]
+        exception_messages = true
+
         [env.production]
         name = "my-mcp-server-prod"
 
@@ -54,16 +57,20 @@ public sealed class RequestLogConfigTests
         var env = Assert.IsType<TomlTable>(wrangler["env"]);
         var staging = Assert.IsType<TomlTable>(Assert.IsType<TomlTable>(env["staging"])["vars"]);
         Assert.Equal("all", staging["PMCP_REQUEST_LOG"]);
+        Assert.Equal("true", staging["PMCP_LOG_EXCEPTION_MESSAGES"]);
+        Assert.False(vars.ContainsKey("PMCP_LOG_EXCEPTION_MESSAGES"));
         var production = Assert.IsType<TomlTable>(Assert.IsType<TomlTable>(env["production"])["vars"]);
         Assert.Equal("errors", production["PMCP_REQUEST_LOG"]);
         Assert.Equal("0.5", production["PMCP_REQUEST_LOG_SAMPLE_RATE"]);
         Assert.Equal("true", production["PMCP_REQUEST_LOG_ARGUMENT_NAMES"]);
+        Assert.False(production.ContainsKey("PMCP_LOG_EXCEPTION_MESSAGES"));
     }
 
     [Theory]
     [InlineData("requests = \"verbose\"", "requests must be \"off\", \"errors\" or \"all\"")]
     [InlineData("sample_rate = 2", "sample_rate is the share")]
     [InlineData("argument_names = \"yes\"", "argument_names must be true or false")]
+    [InlineData("exception_messages = \"yes\"", "exception_messages must be true or false")]
     [InlineData("level = \"all\"", "unknown key [logging] level")]
     public void BadLoggingSettingsAreClearErrors(string line, string message)
     {

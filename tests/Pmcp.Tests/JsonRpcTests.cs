@@ -251,7 +251,11 @@ public sealed class JsonRpcTests
         Assert.Equal(("tools/call", "fail", "req-7"), (logged.Method, logged.Name, logged.RequestId));
         Assert.Equal("the database is down", logged.Exception.Message);
         Assert.Equal("tools/call 'fail' failed (request req-7)", logged.Summary);
-        Assert.StartsWith("tools/call 'fail' failed (request req-7): System.InvalidOperationException: the database is down", logged.ToString(), StringComparison.Ordinal);
+        // The log line has the exception's type and frames; its message (which may quote an argument) only on request.
+        Assert.False(logged.MessagesLogged);
+        Assert.StartsWith("tools/call 'fail' failed (request req-7): System.InvalidOperationException", logged.ToString(), StringComparison.Ordinal);
+        Assert.DoesNotContain("the database is down", logged.ToString(), StringComparison.Ordinal);
+        Assert.Contains("PMCP_LOG_EXCEPTION_MESSAGES=true", logged.ToString(), StringComparison.Ordinal);
 
         var shown = (await new StreamableHttpHandler(TestServer.Builder().WithToolErrorDetails().WithHandlerFailureLog(_ => { }).Build()).PostAsync(Http.CallTool(1, "fail", "{}"))).Result(1);
         Assert.True(shown.GetProperty("isError").GetBoolean());

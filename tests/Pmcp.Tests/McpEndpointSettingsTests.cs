@@ -86,6 +86,32 @@ public sealed class McpEndpointSettingsTests
         Assert.True(McpEndpointOptions.FromEnv(Env(("MCP_API_KEY", " "))).HasEmptyApiKey);
     }
 
+    [Fact]
+    public async Task AHandlersExceptionMessageIsLoggedOnlyWhenTheVarAsksForIt()
+    {
+        foreach (var (value, logged) in new[] { ((string?)null, false), ("false", false), ("true", true), (" TRUE ", true) })
+        {
+            Assert.Equal(logged, McpEndpointOptions.FromEnv(Env(value is null ? [] : [(McpEndpointOptions.ExceptionMessagesVar, value)])).LogExceptionMessages);
+
+            var seen = new System.Collections.Concurrent.ConcurrentQueue<Pmcp.Server.HandlerFailure>();
+            var worker = McpEndpoint.Worker(TestServer.Builder().WithHandlerFailureLog(seen.Enqueue).Build());
+            var env = Env(value is null ? [] : [(McpEndpointOptions.ExceptionMessagesVar, value)]);
+            var headers = new Headers().Append("Content-Type", "application/json").Append("Accept", Http.JsonAndSse).Append("Host", "localhost");
+            await Task.WhenAll(Enumerable.Range(1, 8).Select(id =>
+                worker(new Request("POST", "http://localhost/mcp", headers, Encoding.UTF8.GetBytes(Http.CallTool(id, "fail", "{}"))), env, new Context())));
+
+            Assert.Equal(8, seen.Count);
+            Assert.All(seen, failure =>
+            {
+                Assert.Equal(logged, failure.MessagesLogged);
+                var text = failure.ToString();
+                Assert.Contains("System.InvalidOperationException", text, StringComparison.Ordinal);
+                Assert.Equal(logged, text.Contains("the database is down", StringComparison.Ordinal));
+                Assert.Equal(!logged, text.Contains("PMCP_LOG_EXCEPTION_MESSAGES=true", StringComparison.Ordinal));
+            });
+        }
+    }
+
     private static Env Env(params (string Name, string Value)[] vars) =>
         new(new DictionaryEnvSource(vars.ToDictionary(v => v.Name, v => v.Value)));
 

@@ -148,6 +148,65 @@ public sealed class RequestLogTests
         Assert.All(parsed, p => Assert.Equal(p.GetProperty("id").GetInt32() % 2 == 0 ? "ok" : "tool_error", p.GetProperty("outcome").GetString()));
     }
 
+    /// <summary>
+    /// Each request's lines are decided once: a request refused before its JSON is read writes one line when it ends;
+    /// a message that ran, or a single message answered without running, writes its own and the request none; a batch
+    /// one per message. Sixteen at once, so that no request's line goes to another's.
+    /// </summary>
+    [Fact]
+    public async Task EveryKindOfRequestWritesItsLinesOnceEvenConcurrently()
+    {
+        var (handler, lines) = Logged();
+        var (stateless, statelessHeaders) = Http.Stateless(4, "tools/list");
+        var kinds = new (string Name, Func<Task<McpHttpResponse>> Send, int Status, string[] Outcomes)[]
+        {
+            ("refused at the gate", () => handler.PostAsync(Http.Request(1, "tools/list"), ("Content-Type", "text/plain")), 415, ["refused"]),
+            ("JSON that is no JSON-RPC message", () => handler.PostAsync("""{"hello":"world"}"""), 400, ["refused"]),
+            ("a header that does not match its message", () => handler.PostAsync(stateless, [.. statelessHeaders.Select(h => h.Name == "Mcp-Method" ? (h.Name, "tools/call") : h)]), 400, ["refused"]),
+            ("a notification accepted", () => handler.PostAsync("""{"jsonrpc":"2.0","method":"notifications/initialized"}""", ("MCP-Protocol-Version", "2025-11-25")), 202, ["ok"]),
+            ("a tool that ran", () => handler.PostAsync(Http.CallTool(5, "fail", "{}")), 200, ["tool_error"]),
+            ("a batch", () => handler.PostAsync("[" + Http.Request(6, "tools/list") + """,{"jsonrpc":"2.0","method":"notifications/initialized"},42]"""), 200, ["ok", "ok", "error"]),
+        };
+
+        foreach (var kind in kinds)
+        {
+            lines.Clear();
+            var responses = await Task.WhenAll(Enumerable.Range(0, 16).Select(_ => Task.Run(kind.Send)));
+
+            Assert.All(responses, r => Assert.True(kind.Status == r.StatusCode, $"{kind.Name}: {r.StatusCode}"));
+            var parsed = lines.Select(l => Parse(l.Line)).ToArray();
+            Assert.True(16 * kind.Outcomes.Length == parsed.Length, $"{kind.Name}: {parsed.Length} lines:\n{string.Join('\n', lines.Select(l => l.Line))}");
+            foreach (var request in parsed.GroupBy(p => p.GetProperty("requestId").GetString()))
+            {
+                Assert.Equal(kind.Outcomes.Order(), request.Select(p => p.GetProperty("outcome").GetString()!).Order());
+            }
+        }
+    }
+
+    [Fact]
+    public void ARequestsLogEndsOnceAndNoMessageWritesAfterIt()
+    {
+        var lines = new List<string>();
+        var options = new RequestLogOptions { Writer = (line, _) => lines.Add(line) };
+        var request = new McpHttpRequest("POST", "/mcp", _ => null, ReadOnlyMemory<byte>.Empty);
+        var log = new RequestLog(options, request);
+        var refused = new McpHttpResponse { StatusCode = 415 };
+
+        log.End(refused);
+
+        Assert.Single(lines);
+        Assert.Equal("refused", Parse(lines[0]).GetProperty("outcome").GetString());
+        Assert.Throws<InvalidOperationException>(() => log.End(refused));
+        Assert.Throws<InvalidOperationException>(log.Running);
+        Assert.Single(lines);
+
+        // A message that ran has its line from Served: the request's end adds none.
+        var served = new RequestLog(options, request);
+        served.Running();
+        served.End(new McpHttpResponse { StatusCode = 200 });
+        Assert.Single(lines);
+    }
+
     [Fact]
     public void TheVarsSpellingsAreRead()
     {

@@ -99,9 +99,10 @@ public sealed class OnePipelineTests(PipelineHosts hosts) : IDisposable
     }
 
     [Fact]
-    public async Task AToolsFailureIsLoggedWholeWithItsRequestsIdInBothHosts()
+    public async Task AToolsFailureIsLoggedWithItsTypeAndRequestsIdButNotItsMessageInBothHosts()
     {
         // Issue 13: one log for handler failures, the same in both hosts, naming the request (its cf-ray when it has one).
+        // Issue 19: without PMCP_LOG_EXCEPTION_MESSAGES, the exception's type is logged, never its message.
         foreach (var (host, worker) in new[] { ("native", hosts.Native), ("workerd", hosts.Workerd) })
         {
             var ray = $"ray-{host}-{Guid.NewGuid():N}";
@@ -121,8 +122,9 @@ public sealed class OnePipelineTests(PipelineHosts hosts) : IDisposable
             var at = output.IndexOf(line, StringComparison.Ordinal);
             Assert.True(at >= 0, $"{host}: no '{line}' in the host's output:\n{output[Math.Max(0, output.Length - 3000)..]}");
             var logged = output[at..Math.Min(output.Length, at + 2000)];
-            Assert.Contains("InvalidOperationException", logged, StringComparison.Ordinal);
-            Assert.Contains("tool failed on purpose", logged, StringComparison.Ordinal);
+            Assert.Contains("System.InvalidOperationException", logged, StringComparison.Ordinal);
+            Assert.Contains("PMCP_LOG_EXCEPTION_MESSAGES=true", logged, StringComparison.Ordinal);
+            Assert.DoesNotContain("tool failed on purpose", output, StringComparison.Ordinal);
         }
     }
 

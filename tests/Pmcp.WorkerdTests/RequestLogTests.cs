@@ -95,6 +95,47 @@ public sealed partial class RequestLogTests(PipelineHosts hosts) : IDisposable
     }
 
     [Fact]
+    public async Task EightToolsThrowingMessagesThatQuoteTheirArgumentsLeaveNoArgumentInTheOutputOfEitherHost()
+    {
+        // The tool's exception and the one inside it quote the secret: by default the hosts log their types (and the
+        // request's line its tool_error), never a message.
+        foreach (var (host, worker, first) in new[] { ("native", hosts.Native, 6_001), ("workerd", hosts.Workerd, 7_001) })
+        {
+            var ids = Enumerable.Range(first, 8).ToArray();
+            var secrets = ids.ToDictionary(id => id, id => $"sk-leak-{id}-{Guid.NewGuid():N}");
+            await Task.WhenAll(ids.Select(async id =>
+            {
+                using var response = await _http.SendAsync(Call(worker.McpUrl, id, "leak", $$"""{"secret":"{{secrets[id]}}"}"""));
+                Assert.Equal(200, (int)response.StatusCode);
+                var body = await response.Content.ReadAsStringAsync();
+                Assert.Contains("An error occurred invoking 'leak'.", body, StringComparison.Ordinal);
+                Assert.DoesNotContain(secrets[id], body, StringComparison.Ordinal);
+            }));
+
+            var lines = await LinesAsync(worker, ids);
+            Assert.All(ids, id => Assert.True("tool_error" == lines[id].GetProperty("outcome").GetString(), $"{host}: {lines[id]}"));
+            // Each failure is logged, with both exceptions' types, under its request's id (its request line's).
+            foreach (var id in ids)
+            {
+                var failure = new Regex($@"\[{lines[id].GetProperty("requestId").GetString()}( cf-ray:[^\]]*)?\] (pmcp: )?tools/call 'leak' failed");
+                for (var waited = 0; waited < 100 && !failure.IsMatch(worker.Output); waited++)
+                {
+                    await Task.Delay(100);
+                }
+
+                var output = worker.Output;
+                var match = failure.Match(output);
+                Assert.True(match.Success, $"{host}: no '{failure}' in:\n{output[^Math.Min(output.Length, 4000)..]}");
+                var logged = output[match.Index..Math.Min(output.Length, match.Index + 3000)];
+                Assert.Contains("System.InvalidOperationException", logged, StringComparison.Ordinal);
+                Assert.Contains("System.FormatException", logged, StringComparison.Ordinal);
+            }
+
+            Assert.All(ids, id => Assert.DoesNotContain(secrets[id], worker.Output, StringComparison.Ordinal));
+        }
+    }
+
+    [Fact]
     public async Task DeployLogsOutcomeErrorKeepsOnlyTheErrorLinesTheWorkerWroteInWorkerd()
     {
         // Real lines: what the Worker wrote in workerd for a call that succeeded and one whose tool failed.

@@ -74,9 +74,10 @@ export default {
 /**
  * Writes `workerd.capnp` into the dry-run folder (module paths are relative to it) and returns its path. statsEntry:
  * put withStatsEntry's route in front; localFetch: let the Worker's fetch() reach 127.0.0.1 (workerd's default
- * outbound allows public addresses only), for the local upstream servers of the fetch and memory suites.
+ * outbound allows public addresses only), for the local upstream servers of the fetch and memory suites; vars: plain
+ * text bindings the Worker reads from its env, as wrangler.toml's [vars] (raw workerd is given none otherwise).
  */
-export async function writeWorkerdConfig({ outDir, toml, statsEntry = false, localFetch = false }) {
+export async function writeWorkerdConfig({ outDir, toml, statsEntry = false, localFetch = false, vars = {} }) {
   let bundled = await bundleModules({ outDir, toml });
   if (statsEntry) bundled = await withStatsEntry({ outDir, modules: bundled });
   const modules = bundled.map(({ file, type }) => {
@@ -85,6 +86,7 @@ export async function writeWorkerdConfig({ outDir, toml, statsEntry = false, loc
     return `    (name = ${capnpString(file)}, ${kind} = embed ${capnpString(file)})`;
   });
   const flags = (toml.compatibility_flags ?? []).map(capnpString).join(", ");
+  const bindings = Object.entries(vars).map(([name, value]) => `(name = ${capnpString(name)}, text = ${capnpString(String(value))})`);
   const extensions = [];
   for (const extension of EXTENSION_MODULES) {
     await fs.copyFile(fileURLToPath(new URL(extension.file, import.meta.url)), path.join(outDir, extension.file));
@@ -107,6 +109,7 @@ ${modules.join(",\n")}
   ],
   compatibilityDate = ${capnpString(toml.compatibility_date)},
   compatibilityFlags = [${flags}],
+  bindings = [${bindings.join(", ")}],
 );
 `;
   const file = path.join(outDir, "workerd.capnp");

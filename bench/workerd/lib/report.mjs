@@ -46,7 +46,7 @@ export function render({ options, workers, rounds, environment, when }) {
   const lines = [];
   const line = (text = "") => lines.push(text);
   const byKey = Object.fromEntries(workers.map((w) => [w.key, w]));
-  const ratios = [["A", "B"], ["A", "D"], ["S", "D"], ["M", "D"], ["C", "A"], ["E", "D"], ["A", "E"]].filter(([x, y]) => byKey[x] && byKey[y]);
+  const ratios = [["A", "B"], ["A", "D"], ["S", "D"], ["M", "D"], ["C", "A"], ["E", "D"], ["A", "E"], ["L", "A"]].filter(([x, y]) => byKey[x] && byKey[y]);
   const figure = (row, worker) => {
     const mine = rounds.filter((r) => r.worker === worker);
     if (row.bundle) return row.bundle(worker.bundle);

@@ -109,7 +109,7 @@ internal sealed class ExchangeReplies(McpServer server, McpHttpRequest request, 
             return Server.HandleAsync(message, context);
         }
 
-        log.MessageSeen = true;
+        log.Running();
         return LoggedAsync(log, message, context, batchItem ? System.Diagnostics.Stopwatch.GetTimestamp() : log.Start);
     }
 

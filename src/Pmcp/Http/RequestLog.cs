@@ -9,8 +9,9 @@ namespace Pmcp.Http;
 /// <summary>
 /// The structured request lines of one HTTP request (<see cref="RequestLogOptions"/>): made only when logging is on,
 /// so a request with logging off pays one null check. Each JSON-RPC message writes one line when its answer is known
-/// (<see cref="ExchangeReplies.HandleAsync"/>); a request refused before any message was handled writes one line with
-/// its HTTP status (<see cref="Finish"/>). The line names the method, never what the arguments or results hold.
+/// (<see cref="ExchangeReplies.HandleAsync"/>), or a single message answered without running it when its answer is
+/// known (<see cref="Answered"/>); a request refused before any message was read writes one line with its HTTP status
+/// when it ends (<see cref="End"/>, called once). The line names the method, never what the arguments or results hold.
 /// </summary>
 internal sealed class RequestLog(RequestLogOptions options, McpHttpRequest request)
 {
@@ -26,14 +27,23 @@ internal sealed class RequestLog(RequestLogOptions options, McpHttpRequest reque
     /// <summary>The id every line of this request carries (and the user's own log lines beside them); made at the first line.</summary>
     public string Id => field ??= request.LogRequestId ?? NewId();
 
-    /// <summary>The single message of this request, once parsed: named in the line of a refusal.</summary>
-    public JsonRpcMessage? Message { get; set; }
-
     /// <summary>The protocol revision the request named, for the line of a refusal.</summary>
     public string? Version { get; set; }
 
-    /// <summary>True once a message has its own line coming: the request then writes no line of its own.</summary>
-    public bool MessageSeen { get; set; }
+    /// <summary>Who writes this request's lines; it only moves forward: <see cref="LineOwner.Request"/> → <see cref="LineOwner.Messages"/> → <see cref="LineOwner.Ended"/>.</summary>
+    private LineOwner _owner;
+
+    private enum LineOwner
+    {
+        /// <summary>No message has a line: <see cref="End"/> writes the request's own (a refusal before its JSON was read).</summary>
+        Request,
+
+        /// <summary>Its messages write their lines (one each); the request writes none.</summary>
+        Messages,
+
+        /// <summary><see cref="End"/> was called: the request's lines are decided.</summary>
+        Ended,
+    }
 
     /// <summary>A fresh request id: 16 hex digits.</summary>
     public static string NewId() => Random.Shared.NextInt64().ToString("x16", System.Globalization.CultureInfo.InvariantCulture);
@@ -52,34 +62,74 @@ internal sealed class RequestLog(RequestLogOptions options, McpHttpRequest reque
         Write(message, message.Id, version, outcome, code, status: null, start);
     }
 
+    /// <summary>
+    /// A message is being run (<see cref="ExchangeReplies.HandleAsync"/>): its line is written by <see cref="Served"/>,
+    /// and the request writes none of its own.
+    /// </summary>
+    public void Running() => Claim();
+
     /// <summary>The line of a batch item answered without running it (not JSON-RPC, or <c>initialize</c> in a batch).</summary>
     public void Refused(JsonRpcMessage? message, JsonElement id, int code)
     {
-        MessageSeen = true;
+        Claim();
         Write(message, id, Version, "error", code, status: null, Stopwatch.GetTimestamp());
     }
 
     /// <summary>A client's response or a notification inside a batch: accepted.</summary>
     public void Accepted(JsonRpcMessage message)
     {
-        MessageSeen = true;
+        Claim();
         Write(message, message.Id, Version, "ok", null, status: null, Stopwatch.GetTimestamp());
     }
 
     /// <summary>
-    /// The end of the HTTP request: when no message was handled, one line with its status (a refusal at the gate, or a
-    /// single notification or response accepted with 202).
+    /// The line of the single message of a request when it was answered without being run: a notification or a
+    /// client's response accepted with 202, or a refusal (a header that does not match it, a missing version). Called
+    /// while the message's JSON is alive; a message that ran has its line from <see cref="Served"/>, so this writes none.
     /// </summary>
-    public void Finish(McpHttpResponse response)
+    public void Answered(JsonRpcMessage message, McpHttpResponse response)
     {
-        if (MessageSeen)
+        if (_owner != LineOwner.Request)
         {
             return;
         }
 
-        MessageSeen = true; // once: the handler finishes while the body's JSON is alive, and the wrapper again after it
+        Claim();
         var ok = response.StatusCode is >= 200 and < 300;
-        Write(Message, Message?.Id ?? default, Version, ok ? "ok" : "refused", ok ? null : response.ErrorCode, ok ? null : response.StatusCode, Start);
+        Write(message, message.Id, Version, ok ? "ok" : "refused", ok ? null : response.ErrorCode, ok ? null : response.StatusCode, Start);
+    }
+
+    /// <summary>
+    /// The end of the HTTP request, called once (by <see cref="StreamableHttpHandler"/>, when its answer is known): when
+    /// no message has a line, one line with the request's status, naming no message (it was refused before its JSON was
+    /// read, or its JSON was no JSON-RPC message), so it reads nothing of the body.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">It was called before for this request.</exception>
+    public void End(McpHttpResponse response)
+    {
+        var owner = _owner;
+        if (owner == LineOwner.Ended)
+        {
+            throw new InvalidOperationException("A request's log ends once: End was called twice for the same request.");
+        }
+
+        _owner = LineOwner.Ended;
+        if (owner == LineOwner.Request)
+        {
+            var ok = response.StatusCode is >= 200 and < 300;
+            Write(null, default, Version, ok ? "ok" : "refused", ok ? null : response.ErrorCode, ok ? null : response.StatusCode, Start);
+        }
+    }
+
+    /// <summary>A message takes over the lines (batch items may do so concurrently: they all write the same value).</summary>
+    private void Claim()
+    {
+        if (_owner == LineOwner.Ended)
+        {
+            throw new InvalidOperationException("A message of a request whose log has ended cannot write a line.");
+        }
+
+        _owner = LineOwner.Messages;
     }
 
     private void Write(JsonRpcMessage? message, JsonElement id, string? version, string outcome, int? code, int? status, long start)

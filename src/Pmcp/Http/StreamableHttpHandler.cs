@@ -51,7 +51,8 @@ public sealed class StreamableHttpHandler(McpServer server, StreamableHttpOption
     private async ValueTask<McpHttpResponse> LoggedAsync(McpHttpRequest request, RequestLog log)
     {
         var response = await HandleCoreAsync(request, log).ConfigureAwait(false);
-        log.Finish(response);
+        // The one end of the request's log: a line of its own only when no message wrote one, which reads no JSON.
+        log.End(response);
         return response;
     }
 
@@ -177,11 +178,7 @@ public sealed class StreamableHttpHandler(McpServer server, StreamableHttpOption
         var replies = new ExchangeReplies(Server, request, accept, cors, caller) { Log = log, Sessions = Sessions };
         try
         {
-            var response = await HandOffAsync(document.RootElement, request, replies).ConfigureAwait(false);
-            // A line written at the end (a single notification or response accepted) reads the message's JSON: now,
-            // before the document is given back, not in LoggedAsync after it.
-            log?.Finish(response);
-            return response;
+            return await HandOffAsync(document.RootElement, request, replies).ConfigureAwait(false);
         }
         finally
         {
@@ -232,35 +229,31 @@ public sealed class StreamableHttpHandler(McpServer server, StreamableHttpOption
             return replies.Refuse(400, e.Code, e.Message, JsonRpcMessage.TryGetId(root));
         }
 
-        if (replies.Log is { } named)
-        {
-            named.Message = message;
-        }
-
         var meta = Params.Meta(message.Params);
         var stateless = meta is { } m && m.TryGetProperty(MetaKeys.ProtocolVersion, out _)
             || (headerVersion is not null && ProtocolVersions.IsSupported(headerVersion) && ProtocolVersions.IsStateless(headerVersion));
+        McpHttpResponse response;
         if (stateless)
         {
-            return await new StatelessExchange(replies).AnswerAsync(message, meta, headerVersion).ConfigureAwait(false);
+            response = await new StatelessExchange(replies).AnswerAsync(message, meta, headerVersion).ConfigureAwait(false);
         }
-
-        if (Sessions is null)
+        else if (Sessions is null)
         {
-            return await new SessionExchange(replies).AnswerAsync(message, headerVersion).ConfigureAwait(false);
+            response = await new SessionExchange(replies).AnswerAsync(message, headerVersion).ConfigureAwait(false);
         }
-
-        if (message.Method == "initialize" && message.IsRequest)
+        else if (message.Method == "initialize" && message.IsRequest)
         {
-            return await InitializeSessionAsync(message, headerVersion, replies, Sessions).ConfigureAwait(false);
+            response = await InitializeSessionAsync(message, headerVersion, replies, Sessions).ConfigureAwait(false);
         }
-
-        if (FindSession(request, replies, message.Id) is { } refusal)
+        else
         {
-            return refusal;
+            response = FindSession(request, replies, message.Id)
+                ?? await new SessionExchange(replies).AnswerAsync(message, headerVersion ?? replies.Session!.Version).ConfigureAwait(false);
         }
 
-        return await new SessionExchange(replies).AnswerAsync(message, headerVersion ?? replies.Session!.Version).ConfigureAwait(false);
+        // Accepted or refused without running: its line now, while its JSON is alive (one that ran has its own).
+        replies.Log?.Answered(message, response);
+        return response;
     }
 
     /// <summary>

@@ -4,12 +4,15 @@ namespace Pmcp.Server;
 /// An exception a tool, resource, prompt or completion handler let escape, for the server's log
 /// (<see cref="McpServerBuilder.WithHandlerFailureLog"/>). The client never sees it whole: a tool answers an
 /// <c>isError</c> result (with the message only under <see cref="McpServerBuilder.WithToolErrorDetails"/>), anything
-/// else a JSON-RPC error -32603 "Internal error".
+/// else a JSON-RPC error -32603 "Internal error". The hosts' logs leave its messages out unless asked
+/// (<see cref="MessagesLogged"/>); a log given with <see cref="McpServerBuilder.WithHandlerFailureLog"/> gets the
+/// exception itself and decides.
 /// </summary>
 public sealed class HandlerFailure
 {
-    internal HandlerFailure(string method, string? name, string? requestId, Exception exception)
+    internal HandlerFailure(string method, string? name, string? requestId, Exception exception, bool messagesLogged = false)
     {
+        MessagesLogged = messagesLogged;
         Method = method;
         Name = name;
         RequestId = requestId;
@@ -32,6 +35,15 @@ public sealed class HandlerFailure
     public string Summary =>
         $"{Method}{(Name is null ? "" : $" '{Name}'")} failed{(RequestId is null ? "" : $" (request {RequestId})")}";
 
-    /// <summary>The summary and the whole exception, stack trace included: what the default log writes.</summary>
-    public override string ToString() => $"{Summary}: {Exception}";
+    /// <summary>
+    /// Whether <see cref="ToString"/> includes the exception's messages: only when the host's var
+    /// <c>PMCP_LOG_EXCEPTION_MESSAGES</c> is <c>true</c> (a message may quote an argument or a secret).
+    /// </summary>
+    public bool MessagesLogged { get; }
+
+    /// <summary>
+    /// What the hosts' logs write: the summary, the exception's type and stack frames (and those of the exceptions
+    /// inside it), and its messages only when <see cref="MessagesLogged"/>.
+    /// </summary>
+    public override string ToString() => $"{Summary}: {ExceptionText.Describe(Exception, MessagesLogged)}";
 }

@@ -18,8 +18,8 @@ public sealed partial class McpServer
     /// <summary>Where handler failures go: the builder's log (<see cref="McpServerBuilder.WithHandlerFailureLog"/>), else the host's.</summary>
     private readonly Action<HandlerFailure>? _failureLog;
 
-    /// <summary>The host's log for handler failures, used when the builder named none; stderr until a host sets one.</summary>
-    private Action<HandlerFailure> _hostFailureLog = failure => Console.Error.WriteLine("pmcp: " + failure);
+    /// <summary>The host's log for handler failures, used when the builder named none; null: stderr.</summary>
+    private Action<HandlerFailure>? _hostFailureLog;
 
     /// <summary>
     /// Called by a host (the native host, the Workers runtime) with its own log, which handler failures go to unless the
@@ -27,12 +27,31 @@ public sealed partial class McpServer
     /// </summary>
     internal void UseHostFailureLog(Action<HandlerFailure> log) => _hostFailureLog = log;
 
+    /// <summary>
+    /// <see cref="UseHostFailureLog"/> unless a host already set one: the endpoint's own log, for a server whose host
+    /// does not know it (an <c>IWorker</c> served natively), without replacing the native host's logger.
+    /// </summary>
+    internal void UseHostFailureLogIfNone(Action<HandlerFailure> log) => Interlocked.CompareExchange(ref _hostFailureLog, log, null);
+
+    /// <summary>
+    /// Whether handler failures are logged with their exceptions' messages (<see cref="HandlerFailure.MessagesLogged"/>):
+    /// set by the endpoint from the var <c>PMCP_LOG_EXCEPTION_MESSAGES</c>; off by default.
+    /// </summary>
+    internal bool LogExceptionMessages { get; set; }
+
     /// <summary>Logs a handler's failure; a log that throws is not allowed to turn the answer into a crash.</summary>
     internal void ReportFailure(HandlerFailure failure)
     {
         try
         {
-            (_failureLog ?? _hostFailureLog)(failure);
+            if ((_failureLog ?? _hostFailureLog) is { } log)
+            {
+                log(failure);
+            }
+            else
+            {
+                Console.Error.WriteLine("pmcp: " + failure);
+            }
         }
         catch (Exception e)
         {
@@ -143,7 +162,7 @@ public sealed partial class McpServer
         }
         catch (Exception e)
         {
-            ReportFailure(new HandlerFailure(method, NameIn(method, message.Params), context.RequestId, e));
+            ReportFailure(new HandlerFailure(method, NameIn(method, message.Params), context.RequestId, e, LogExceptionMessages));
             return new McpReply(JsonRpcWriter.Error(message.Id, McpErrorCodes.InternalError, "Internal error"), McpErrorCodes.InternalError);
         }
     }

@@ -215,7 +215,7 @@ public sealed partial class McpServer
             // The whole exception stays on the server; the client gets its message only when the server opted in
             // (WithToolErrorDetails), since messages carry paths, SQL and other internals. A tool that means its words
             // for the client throws McpException or returns CallToolResult.Error.
-            ReportFailure(new HandlerFailure("tools/call", name, context.RequestId, e));
+            ReportFailure(new HandlerFailure("tools/call", name, context.RequestId, e, LogExceptionMessages));
             result = CallToolResult.Error(_toolErrorDetails ? $"Tool '{name}' failed: {e.Message}" : HiddenToolError(name));
         }
 

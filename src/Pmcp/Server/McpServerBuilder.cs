@@ -91,8 +91,8 @@ public sealed class McpServerBuilder
     /// <summary>
     /// Whether a tool's exception message reaches the client. By default it does not: a tool that throws answers an
     /// <c>isError</c> result saying only "An error occurred invoking '&lt;tool&gt;'." (as the official C# SDK does),
-    /// because messages carry file paths, SQL and other internals, and the whole exception is written to the server's
-    /// error log (stderr; <c>wrangler tail</c> on Workers). With <paramref name="send"/> true the result reads
+    /// because messages carry file paths, SQL and other internals, and the exception is written to the server's error
+    /// log (<see cref="WithHandlerFailureLog"/>). With <paramref name="send"/> true the result reads
     /// "Tool '&lt;tool&gt;' failed: &lt;message&gt;". Either way, a tool that throws <see cref="Protocol.McpException"/>
     /// answers a JSON-RPC error with its own message and code, and one that returns
     /// <see cref="Protocol.CallToolResult.Error"/> sends its own text.
@@ -107,7 +107,9 @@ public sealed class McpServerBuilder
     /// Where an exception that a tool, resource, prompt or completion handler lets escape is logged, whole, with the
     /// method, the tool's or prompt's name or the resource's URI, and the request's id (<see cref="HandlerFailure"/>).
     /// Without it the host logs it: natively through ASP.NET Core's logging (category <c>Pmcp</c>), on Workers to the
-    /// Worker's log (<c>dotnet pmcp deploy logs</c>), elsewhere to stderr. What the client is told does not change
+    /// Worker's log (<c>dotnet pmcp deploy logs</c>), elsewhere to stderr; the hosts write the exception's type and
+    /// stack frames, its message only when the var <c>PMCP_LOG_EXCEPTION_MESSAGES</c> is <c>true</c>
+    /// (<see cref="HandlerFailure.ToString"/>), since a message may quote an argument or a secret. What the client is told does not change
     /// (<see cref="WithToolErrorDetails"/>).
     /// </summary>
     /// <param name="log">Called once per failure, on the request's own flow; what it throws is caught and written to stderr.</param>
