@@ -152,6 +152,46 @@ public sealed class DurableObjectWebSocketTests(DurableWorkerFixture fixture) : 
         Assert.Contains("join the room with a WebSocket", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task IdleSocketsOutliveTheObjectInWorkerdAndKeepTheirAttachments(bool native)
+    {
+        // workerd evicts an object 10 s after its last event when only hibernatable sockets hold it (workerd's
+        // server.c++: ActorContainer::inactive), keeping the sockets; the next message constructs it again, in a new
+        // JS instance and so a new C# instance. Natively nothing is evicted: the same instance answers.
+        var worker = native ? fixture.Native : fixture.Worker;
+        var room = "idle-" + Guid.NewGuid().ToString("N");
+        using var ann = await ConnectAsync(worker, room, "ann", "red");
+        using var bob = await ConnectAsync(worker, room, "bob", "blue");
+        Assert.Equal("welcome ann", await ReceiveTextAsync(ann));
+        Assert.Equal("welcome bob", await ReceiveTextAsync(bob));
+        await SendTextAsync(ann, "whoami");
+        Assert.Equal("you are ann of red, message 1, tags [red]", await ReceiveTextAsync(ann));
+        var before = await GetAsync(worker, $"/room/{room}/instance");
+
+        await Task.Delay(TimeSpan.FromSeconds(20));
+
+        // A message wakes the object: the attachment and the tags are still there, and the broadcast finds both sockets.
+        await SendTextAsync(ann, "whoami");
+        Assert.Equal("you are ann of red, message 2, tags [red]", await ReceiveTextAsync(ann));
+        await SendTextAsync(bob, "still here?");
+        Assert.Equal("bob: still here?", await ReceiveTextAsync(ann));
+        Assert.Equal("2", await GetAsync(worker, $"/room/{room}/count"));
+        var after = await GetAsync(worker, $"/room/{room}/instance");
+        if (native)
+        {
+            Assert.Equal(before, after);
+        }
+        else
+        {
+            Assert.True(before != after, $"the object was not evicted while idle (instance {before} before and after)\n{worker.Output}");
+        }
+
+        await ann.CloseAsync(WebSocketCloseStatus.NormalClosure, "", CancellationToken.None);
+        await bob.CloseAsync(WebSocketCloseStatus.NormalClosure, "", CancellationToken.None);
+    }
+
     private static async Task<ClientWebSocket> ConnectAsync(RunningWorker worker, string room, string user, string? team)
     {
         var socket = new ClientWebSocket();

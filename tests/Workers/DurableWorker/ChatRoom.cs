@@ -10,13 +10,22 @@ namespace DurableWorker;
 /// workerd and under dev --native). <c>GET /room/{name}?user=U&amp;team=T</c> (an upgrade) joins the room tagged T; each
 /// text message goes to every other member, except: <c>team:T:text</c> goes to team T only, <c>whoami</c> answers with
 /// the sender's attachment, <c>count</c> with how many are connected, <c>bye</c> has the room close the socket (4000).
+/// <c>GET /room/{name}/instance</c> names the C# instance, which changes when workerd has evicted the object.
 /// A binary message comes back as it was. Who a member is lives in the socket's attachment, never in a field.
 /// </summary>
 [DurableObject("ChatRoom")]
 public sealed class ChatRoom : DurableObject
 {
+    /// <summary>This C# instance's name: a new one after workerd evicted the object and an event constructed it again.</summary>
+    private readonly string _instance = Guid.NewGuid().ToString("N");
+
     public override async Task<Response> FetchAsync(Request request)
     {
+        if (request.Path.EndsWith("/instance", StringComparison.Ordinal))
+        {
+            return Response.Ok(_instance);
+        }
+
         if (request.Path.EndsWith("/count", StringComparison.Ordinal))
         {
             return Response.Ok(State.GetWebSockets(request.Query("team")).Count.ToString(System.Globalization.CultureInfo.InvariantCulture));

@@ -22,7 +22,8 @@ public sealed class DurableWorker : IWorker
         .Post("/count/:name", (_, route) => CounterAsync(route.Env, route.Param("name"), HttpMethod.Post, "/increment"))
         .Get("/count/:name", (_, route) => CounterAsync(route.Env, route.Param("name"), HttpMethod.Get, "/count"))
         .Get("/room/:name", (request, route) => Room(route).ForwardAsync(request))
-        .Get("/room/:name/count", (request, route) => Room(route).ForwardAsync(request));
+        .Get("/room/:name/count", (request, route) => Room(route).ForwardAsync(request))
+        .Get("/room/:name/instance", (request, route) => Room(route).ForwardAsync(request));
 
     private static Pmcp.Workers.DurableObjects.DurableObjectStub Room(RouteContext route) => route.Env.DurableObject("ROOM").GetByName(route.Param("name"));
 
