@@ -61,6 +61,10 @@ public sealed class DurableObjectWebSocketTests(DurableWorkerFixture fixture) : 
                 Assert.Equal($"you are {User(i)} of blue, message 2, tags [blue]", await ReceiveTextAsync(clients[i]));
             }
 
+            // The object calls itself through its own stub from a WebSocket event, and does not deadlock.
+            await SendTextAsync(clients[3], "self");
+            Assert.Equal("self 8", await ReceiveTextAsync(clients[3]));
+
             // The auto-response answers without an event; a handler that throws leaves the socket open; binary echoes.
             await SendTextAsync(clients[1], "ping");
             Assert.Equal("pong", await ReceiveTextAsync(clients[1]));

@@ -19,6 +19,7 @@ public static class DurableObjectCases
         ["do.storage"] = env => ObjectCheck(env, "storage"),
         ["do.sql"] = env => ObjectCheck(env, "sql"),
         ["do.block_concurrency"] = env => ObjectCheck(env, "block"),
+        ["do.websockets_refuse_bad_input"] = env => ObjectCheck(env, "websockets"),
         ["do.eight_increments_at_once"] = EightIncrementsAtOnce,
         ["do.calls_itself"] = CallsItself,
         ["do.object_failure_reaches_caller"] = ObjectFailure,

@@ -9,7 +9,7 @@ namespace DurableWorker;
 /// A chat room as a Durable Object with hibernatable WebSockets (Pmcp.WorkerdTests: DurableObjectWebSocketTests, in
 /// workerd and under dev --native). <c>GET /room/{name}?user=U&amp;team=T</c> (an upgrade) joins the room tagged T; each
 /// text message goes to every other member, except: <c>team:T:text</c> goes to team T only, <c>whoami</c> answers with
-/// the sender's attachment, <c>count</c> with how many are connected, <c>bye</c> has the room close the socket (4000).
+/// the sender's attachment, <c>count</c> with how many are connected, <c>self</c> with that count asked through the room's own stub, <c>bye</c> has the room close the socket (4000).
 /// <c>GET /room/{name}/instance</c> names the C# instance, which changes when workerd has evicted the object.
 /// A binary message comes back as it was. Who a member is lives in the socket's attachment, never in a field.
 /// </summary>
@@ -67,6 +67,15 @@ public sealed class ChatRoom : DurableObject
                 return;
             case "bye":
                 await socket.CloseAsync(4000, "bye " + member.User);
+                return;
+            case "self":
+                // The object calls itself through its own stub from a WebSocket event: natively that must not wait
+                // for the event that is calling.
+                using (var own = await Env.DurableObject("ROOM").Get(State.Id).FetchAsync("/room/self/count"))
+                {
+                    await socket.SendAsync("self " + await own.Content.ReadAsStringAsync());
+                }
+
                 return;
             case "fail":
                 throw new InvalidOperationException("the room failed on purpose");
