@@ -79,9 +79,10 @@ public sealed class DurableObjectStub
 
         foreach (var (name, value) in request.Headers)
         {
-            if (name.Equals("host", StringComparison.OrdinalIgnoreCase))
+            if (name.Equals("host", StringComparison.OrdinalIgnoreCase) || name.Equals("content-length", StringComparison.OrdinalIgnoreCase)
+                || name.Equals("transfer-encoding", StringComparison.OrdinalIgnoreCase) || name.Equals("connection", StringComparison.OrdinalIgnoreCase))
             {
-                continue;
+                continue; // the framing of the Worker's own request; the content sets its own length
             }
 
             if (!message.Headers.TryAddWithoutValidation(name, value))
