@@ -34,7 +34,7 @@ public class ContractCounter : DurableObject
                 "/alarm/get" => Response.Ok(await State.Storage.GetAlarmAsync() is { } due ? due.ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture) : "none"),
                 "/alarm/delete" => await DeleteAlarmAsync(),
                 "/alarm/runs" => Response.Ok($"{await State.Storage.GetAsync("alarm-runs", ContractJson.Default.Int64)} {await State.Storage.GetAsync("alarm-last-retry", ContractJson.Default.Int64)}"),
-                _ when request.Path.StartsWith("/check/", StringComparison.Ordinal) => await CheckAsync(request.Path["/check/".Length..]),
+                _ when request.Path.StartsWith("/check/", StringComparison.Ordinal) => await CheckAsync(request.Path["/check/".Length..], request),
                 _ => Response.Text($"no route {request.Path}", 404),
             };
         }
@@ -92,10 +92,13 @@ public class ContractCounter : DurableObject
         return Response.Ok("self:" + await response.Content.ReadAsStringAsync());
     }
 
-    private async Task<Response> CheckAsync(string name)
+    private async Task<Response> CheckAsync(string name, Request request)
     {
         switch (name)
         {
+            case "websockets":
+                await WebSocketInputAsync(request);
+                break;
             case "storage":
                 await StorageAsync();
                 break;
@@ -117,6 +120,32 @@ public class ContractCounter : DurableObject
         }
 
         return Response.Ok("pass");
+    }
+
+    /// <summary>A fresh object has no sockets; a request that is no upgrade, and half an auto-response, are refused with why.</summary>
+    private async Task WebSocketInputAsync(Request request)
+    {
+        Check.Equal(0, State.GetWebSockets().Count, "a fresh object's sockets");
+        Check.Equal(0, State.GetWebSockets("lobby").Count, "a fresh object's sockets tagged lobby");
+        try
+        {
+            await State.AcceptWebSocketAsync(request);
+            throw new ContractFailure("AcceptWebSocketAsync accepted a POST without Upgrade: websocket");
+        }
+        catch (ArgumentException e)
+        {
+            Check.True(e.Message.Contains("Upgrade: websocket", StringComparison.Ordinal), $"the refusal says what is needed: {e.Message}");
+        }
+
+        try
+        {
+            State.SetWebSocketAutoResponse("ping", null);
+            throw new ContractFailure("SetWebSocketAutoResponse accepted a request without a response");
+        }
+        catch (ArgumentException)
+        {
+            // Both, or neither.
+        }
     }
 
     private async Task StorageAsync()

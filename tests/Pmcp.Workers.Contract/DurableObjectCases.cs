@@ -19,6 +19,8 @@ public static class DurableObjectCases
         ["do.storage"] = env => ObjectCheck(env, "storage"),
         ["do.sql"] = env => ObjectCheck(env, "sql"),
         ["do.block_concurrency"] = env => ObjectCheck(env, "block"),
+        ["do.websockets_refuse_bad_input"] = env => ObjectCheck(env, "websockets"),
+        ["do.forward_a_request"] = ForwardARequest,
         ["do.eight_increments_at_once"] = EightIncrementsAtOnce,
         ["do.calls_itself"] = CallsItself,
         ["do.object_failure_reaches_caller"] = ObjectFailure,
@@ -93,6 +95,19 @@ public static class DurableObjectCases
         using var response = await Counters(env).Get(Counters(env).NewUniqueId()).FetchAsync(new HttpRequestMessage(HttpMethod.Post, "/check/" + check));
         var body = await response.Content.ReadAsStringAsync();
         Check.True(body == "pass", $"the object's {check} check: {(int)response.StatusCode} {body}");
+    }
+
+    /// <summary>ForwardAsync hands a Worker's own request (here a POST with a body) to the object and its answer back.</summary>
+    private static async Task ForwardARequest(Env env)
+    {
+        var stub = Counters(env).GetByName("forward-" + Guid.NewGuid().ToString("N"));
+        var headers = new Http.Headers().Set("x-probe", "p2").Set("content-type", "text/plain");
+        var request = new Http.Request("POST", "https://counter.test/echo?q=2", headers, Encoding.UTF8.GetBytes("forwarded bödy"));
+        var response = await stub.ForwardAsync(request);
+        Check.Equal(200, response.Status, "status");
+        Check.Equal("POST https://counter.test/echo?q=2\np2\nforwarded bödy", Encoding.UTF8.GetString(response.Body.Span), "the object's echo of the forwarded request");
+        var missing = await stub.ForwardAsync(new Http.Request("GET", "https://counter.test/no/such/route", new Http.Headers(), default));
+        Check.Equal(404, missing.Status, "the object's own 404, forwarded");
     }
 
     private static async Task EightIncrementsAtOnce(Env env)

@@ -97,6 +97,43 @@ public sealed class LocalDurableObjects : IDisposable
         }
     }
 
+    /// <summary>
+    /// A Worker's own request handed to the object (<see cref="DurableObjectStub.ForwardAsync"/>) as it is, so that a
+    /// WebSocket it accepts reaches the client through the Worker's answer; an object that throws answers 500.
+    /// </summary>
+    internal async Task<Response> ForwardAsync(string className, DurableObjectId id, Request request)
+    {
+        try
+        {
+            return await FetchAsync(className, id, request).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !request.Aborted.IsCancellationRequested)
+        {
+            Log.Error($"Unhandled {e.GetType().Name} in the Durable Object {className} {id.Hex} ({request.Method} {request.Path}): {e.Message}");
+            return Response.Text("Internal Server Error", 500);
+        }
+    }
+
+    /// <summary>Runs one of the object's WebSocket handlers as one event (<see cref="LocalObjectWebSockets"/>).</summary>
+    private async Task RunEventAsync(LocalObject target, Func<DurableObject, Task> handler)
+    {
+        if (DurableObjectEvent.IsOnCallPath(target.Key))
+        {
+            await DurableObjectEvent.RunWebSocketAsync(target.Instance, target.Key, _env(), handler).ConfigureAwait(false);
+            return;
+        }
+
+        await target.Gate.WaitAsync().ConfigureAwait(false);
+        try
+        {
+            await DurableObjectEvent.RunWebSocketAsync(target.Instance, target.Key, _env(), handler).ConfigureAwait(false);
+        }
+        finally
+        {
+            target.Gate.Release();
+        }
+    }
+
     /// <summary>Stops the alarms' timers and closes every object's file.</summary>
     public void Dispose()
     {
@@ -121,7 +158,8 @@ public sealed class LocalDurableObjects : IDisposable
         {
             var target = new LocalObject(k, new SemaphoreSlim(1, 1));
             target.Storage = new SqliteObjectStorage(Path.Combine(_directory, Bindings.LocalNames.FileName(className), id.Hex + ".sqlite"), k, target.Gate, due => Schedule(target, due));
-            target.Instance = DurableObjectClasses.Create(className, new DurableObjectState(id, target.Storage));
+            var sockets = new LocalObjectWebSockets(k, handler => RunEventAsync(target, handler));
+            target.Instance = DurableObjectClasses.Create(className, new DurableObjectState(id, target.Storage, sockets));
             return target;
         })).Value;
     }

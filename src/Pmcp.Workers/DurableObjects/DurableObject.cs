@@ -40,6 +40,31 @@ public abstract class DurableObject
     /// <param name="alarm">Whether this is a retry.</param>
     public virtual Task AlarmAsync(AlarmInfo alarm) => Task.CompletedTask;
 
+    /// <summary>
+    /// A client sent a message on a WebSocket this object accepted (<see cref="DurableObjectState.AcceptWebSocketAsync"/>).
+    /// Each message is an event of its own, possibly in a fresh instance after hibernation: keep per-socket state in the
+    /// socket's attachment, not in fields. The default does nothing.
+    /// </summary>
+    /// <param name="socket">The socket it came on; reply with <see cref="DurableObjectWebSocket.SendAsync(string)"/>.</param>
+    /// <param name="message">The message, text or binary.</param>
+    public virtual Task WebSocketMessageAsync(DurableObjectWebSocket socket, WebSocketMessage message) => Task.CompletedTask;
+
+    /// <summary>
+    /// A client closed a WebSocket this object accepted (or its connection was lost: <paramref name="wasClean"/> false,
+    /// code 1006). The socket is no longer in <see cref="DurableObjectState.GetWebSockets"/>; its attachment can still be
+    /// read here. The default does nothing (the runtime answers the close).
+    /// </summary>
+    /// <param name="socket">The socket.</param>
+    /// <param name="code">The close code the client sent (1005 when it sent none).</param>
+    /// <param name="reason">The reason it gave.</param>
+    /// <param name="wasClean">Whether the close handshake completed.</param>
+    public virtual Task WebSocketCloseAsync(DurableObjectWebSocket socket, int code, string reason, bool wasClean) => Task.CompletedTask;
+
+    /// <summary>A WebSocket this object accepted failed (such as a message over the size limit). The default does nothing.</summary>
+    /// <param name="socket">The socket.</param>
+    /// <param name="message">What went wrong.</param>
+    public virtual Task WebSocketErrorAsync(DurableObjectWebSocket socket, string message) => Task.CompletedTask;
+
     /// <summary>Called once, before the first event of this instance, with the object's state attached.</summary>
     internal void Attach(DurableObjectState state) => _state = state;
 }

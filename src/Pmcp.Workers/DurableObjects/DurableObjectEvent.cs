@@ -41,5 +41,12 @@ internal static class DurableObjectEvent
         await target.AlarmAsync(alarm).ConfigureAwait(false);
     }
 
+    /// <summary>Runs one of the object's WebSocket handlers as one of its events.</summary>
+    public static async Task RunWebSocketAsync(DurableObject target, string objectKey, Env env, Func<DurableObject, Task> handler)
+    {
+        Current.Value = new Frame(objectKey, env, Current.Value);
+        await handler(target).ConfigureAwait(false);
+    }
+
     private sealed record Frame(string ObjectKey, Env Env, Frame? Caller);
 }

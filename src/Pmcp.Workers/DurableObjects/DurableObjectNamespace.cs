@@ -51,7 +51,7 @@ public sealed class DurableObjectNamespace
     public DurableObjectStub Get(DurableObjectId id)
     {
         ArgumentNullException.ThrowIfNull(id);
-        return new DurableObjectStub(Name, id, _backend.Stub(id));
+        return new DurableObjectStub(Name, id, _backend.Stub(id), _backend as IDurableObjectForwarder);
     }
 
     /// <summary>The stub of the object called <paramref name="name"/>: <c>Get(IdFromName(name))</c>.</summary>

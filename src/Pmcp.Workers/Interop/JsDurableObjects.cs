@@ -20,15 +20,7 @@ internal static class JsDurableObjects
     /// <summary>An event of the object: a request (<paramref name="alarmRetry"/> -1), or its alarm (the retry count): 204 when the handler returned.</summary>
     public static async Task<Response> FetchAsync(int instance, string className, string id, string? name, int alarmRetry, Request request, Env env)
     {
-        DurableObject target;
-        lock (Gate)
-        {
-            if (!Instances.TryGetValue(instance, out target!))
-            {
-                target = DurableObjectClasses.Create(className, new DurableObjectState(new DurableObjectId(id, name), new JsObjectStorage(instance)));
-                Instances[instance] = target;
-            }
-        }
+        var target = Instance(instance, className, id, name);
 
         // No .NET lock: workerd's input gates already decide when another event of this object may run.
         if (alarmRetry < 0)
@@ -39,6 +31,38 @@ internal static class JsDurableObjects
         // A failure becomes the 500 the host turns into a thrown alarm(), which workerd retries.
         await DurableObjectEvent.RunAlarmAsync(target, className + "/" + id, new AlarmInfo(alarmRetry), env).ConfigureAwait(false);
         return Response.Empty(204);
+    }
+
+    /// <summary>
+    /// A WebSocket event of the object (host/worker-host.mjs: <c>socketEvent</c>): <paramref name="kind"/> 1 a text
+    /// message, 2 a binary one (<paramref name="body"/>), 3 a close (<paramref name="code"/>, <paramref name="reason"/>,
+    /// <paramref name="wasClean"/>), 4 an error (<paramref name="reason"/> says what). 204 when the handler returned.
+    /// </summary>
+    public static async Task<Response> WebSocketEventAsync(int instance, string className, string id, string? name, int kind, int socket, int code, string reason, bool wasClean, ReadOnlyMemory<byte> body, Env env)
+    {
+        var target = Instance(instance, className, id, name);
+        var webSocket = new DurableObjectWebSocket(socket, target.State.WebSocketsBackend!);
+        await DurableObjectEvent.RunWebSocketAsync(target, className + "/" + id, env, kind switch
+        {
+            1 or 2 => o => o.WebSocketMessageAsync(webSocket, new WebSocketMessage(kind == 1, body)),
+            3 => o => o.WebSocketCloseAsync(webSocket, code, reason, wasClean),
+            _ => o => o.WebSocketErrorAsync(webSocket, reason),
+        }).ConfigureAwait(false);
+        return Response.Empty(204);
+    }
+
+    private static DurableObject Instance(int instance, string className, string id, string? name)
+    {
+        lock (Gate)
+        {
+            if (!Instances.TryGetValue(instance, out var target))
+            {
+                target = DurableObjectClasses.Create(className, new DurableObjectState(new DurableObjectId(id, name), new JsObjectStorage(instance), new JsObjectWebSockets(instance)));
+                Instances[instance] = target;
+            }
+
+            return target;
+        }
     }
 
     public static void Release(int instance)

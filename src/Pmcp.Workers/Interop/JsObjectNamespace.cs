@@ -11,8 +11,33 @@ namespace Pmcp.Workers.Interop;
 /// calling request's context.
 /// </summary>
 [SupportedOSPlatform("browser")]
-internal sealed class JsObjectNamespace(int requestId, string binding) : IDurableObjectNamespaceBackend
+internal sealed class JsObjectNamespace(int requestId, string binding) : IDurableObjectNamespaceBackend, IDurableObjectForwarder
 {
+    /// <summary>
+    /// An upgrade goes to the object as workerd's own request would (host/hibernation.mjs: <c>objectForward</c>), so the
+    /// WebSocket the object accepts becomes the Worker's answer; any other request is the stub's ordinary fetch.
+    /// </summary>
+    public Task<Http.Response>? TryForward(DurableObjectId id, Http.Request request, CancellationToken cancellationToken) =>
+        request.Headers["upgrade"] is { } upgrade && upgrade.Equals("websocket", StringComparison.OrdinalIgnoreCase)
+            ? ForwardUpgradeAsync(id, request, cancellationToken)
+            : null;
+
+    private async Task<Http.Response> ForwardUpgradeAsync(DurableObjectId id, Http.Request request, CancellationToken cancellationToken)
+    {
+        var headers = request.Headers.SelectMany(h => new[] { h.Key, h.Value }).ToArray();
+        HostOutcome outcome;
+        try
+        {
+            outcome = await HostOperations.RunForBytesAsync(op => JsHibernation.Forward(requestId, op, $"durable:{binding}/{id.Hex}", request.Url, headers), cancellationToken).ConfigureAwait(false);
+        }
+        catch (HostOperationException e)
+        {
+            throw new WorkerException($"Durable Object namespace '{binding}': forwarding the WebSocket upgrade failed: {e.Message}", e);
+        }
+
+        return outcome.Value == 101 ? Http.Response.Empty(101) : new Http.Response(outcome.Value, outcome.Bytes ?? []);
+    }
+
     public DurableObjectId IdFromName(string name) => new(Id("name", name), name);
 
     public DurableObjectId NewUniqueId() => new(Id("unique", ""));

@@ -46,6 +46,17 @@ public static partial class WorkerExports
     public static void ObjectFetch(int requestId, int instance, string className, string id, string? name, int alarmRetry, string method, string url, string[] headers, byte[]? body) =>
         _ = RunAsync(requestId, method, url, headers, body, false, (request, env, _) => JsDurableObjects.FetchAsync(instance, className, id, name, alarmRetry, request, env));
 
+    /// <summary>
+    /// Starts a WebSocket event of a Durable Object (workerd called <c>webSocketMessage</c>, <c>webSocketClose</c> or
+    /// <c>webSocketError</c> of its JS class: host/worker-host.mjs), in the object's context, as one request of its own.
+    /// <paramref name="kind"/>: 1 text, 2 binary (the message is <paramref name="body"/>), 3 close, 4 error;
+    /// <paramref name="socket"/> the host's handle of the socket.
+    /// </summary>
+    [JSExport]
+    public static void ObjectWebSocketEvent(int requestId, int instance, string className, string id, string? name, int kind, int socket, int code, string reason, bool wasClean, byte[]? body) =>
+        _ = RunAsync(requestId, "POST", "https://websocket.pmcp.invalid/", [], body, false, (_, env, _) =>
+            JsDurableObjects.WebSocketEventAsync(instance, className, id, name, kind, socket, code, reason, wasClean, body ?? [], env));
+
     /// <summary>The host's JS instance of a Durable Object was collected (workerd let the object go): its C# instance goes too.</summary>
     [JSExport]
     public static void ObjectReleased(int instance) => JsDurableObjects.Release(instance);

@@ -15,6 +15,7 @@ import { r2StreamImports } from "./r2streams.mjs";
 import { cryptoImports } from "./crypto.mjs";
 import { fetchImports, routeRuntimeHttp } from "./fetch.mjs";
 import { webSocketImports } from "./websockets.mjs";
+import { adopt, closeCodeToSend, hibernationImports, objectSockets } from "./hibernation.mjs";
 import { deliver, submitter } from "./inbox.mjs";
 import { RequestState } from "./request-state.mjs";
 import { imageSupport } from "./snapshot.mjs";
@@ -84,7 +85,12 @@ export async function createWorker(assets, options = {}) {
   const submitBody = submitter(requests, completeOperation, "the request has ended", "reading the request body failed");
   let nextObjectInstance = 1;
   // When workerd lets a Durable Object go, its C# instance goes too (WorkerExports.ObjectReleased: no I/O, any context).
-  const objectInstances = new FinalizationRegistry((instance) => entry?.ObjectReleased(instance));
+  const objectInstances = new FinalizationRegistry((instance) => {
+    liveObjects.delete(instance);
+    entry?.ObjectReleased(instance);
+  });
+  /** The live Durable Objects' records (durableObjectClass), by instance: their sockets, for hibernation.mjs. */
+  const liveObjects = new Map();
   /** Request-body bytes the isolate holds or is reading, over all requests (MAX_BODY_BYTES_IN_FLIGHT). */
   let bodyBytesInFlight = 0;
 
@@ -191,6 +197,7 @@ export async function createWorker(assets, options = {}) {
     ...cryptoImports(),
     ...fetchImports(requests, completeOperation),
     ...webSocketImports(requests, completeOperation),
+    ...hibernationImports(requests, completeOperation, liveObjects),
   };
 
   function writeConsole(level, message) {
@@ -293,7 +300,7 @@ export async function createWorker(assets, options = {}) {
    * warmUp: a start-up request, without the Worker's env (the MCP endpoint reads its settings only from a real one).
    * body null: the body waits in workerd (requestBody reads waiting.stream).
    */
-  async function invoke(method, url, headers, body, env, ctx, signal = null, warmUp = false, waiting = null, object = null, alarmRetry = -1) {
+  async function invoke(method, url, headers, body, env, ctx, signal = null, warmUp = false, waiting = null, object = null, alarmRetry = -1, socketEvent = null) {
     const id = nextRequestId++;
     let headReady;
     const streamed = new Promise((resolve) => { headReady = resolve; });
@@ -311,7 +318,10 @@ export async function createWorker(assets, options = {}) {
     };
     signal?.addEventListener("abort", () => pending.clientGone?.(), { once: true });
     // Fetch returns at once and calls done() when the request ends (see WorkerExports.Fetch for why not a Task).
-    if (object) entry.ObjectFetch(id, object.instance, object.className, object.id, object.name, alarmRetry, method, url, headers, body);
+    if (socketEvent) {
+      const { kind, socket, code, reason, wasClean } = socketEvent;
+      entry.ObjectWebSocketEvent(id, object.instance, object.className, object.id, object.name, kind, socket, code, reason, wasClean, body);
+    } else if (object) entry.ObjectFetch(id, object.instance, object.className, object.id, object.name, alarmRetry, method, url, headers, body);
     else entry.Fetch(id, method, url, headers, body, warmUp);
     if (signal?.aborted) pending.clientGone?.();
     const work = awaitDotnet(ended, pending.inbox).finally(() => release(id, pending));
@@ -355,7 +365,9 @@ export async function createWorker(assets, options = {}) {
     return class {
       constructor(state, env) {
         const instance = nextObjectInstance++;
-        this.pmcp = { className, state, env, instance, id: state.id.toString(), name: state.id.name ?? null, blocks: new Map(), nextBlock: 1 };
+        // sockets: the hibernatable WebSockets workerd kept for the object, adopted as it is constructed (hibernation.mjs).
+        this.pmcp = { className, state, env, instance, id: state.id.toString(), name: state.id.name ?? null, blocks: new Map(), nextBlock: 1, sockets: objectSockets(state) };
+        liveObjects.set(instance, this.pmcp);
         objectInstances.register(this, instance);
       }
 
@@ -370,6 +382,31 @@ export async function createWorker(assets, options = {}) {
         }
       }
 
+      // The hibernation API's events, each an event of its own in .NET (socketEvent).
+      async webSocketMessage(ws, message) {
+        const text = typeof message === "string";
+        const bytes = text ? textEncoder.encode(message) : new Uint8Array(message);
+        if (bytes.byteLength > MAX_OBJECT_MESSAGE_BYTES) {
+          // Refused before it reaches .NET, whose WebAssembly memory never shrinks: closed with 1009, and an error event.
+          try {
+            ws.close(1009, "message too big");
+          } catch {
+            // Closed meanwhile.
+          }
+          await socketEvent(this.pmcp, ws, 4, EMPTY_BODY, 0, `a message of ${bytes.byteLength} bytes is over the limit of ${MAX_OBJECT_MESSAGE_BYTES}: the WebSocket was closed with 1009`);
+          return;
+        }
+        await socketEvent(this.pmcp, ws, text ? 1 : 2, bytes);
+      }
+
+      async webSocketClose(ws, code, reason, wasClean) {
+        await socketEvent(this.pmcp, ws, 3, EMPTY_BODY, code, reason ?? "", wasClean === true);
+      }
+
+      async webSocketError(ws, error) {
+        await socketEvent(this.pmcp, ws, 4, EMPTY_BODY, 0, String(error?.message ?? error ?? "the WebSocket failed"));
+      }
+
       /** The object's alarm, as an event of its own: .NET's AlarmAsync failing (a 500) throws here, and workerd retries. */
       async alarm(info) {
         rearmTimers();
@@ -378,6 +415,36 @@ export async function createWorker(assets, options = {}) {
         if (response.status >= 500) throw new Error(`the ${className} Durable Object's AlarmAsync failed (see the log above); workerd runs it again`);
       }
     };
+  }
+
+  /**
+   * A WebSocket event of the object (kind 1 text, 2 binary, 3 close, 4 error) as a request of its own, in the object's
+   * context (workerd calls webSocketMessage and the others there). After a close or an error the socket leaves the
+   * table once .NET's handler has run (it may still read the attachment), and a close is answered if .NET did not.
+   * A handler that throws is logged by .NET; the socket and the object live on.
+   */
+  async function socketEvent(object, ws, kind, body, code = 0, reason = "", wasClean = false) {
+    rearmTimers();
+    if (bootError) return;
+    const handle = adopt(object.sockets, ws, () => object.state.getTags(ws));
+    const socket = object.sockets.byHandle.get(handle);
+    if (kind >= 3) socket.closing = true;
+    try {
+      await invoke("POST", "https://websocket.pmcp.invalid/", [], body, object.env, object.state, null, false, null, object, -1, { kind, socket: handle, code, reason, wasClean });
+    } catch (e) {
+      console.error(`pmcp: a ${object.className} Durable Object's WebSocket event failed:`, e?.stack ?? String(e));
+    }
+    if (kind >= 3) {
+      object.sockets.byHandle.delete(handle);
+      if (kind === 3) {
+        // Answers the client's close frame (a no-op, throwing, when workerd answered it already).
+        try {
+          ws.close(closeCodeToSend(code), reason);
+        } catch {
+          // Closed meanwhile.
+        }
+      }
+    }
   }
 
   return {
@@ -422,6 +489,13 @@ export async function createWorker(assets, options = {}) {
 }
 
 const EMPTY_BODY = new Uint8Array(0);
+
+/**
+ * The largest WebSocket message a Durable Object's .NET handler is given (the native host's limit too): workerd takes
+ * larger ones, but each would be copied into the WebAssembly memory, which never shrinks.
+ */
+const MAX_OBJECT_MESSAGE_BYTES = 1024 * 1024;
+const textEncoder = new TextEncoder();
 
 function bodyLimit(env) {
   const configured = Number(env?.PMCP_MAX_BODY_BYTES);

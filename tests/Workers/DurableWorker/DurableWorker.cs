@@ -10,7 +10,8 @@ namespace DurableWorker;
 /// Runs the Durable Object contract inside workerd: <c>GET /do</c> lists the cases (one name a line), <c>POST
 /// /do/{name}</c> runs one against this request's env and answers 200 "pass" or 500 with why it failed. <c>POST
 /// /count/{name}</c> increments the counter object called name and answers its new count; <c>GET /count/{name}</c>
-/// reads it (for the tests that count from outside, and across restarts).
+/// reads it (for the tests that count from outside, and across restarts). <c>GET /room/{name}</c> forwards a WebSocket upgrade to
+/// the <see cref="ChatRoom"/> called name, and <c>GET /room/{name}/count</c> asks it how many sockets it holds.
 /// </summary>
 public sealed class DurableWorker : IWorker
 {
@@ -19,7 +20,12 @@ public sealed class DurableWorker : IWorker
         .Get("/do", (_, _) => Response.Ok(string.Join('\n', DurableObjectCases.All.Keys)))
         .Post("/do/:name", (_, route) => RunAsync(route.Param("name"), route.Env))
         .Post("/count/:name", (_, route) => CounterAsync(route.Env, route.Param("name"), HttpMethod.Post, "/increment"))
-        .Get("/count/:name", (_, route) => CounterAsync(route.Env, route.Param("name"), HttpMethod.Get, "/count"));
+        .Get("/count/:name", (_, route) => CounterAsync(route.Env, route.Param("name"), HttpMethod.Get, "/count"))
+        .Get("/room/:name", (request, route) => Room(route).ForwardAsync(request))
+        .Get("/room/:name/count", (request, route) => Room(route).ForwardAsync(request))
+        .Get("/room/:name/instance", (request, route) => Room(route).ForwardAsync(request));
+
+    private static Pmcp.Workers.DurableObjects.DurableObjectStub Room(RouteContext route) => route.Env.DurableObject("ROOM").GetByName(route.Param("name"));
 
     public static Task<Response> FetchAsync(Request request, Env env, Context context) => Routes.RunAsync(request, env, context);
 
