@@ -35,6 +35,7 @@ internal static class TestCheckCommand
               dotnet pmcp test check samples/HelloWorld
               dotnet pmcp test check http://127.0.0.1:8787/mcp --strict
               dotnet pmcp test check https://my-server.example.workers.dev/mcp --api-key-env MCP_API_KEY
+              dotnet pmcp test check https://notes.example.com/mcp --token-env MCP_ACCESS_TOKEN
               dotnet pmcp test check https://my-server.example.workers.dev/mcp --format junit > pmcp-check.xml
             """)
         {
@@ -43,18 +44,18 @@ internal static class TestCheckCommand
         options.AddTo(command);
 
         command.SetAction((parse, cancellationToken) => RunAsync(
-            parse.GetValue(options.Target)!, parse.GetValue(options.Native), parse.GetValue(options.ApiKeyEnv), parse.GetValue(allowWrites), parse.GetValue(strict),
+            parse.GetValue(options.Target)!, parse.GetValue(options.Native), parse.GetValue(options.ApiKeyEnv), parse.GetValue(options.TokenEnv), parse.GetValue(allowWrites), parse.GetValue(strict),
             parse.GetValue(options.Format)!, TimeSpan.FromSeconds(parse.GetValue(options.Timeout)), TimeSpan.FromSeconds(parse.GetValue(options.StartTimeout)), cancellationToken));
         return command;
     }
 
     /// <summary>Checks <paramref name="where"/> and writes the report; the exit code (also for <c>deploy --test</c>).</summary>
     public static async Task<int> RunAsync(
-        string where, bool native, string? apiKeyEnv, bool allowWrites, bool strict, string format, TimeSpan timeout, TimeSpan startTimeout, CancellationToken cancellationToken)
+        string where, bool native, string? apiKeyEnv, string? tokenEnv, bool allowWrites, bool strict, string format, TimeSpan timeout, TimeSpan startTimeout, CancellationToken cancellationToken)
     {
         return await TestOptions.GuardAsync("checks", async () =>
         {
-            var key = TestTarget.ReadApiKey(apiKeyEnv);
+            var key = TestTarget.ReadBearer(apiKeyEnv, tokenEnv);
             IReadOnlyList<CheckResult> results;
             Uri endpoint;
             await using (var target = await TestTarget.OpenAsync(where, native, apiKeyEnv, startTimeout, cancellationToken))

@@ -18,6 +18,9 @@ internal sealed class McpHttpClient(Uri endpoint, string? bearerToken, TimeSpan 
     /// <summary>The MCP endpoint this client talks to.</summary>
     public Uri Endpoint { get; } = endpoint;
 
+    /// <summary>Whether every request carries <c>Authorization: Bearer</c> (an API key or an access token).</summary>
+    public bool SendsCredential => bearerToken is not null;
+
     /// <summary>
     /// POSTs <paramref name="body"/> as it is (it need not be JSON). Headers: <paramref name="headers"/> win over the
     /// standard ones (a null value leaves the header out).
