@@ -22,6 +22,10 @@ internal static class TestCheckCommand
             a foreign Origin 403, an unsupported MCP-Protocol-Version 400, unknown method -32601, malformed JSON
             -32700, an unknown tool an error).
 
+            The check declares no client capabilities: a server's request to the client during a call (sampling,
+            elicitation, roots) is refused at once, and a tool or prompt that then errs, or answers -32021 (a missing
+            client capability), is skipped with the reason.
+
             A project folder is served with dotnet pmcp dev on a free loopback port, checked, and stopped. Against a
             server that is not on loopback only tools annotated readOnlyHint: true are called (a check must not cause
             side effects) unless --allow-writes; the report says which were skipped.
