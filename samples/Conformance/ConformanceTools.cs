@@ -110,7 +110,31 @@ internal static class ConformanceTools
                      "additionalProperties":false}
                     """),
             },
-            (arguments, _) => ValueTask.FromResult(CallToolResult.FromText("JSON Schema 2020-12 tool called with: " + arguments.GetRawText())));
+            (arguments, _) => ValueTask.FromResult(WrongTypes(arguments) is { } wrong
+                ? CallToolResult.Error($"'{wrong}' must be a string.")
+                : CallToolResult.FromText("JSON Schema 2020-12 tool called with: " + arguments.GetRawText())));
+
+    /// <summary>
+    /// The first of json_schema_2020_12_tool's properties (all strings, but for the address) that is given another
+    /// type: its schema is sent verbatim, so the handler checks what it reads itself.
+    /// </summary>
+    private static string? WrongTypes(JsonElement arguments)
+    {
+        if (arguments.ValueKind != JsonValueKind.Object)
+        {
+            return null;
+        }
+
+        foreach (var property in arguments.EnumerateObject())
+        {
+            if (property.Name is "name" or "contactMethod" or "phone" or "email" && property.Value.ValueKind != JsonValueKind.String)
+            {
+                return property.Name;
+            }
+        }
+
+        return null;
+    }
 
     private static string JsonString(string value) => JsonSerializer.Serialize(value, ConformanceJsonContext.Default.String);
 

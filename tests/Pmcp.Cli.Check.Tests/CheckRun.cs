@@ -16,9 +16,12 @@ internal sealed record CheckRun(int ExitCode, string StdOut, string StdErr)
     public static Task<CheckRun> RunAsync(params string[] arguments) => RunAsync(new Dictionary<string, string>(), TimeSpan.FromMinutes(2), arguments);
 
     /// <summary>Runs <c>dotnet pmcp test ARGUMENTS</c> (another test command) with the suite's tools cache.</summary>
-    public static async Task<CheckRun> TestAsync(TimeSpan timeout, params string[] arguments)
+    public static Task<CheckRun> TestAsync(TimeSpan timeout, params string[] arguments) => TestAsync(timeout, new Dictionary<string, string>(), arguments);
+
+    /// <summary>Runs <c>dotnet pmcp test ARGUMENTS</c> with the suite's tools cache and <paramref name="variables"/> set.</summary>
+    public static async Task<CheckRun> TestAsync(TimeSpan timeout, IReadOnlyDictionary<string, string> variables, string[] arguments)
     {
-        var environment = new Dictionary<string, string> { ["PMCP_TOOLS_DIR"] = Path.Combine(RepoPaths.E2e, ".pmcp-tools") };
+        var environment = new Dictionary<string, string>(variables) { ["PMCP_TOOLS_DIR"] = Path.Combine(RepoPaths.E2e, ".pmcp-tools") };
         var (exitCode, stdout, stderr) = await TestProcess.RunAsync("dotnet", [CliProcess.CliAssembly, "test", .. arguments], RepoPaths.Root, timeout, environment);
         return new CheckRun(exitCode, stdout, stderr);
     }

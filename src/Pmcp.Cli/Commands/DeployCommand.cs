@@ -22,6 +22,7 @@ internal static class DeployCommand
         var noBuild = new Option<bool>("--no-build") { Description = "Deploy the bundle the last dotnet pmcp deploy build made, without building again (as a CI pipeline's deploy step does)." };
         var test = new Option<bool>("--test") { Description = "Afterwards, run dotnet pmcp test check against the deployed MCP endpoint (read-only tools only); the exit code is the check's." };
         var apiKeyEnv = DeployTestCommand.ApiKeyEnvOption();
+        var tokenEnv = TestOptions.TokenEnvOption();
         var command = new Command("deploy", """
             Build a server project and deploy it to Cloudflare Workers with wrangler deploy, then record its URLs
             (see deploy outputs). Needs CLOUDFLARE_API_TOKEN, and CLOUDFLARE_ACCOUNT_ID or [cloudflare] account_id in
@@ -35,7 +36,7 @@ internal static class DeployCommand
               dotnet pmcp deploy --test                        deploy, then check the deployed endpoint
             """)
         {
-            project, target, env, dryRun, noBuild, test, apiKeyEnv,
+            project, target, env, dryRun, noBuild, test, apiKeyEnv, tokenEnv,
         };
         command.Add(InitCommand());
         command.Add(BuildCommand());
@@ -60,7 +61,7 @@ internal static class DeployCommand
             }
 
             Console.WriteLine();
-            return await DeployTestCommand.CheckDeployedAsync(serverProject.Directory, parse.GetValue(env), parse.GetValue(apiKeyEnv), allowWrites: false, strict: false, "text", cancellationToken);
+            return await DeployTestCommand.CheckDeployedAsync(serverProject.Directory, parse.GetValue(env), parse.GetValue(apiKeyEnv), parse.GetValue(tokenEnv), allowWrites: false, strict: false, "text", cancellationToken);
         });
         return command;
     }

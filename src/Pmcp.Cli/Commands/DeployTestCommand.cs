@@ -14,6 +14,7 @@ internal static class DeployTestCommand
         var project = CommonOptions.ProjectArgument();
         var env = CommonOptions.EnvOption();
         var apiKeyEnv = ApiKeyEnvOption();
+        var tokenEnv = TestOptions.TokenEnvOption();
         var allowWrites = new Option<bool>("--allow-writes") { Description = "Call every tool, not only those annotated readOnlyHint: true (a check of a live deployment must not cause side effects unless you say so)." };
         var strict = new Option<bool>("--strict") { Description = "Fail on warnings too." };
         var format = new Option<string>("--format") { Description = "text (a table), json, or junit (XML that CI systems read).", DefaultValueFactory = _ => "text" };
@@ -27,9 +28,10 @@ internal static class DeployTestCommand
             Examples:
               dotnet pmcp deploy test
               dotnet pmcp deploy test samples/Notes --env staging --api-key-env MCP_API_KEY --format junit
+              dotnet pmcp deploy test samples/SignIn --token-env MCP_ACCESS_TOKEN
             """)
         {
-            project, env, apiKeyEnv, allowWrites, strict, format,
+            project, env, apiKeyEnv, tokenEnv, allowWrites, strict, format,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -40,7 +42,7 @@ internal static class DeployTestCommand
 
             try
             {
-                return await CheckDeployedAsync(serverProject.Directory, parse.GetValue(env), parse.GetValue(apiKeyEnv), parse.GetValue(allowWrites), parse.GetValue(strict), parse.GetValue(format)!, cancellationToken);
+                return await CheckDeployedAsync(serverProject.Directory, parse.GetValue(env), parse.GetValue(apiKeyEnv), parse.GetValue(tokenEnv), parse.GetValue(allowWrites), parse.GetValue(strict), parse.GetValue(format)!, cancellationToken);
             }
             catch (CliException e)
             {
@@ -58,12 +60,12 @@ internal static class DeployTestCommand
     };
 
     /// <summary>Checks the recorded endpoint of <paramref name="environment"/>'s deployment; test check's exit code.</summary>
-    public static async Task<int> CheckDeployedAsync(string projectDirectory, string? environment, string? apiKeyEnv, bool allowWrites, bool strict, string format, CancellationToken cancellationToken)
+    public static async Task<int> CheckDeployedAsync(string projectDirectory, string? environment, string? apiKeyEnv, string? tokenEnv, bool allowWrites, bool strict, string format, CancellationToken cancellationToken)
     {
         var output = DeployOutputsCommand.Find(projectDirectory, environment);
         var endpoint = output.McpEndpoint
             ?? throw new CliException($"the deployment of {output.WorkerName} has no URL (workers_dev is off and no route names one host). Check it with dotnet pmcp test check <its MCP endpoint URL>.");
         Console.Error.WriteLine($"Checking the deployed {output.WorkerName} at {endpoint}");
-        return await TestCheckCommand.RunAsync(endpoint, native: false, apiKeyEnv, allowWrites, strict, format, TimeSpan.FromSeconds(30), TimeSpan.Zero, cancellationToken);
+        return await TestCheckCommand.RunAsync(endpoint, native: false, apiKeyEnv, tokenEnv, allowWrites, strict, format, TimeSpan.FromSeconds(30), TimeSpan.Zero, cancellationToken);
     }
 }

@@ -22,6 +22,10 @@ internal static class TestCheckCommand
             a foreign Origin 403, an unsupported MCP-Protocol-Version 400, unknown method -32601, malformed JSON
             -32700, an unknown tool an error).
 
+            The check declares no client capabilities: a server's request to the client during a call (sampling,
+            elicitation, roots) is refused at once, and a tool or prompt that then errs, or answers -32021 (a missing
+            client capability), is skipped with the reason.
+
             A project folder is served with dotnet pmcp dev on a free loopback port, checked, and stopped. Against a
             server that is not on loopback only tools annotated readOnlyHint: true are called (a check must not cause
             side effects) unless --allow-writes; the report says which were skipped.
@@ -35,6 +39,7 @@ internal static class TestCheckCommand
               dotnet pmcp test check samples/HelloWorld
               dotnet pmcp test check http://127.0.0.1:8787/mcp --strict
               dotnet pmcp test check https://my-server.example.workers.dev/mcp --api-key-env MCP_API_KEY
+              dotnet pmcp test check https://notes.example.com/mcp --token-env MCP_ACCESS_TOKEN
               dotnet pmcp test check https://my-server.example.workers.dev/mcp --format junit > pmcp-check.xml
             """)
         {
@@ -43,18 +48,18 @@ internal static class TestCheckCommand
         options.AddTo(command);
 
         command.SetAction((parse, cancellationToken) => RunAsync(
-            parse.GetValue(options.Target)!, parse.GetValue(options.Native), parse.GetValue(options.ApiKeyEnv), parse.GetValue(allowWrites), parse.GetValue(strict),
+            parse.GetValue(options.Target)!, parse.GetValue(options.Native), parse.GetValue(options.ApiKeyEnv), parse.GetValue(options.TokenEnv), parse.GetValue(allowWrites), parse.GetValue(strict),
             parse.GetValue(options.Format)!, TimeSpan.FromSeconds(parse.GetValue(options.Timeout)), TimeSpan.FromSeconds(parse.GetValue(options.StartTimeout)), cancellationToken));
         return command;
     }
 
     /// <summary>Checks <paramref name="where"/> and writes the report; the exit code (also for <c>deploy --test</c>).</summary>
     public static async Task<int> RunAsync(
-        string where, bool native, string? apiKeyEnv, bool allowWrites, bool strict, string format, TimeSpan timeout, TimeSpan startTimeout, CancellationToken cancellationToken)
+        string where, bool native, string? apiKeyEnv, string? tokenEnv, bool allowWrites, bool strict, string format, TimeSpan timeout, TimeSpan startTimeout, CancellationToken cancellationToken)
     {
         return await TestOptions.GuardAsync("checks", async () =>
         {
-            var key = TestTarget.ReadApiKey(apiKeyEnv);
+            var key = TestTarget.ReadBearer(apiKeyEnv, tokenEnv);
             IReadOnlyList<CheckResult> results;
             Uri endpoint;
             await using (var target = await TestTarget.OpenAsync(where, native, apiKeyEnv, startTimeout, cancellationToken))

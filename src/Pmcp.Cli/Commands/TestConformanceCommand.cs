@@ -30,7 +30,9 @@ internal static class TestConformanceCommand
             The suite's scenarios call the tools, resources and prompts of its reference fixtures (test_simple_text,
             test://static-text, …): a server that has none of them fails those scenarios. samples/Conformance implements
             them; for your own server, pick the scenarios that apply (--scenario) or keep a baseline (--expected-failures).
-            The suite sends no Authorization header: test a server that needs no key (a project folder is served without one).
+            The suite sends no Authorization header of its own: with --api-key-env or --token-env it talks to a relay on
+            a local port that adds 'Authorization: Bearer …' to each request and forwards it (the credential is never
+            printed). A server that answers 401 stops the run before the suite starts, with the option to pass.
 
             Exit code 0 when no check failed, 1 when one did, 2 when the suite could not run.
 
@@ -38,6 +40,7 @@ internal static class TestConformanceCommand
               dotnet pmcp test conformance samples/Conformance --native
               dotnet pmcp test conformance http://127.0.0.1:8787/mcp --spec-version 2025-11-25 --spec-version 2026-07-28
               dotnet pmcp test conformance http://127.0.0.1:8787/mcp --scenario server-initialize --scenario tools-list --format junit
+              dotnet pmcp test conformance https://my-server.example.workers.dev/mcp --api-key-env MCP_API_KEY --scenario tools-list
             """)
         {
             specVersions, scenarios, suite, expectedFailures, verbose,
@@ -46,25 +49,31 @@ internal static class TestConformanceCommand
 
         command.SetAction(async (parse, cancellationToken) =>
         {
-            if (parse.GetValue(options.ApiKeyEnv) is not null)
-            {
-                Console.Error.WriteLine("error: the conformance suite sends no Authorization header, so it cannot test a server that needs an API key. Run it against the project folder (served without a key) or a deployment without one; dotnet pmcp test check and run take --api-key-env.");
-                return 2;
-            }
-
             return await TestOptions.GuardAsync("suite", async () =>
             {
                 // Progress on stderr: stdout is the report, which may be JSON or XML.
                 var runner = await ConformanceRunner.EnsureAsync(step => Console.Error.WriteLine(step + "…"), cancellationToken);
                 IReadOnlyList<ConformanceScenario> results;
                 Uri endpoint;
-                await using (var target = await TestTarget.OpenAsync(parse.GetValue(options.Target)!, parse.GetValue(options.Native), null, TimeSpan.FromSeconds(parse.GetValue(options.StartTimeout)), cancellationToken))
+                var credential = options.ReadBearer(parse);
+                var timeout = TimeSpan.FromSeconds(parse.GetValue(options.Timeout));
+                await using (var target = await TestTarget.OpenAsync(parse.GetValue(options.Target)!, parse.GetValue(options.Native), parse.GetValue(options.ApiKeyEnv), TimeSpan.FromSeconds(parse.GetValue(options.StartTimeout)), cancellationToken))
                 {
                     endpoint = target.Endpoint;
+
+                    // One initialize first: a server that cannot be reached, or that refuses the credential (or its
+                    // absence), is one clear error with its fix, not every scenario failing the same way.
+                    using (var probe = new McpHttpClient(endpoint, credential, timeout))
+                    {
+                        await McpConnection.OpenAsync(probe, cancellationToken);
+                    }
+
+                    // The suite sends no Authorization header: with a credential it talks to a local relay that adds it.
+                    await using var relay = credential is null ? null : BearerRelay.Start(endpoint, credential);
                     var showAll = parse.GetValue(verbose);
                     results = await runner.RunAsync(
-                        endpoint, parse.GetValue(specVersions) ?? [], parse.GetValue(scenarios) ?? [], parse.GetValue(suite)!, parse.GetValue(expectedFailures),
-                        TimeSpan.FromSeconds(parse.GetValue(options.Timeout)),
+                        relay?.Endpoint ?? endpoint, parse.GetValue(specVersions) ?? [], parse.GetValue(scenarios) ?? [], parse.GetValue(suite)!, parse.GetValue(expectedFailures),
+                        timeout,
                         line =>
                         {
                             // The suite's progress on stderr; everything else only with --verbose (the report follows).

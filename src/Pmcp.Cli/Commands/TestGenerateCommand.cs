@@ -41,7 +41,7 @@ internal static class TestGenerateCommand
 
             return await TestOptions.GuardAsync("generation", async () =>
             {
-                var key = TestTarget.ReadApiKey(parse.GetValue(options.ApiKeyEnv));
+                var key = options.ReadBearer(parse);
                 string yaml;
                 IReadOnlyList<string> leftOut;
                 await using (var target = await TestTarget.OpenAsync(parse.GetValue(options.Target)!, parse.GetValue(options.Native), parse.GetValue(options.ApiKeyEnv), TimeSpan.FromSeconds(parse.GetValue(options.StartTimeout)), cancellationToken))

@@ -65,7 +65,7 @@ internal static class TestLoadCommand
 
             return await TestOptions.GuardAsync("load", async () =>
             {
-                var key = TestTarget.ReadApiKey(parse.GetValue(options.ApiKeyEnv));
+                var key = options.ReadBearer(parse);
                 LoadReport report;
                 Uri endpoint;
                 await using (var target = await TestTarget.OpenAsync(parse.GetValue(options.Target)!, parse.GetValue(options.Native), parse.GetValue(options.ApiKeyEnv), TimeSpan.FromSeconds(parse.GetValue(options.StartTimeout)), cancellationToken))

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Pmcp.Cli.Testing;
 
 namespace Pmcp.Cli.Commands;
 
@@ -17,6 +18,8 @@ internal sealed class TestOptions
 
     public Option<string?> ApiKeyEnv { get; } = new("--api-key-env") { Description = "Send 'Authorization: Bearer <key>', the key read from this environment variable (never printed). For a project, dev requires it too." };
 
+    public Option<string?> TokenEnv { get; } = TokenEnvOption();
+
     public Option<int> Timeout { get; } = new("--timeout") { Description = "Seconds to wait for each answer.", DefaultValueFactory = _ => 30 };
 
     public Option<int> StartTimeout { get; } = new("--start-timeout") { Description = "For a project: seconds to wait for it to build and start.", DefaultValueFactory = _ => 600 };
@@ -32,10 +35,20 @@ internal sealed class TestOptions
         command.Add(Native);
         command.Add(Format);
         command.Add(ApiKeyEnv);
+        command.Add(TokenEnv);
         command.Add(Timeout);
         command.Add(StartTimeout);
         return command;
     }
+
+    /// <summary>The <c>--token-env</c> of every test command and of <c>deploy test</c> and <c>deploy --test</c>.</summary>
+    public static Option<string?> TokenEnvOption() => new("--token-env")
+    {
+        Description = "For an OAuth server: send 'Authorization: Bearer <token>', an access token read from this environment variable (never printed). Get one from the server's authorization server for its resource (docs/testing.md: Signed-in servers).",
+    };
+
+    /// <summary>The Authorization credential of <paramref name="parse"/>'s --api-key-env or --token-env (see <see cref="TestTarget.ReadBearer"/>).</summary>
+    public string? ReadBearer(ParseResult parse) => TestTarget.ReadBearer(parse.GetValue(ApiKeyEnv), parse.GetValue(TokenEnv));
 
     /// <summary>
     /// Runs a test command's work: a <see cref="CliException"/> is exit code 2 with its message (the server could not

@@ -44,7 +44,7 @@ internal static class TestRunCommand
             return await TestOptions.GuardAsync("scenarios", async () =>
             {
                 var scenarios = ScenarioParser.Read(parse.GetValue(file)!);
-                var key = TestTarget.ReadApiKey(parse.GetValue(options.ApiKeyEnv));
+                var key = options.ReadBearer(parse);
                 IReadOnlyList<CheckResult> results;
                 Uri endpoint;
                 await using (var target = await TestTarget.OpenAsync(parse.GetValue(options.Target)!, parse.GetValue(options.Native), parse.GetValue(options.ApiKeyEnv), TimeSpan.FromSeconds(parse.GetValue(options.StartTimeout)), cancellationToken))

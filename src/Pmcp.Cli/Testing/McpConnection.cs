@@ -50,7 +50,7 @@ internal static class McpConnection
     {
         if (reply.Status == HttpStatusCode.Unauthorized)
         {
-            throw new CliException($"{client.Endpoint} answered 401 Unauthorized: it needs an API key. Put it in an environment variable and pass its name: --api-key-env MCP_API_KEY.");
+            throw TestTarget.Unauthorized(client.Endpoint, client.SendsCredential);
         }
     }
 }

@@ -12,6 +12,12 @@ internal sealed record McpReply(HttpStatusCode Status, string? ContentType, stri
     /// <summary>What stands for an answer that did not come within the client's timeout (HTTP status 0).</summary>
     public static McpReply NoAnswer { get; } = new(0, null, null, null, "");
 
+    /// <summary>
+    /// The requests the server sent the client on the answer's stream (<c>sampling/createMessage</c>,
+    /// <c>elicitation/create</c>…), which the check refused: it declares no client capabilities.
+    /// </summary>
+    public IReadOnlyList<string> AskedOfClient { get; init; } = [];
+
     /// <summary>The JSON-RPC <c>result</c>, if the answer is one.</summary>
     public JsonElement? Result => Message is { ValueKind: JsonValueKind.Object } m && m.TryGetProperty("result", out var r) ? r : null;
 

@@ -20,6 +20,9 @@ internal sealed class ServerChecker(McpHttpClient client, CheckPolicy policy)
 
     private const string UnknownTool = "pmcp-check-no-such-tool";
 
+    /// <summary>The JSON-RPC error of a request that needs a client capability the client did not declare.</summary>
+    private const int MissingClientCapability = -32021;
+
     private readonly List<CheckResult> _results = [];
 
     /// <summary>Runs every check; throws <see cref="CliException"/> when the URL is unreachable or not an MCP endpoint.</summary>
@@ -87,7 +90,7 @@ internal sealed class ServerChecker(McpHttpClient client, CheckPolicy policy)
 
         if (reply.Status == HttpStatusCode.Unauthorized)
         {
-            throw new CliException($"{client.Endpoint} answered 401 Unauthorized: it needs an API key. Put it in an environment variable and pass its name: --api-key-env MCP_API_KEY.");
+            throw TestTarget.Unauthorized(client.Endpoint, client.SendsCredential);
         }
 
         return reply;
@@ -283,11 +286,28 @@ internal sealed class ServerChecker(McpHttpClient client, CheckPolicy policy)
         }
     }
 
+    /// <summary>
+    /// Why a tool's error is no verdict on the tool: it needs a client capability the check does not declare (the
+    /// server said so with -32021, or asked the client on the answer's stream and was refused); null otherwise.
+    /// </summary>
+    private static string? NeedsTheClient(McpReply reply) =>
+        reply.ErrorCode == MissingClientCapability
+            ? $"the tool needs a client capability that test check does not declare: {reply.Describe()}"
+            : reply.AskedOfClient.Count > 0 && reply.Error is not null
+                ? $"the tool asked the client ({string.Join(", ", reply.AskedOfClient.Distinct())}), which test check does not answer (it declares no client capabilities), and then got {reply.Describe()}"
+                : null;
+
     private async Task CallValidAsync(McpSession session, string name, JsonElement schema, JsonElement? output, CancellationToken cancellationToken)
     {
         var check = $"{session.Version} tools/call {name} (valid)";
         var arguments = ArgumentGenerator.Valid(schema);
         var reply = await SendAsync(() => session.RequestAsync("tools/call", new JsonObject { ["name"] = name, ["arguments"] = arguments }, cancellationToken));
+        if (reply.Result is null && NeedsTheClient(reply) is { } needs)
+        {
+            Add(check, CheckOutcome.Skip, needs);
+            return;
+        }
+
         if (reply.Result is not { ValueKind: JsonValueKind.Object } result)
         {
             Add(check, CheckOutcome.Fail, $"arguments {arguments.ToJsonString()} valid by the tool's schema got {reply.Describe()}",
@@ -403,6 +423,12 @@ internal sealed class ServerChecker(McpHttpClient client, CheckPolicy policy)
             }
 
             var reply = await SendAsync(() => session.RequestAsync("prompts/get", new JsonObject { ["name"] = name, ["arguments"] = arguments }, cancellationToken));
+            if (reply.Result is null && NeedsTheClient(reply) is { } needs)
+            {
+                Add($"{prefix} prompts/get {name}", CheckOutcome.Skip, needs.Replace("the tool", "the prompt", StringComparison.Ordinal));
+                continue;
+            }
+
             var ok = reply.Result is { ValueKind: JsonValueKind.Object } result && result.TryGetProperty("messages", out var messages) && messages.ValueKind == JsonValueKind.Array;
             Add($"{prefix} prompts/get {name}", ok ? CheckOutcome.Pass : CheckOutcome.Fail, ok ? "messages returned" : $"with its required arguments got {reply.Describe()}",
                 ok ? "" : "Answer prompts/get with { messages: [...] } when its required arguments are given.");

@@ -44,21 +44,33 @@ internal sealed class TestTarget : IAsyncDisposable
     }
 
     /// <summary>
-    /// The API key in the environment variable <paramref name="apiKeyEnv"/> names (never printed), or null when no
-    /// variable is named; throws when it is named but empty.
+    /// The credential sent as <c>Authorization: Bearer</c> (never printed): the API key in the environment variable
+    /// <paramref name="apiKeyEnv"/> names, or the OAuth access token in the one <paramref name="tokenEnv"/> names; null
+    /// when neither is named. Throws when both are named, or the one named is empty.
     /// </summary>
-    public static string? ReadApiKey(string? apiKeyEnv)
+    public static string? ReadBearer(string? apiKeyEnv, string? tokenEnv)
     {
-        if (apiKeyEnv is null)
+        if (apiKeyEnv is not null && tokenEnv is not null)
+        {
+            throw new CliException("give either --api-key-env (a server with an API key) or --token-env (an OAuth server's access token), not both: the server takes one Authorization header.");
+        }
+
+        var (option, variable) = apiKeyEnv is not null ? ("--api-key-env", apiKeyEnv) : ("--token-env", tokenEnv);
+        if (variable is null)
         {
             return null;
         }
 
-        var key = Environment.GetEnvironmentVariable(apiKeyEnv);
-        return string.IsNullOrEmpty(key)
-            ? throw new CliException($"--api-key-env names {apiKeyEnv}, but that environment variable is empty. Set it first, e.g. export {apiKeyEnv}=<key>.")
-            : key;
+        var value = Environment.GetEnvironmentVariable(variable);
+        return string.IsNullOrWhiteSpace(value)
+            ? throw new CliException($"{option} names {variable}, but that environment variable is empty. Set it first, e.g. export {variable}=<{(option == "--api-key-env" ? "key" : "access token")}>.")
+            : value.Trim();
     }
+
+    /// <summary>What a 401 from <paramref name="endpoint"/> means, and the fix: a credential to send, or a better one.</summary>
+    public static CliException Unauthorized(Uri endpoint, bool credentialSent) => new(credentialSent
+        ? $"{endpoint} answered 401 Unauthorized to the credential sent: the key is not the server's MCP_API_KEY, or the access token is expired, for another resource (its aud), or from another issuer. Get a fresh one and pass it again (--api-key-env or --token-env)."
+        : $"{endpoint} answered 401 Unauthorized: it needs a credential. For an API key: put it in an environment variable and pass its name, --api-key-env MCP_API_KEY. For an OAuth server: an access token from its authorization server, --token-env MCP_ACCESS_TOKEN (docs/testing.md says how to get one).");
 
     public async ValueTask DisposeAsync()
     {
