@@ -33,9 +33,8 @@ public sealed class SamplesPassTestCheckTests(WorkerdFixture workers)
         await AssertPassesAsync("samples/" + sample, tool, native is null ? [] : [native]);
     }
 
-    // Natively only: in workerd samples/SignIn does not start yet (every request is a 500, "the .NET runtime failed
-    // to start", a Mono assertion in assembly.c while loading), which is the sample's own bug to fix first.
     [Theory]
+    [InlineData(null)]
     [InlineData("--native")]
     public async Task SignInStopsAtItsSignInAndNamesTheTokenOption(string? native)
     {
