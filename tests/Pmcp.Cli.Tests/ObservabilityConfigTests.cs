@@ -22,7 +22,7 @@ public sealed class ObservabilityConfigTests
     [Fact]
     public void DeployTomlDecidesEnabledAndTheSamplingRateAndTheOtherKeysStay()
     {
-        using var project = NewProject();
+        using var project = TempProject.WithWorkersFolder();
         project.DeployToml = DeployTomlWithout + "\n\n[workers.observability]\nenabled = false\nhead_sampling_rate = 0.25\n";
         project.WranglerToml = """
             name = "my-mcp-server"
@@ -49,7 +49,7 @@ public sealed class ObservabilityConfigTests
     [Fact]
     public void AHandWrittenObservabilityMovesIntoDeployTomlWithItsValuesAndTheRestOfDeployTomlStays()
     {
-        using var project = NewProject();
+        using var project = TempProject.WithWorkersFolder();
         var before = DeployTomlWithout + "\n# a comment of the user's\n";
         project.DeployToml = before;
         project.WranglerToml = """
@@ -86,7 +86,7 @@ public sealed class ObservabilityConfigTests
     [Fact]
     public void WithoutEitherNothingIsWritten()
     {
-        using var project = NewProject();
+        using var project = TempProject.WithWorkersFolder();
         project.DeployToml = DeployTomlWithout;
         project.Deploy.SyncWrangler();
         Assert.False(Parse(project.WranglerToml).ContainsKey("observability"));
@@ -96,7 +96,7 @@ public sealed class ObservabilityConfigTests
     [Fact]
     public void ANewProjectKeepsItsLogs()
     {
-        using var project = NewProject();
+        using var project = TempProject.WithWorkersFolder();
         project.Deploy.Init(force: false);
         Assert.Equal(DeployObservability.Default, DeployConfigReader.Load(project.Deploy.DeployToml, "deploy.toml").Observability);
         Assert.Equal(true, Table(Parse(project.WranglerToml), "observability")["enabled"]);
@@ -107,19 +107,12 @@ public sealed class ObservabilityConfigTests
     [InlineData("sampling = 0.5", "unknown key [workers.observability] sampling")]
     public void MistakesSayWhatToWrite(string line, string message)
     {
-        using var project = NewProject();
+        using var project = TempProject.WithWorkersFolder();
         project.DeployToml = DeployTomlWithout + $"\n\n[workers.observability]\n{line}\n";
         var error = Assert.Throws<CliException>(() => project.Deploy.SyncWrangler());
         Assert.Contains(message, error.Message, StringComparison.Ordinal);
     }
 
-    /// <summary>A project with its .pmcp folder, for deploy.toml to be written into.</summary>
-    private static TempProject NewProject()
-    {
-        var project = new TempProject();
-        Directory.CreateDirectory(project.Deploy.WorkersDirectory);
-        return project;
-    }
 
     private static TomlTable Parse(string toml) => TomlSerializer.Deserialize<TomlTable>(toml)!;
 

@@ -44,7 +44,7 @@ public sealed class RequestLogConfigTests
     [Fact]
     public void LoggingBecomesTheWorkersVarsAndAnEnvironmentOverridesIt()
     {
-        using var project = NewProject();
+        using var project = TempProject.WithWorkersFolder();
         project.DeployToml = DeployToml;
 
         project.Deploy.SyncWrangler();
@@ -74,7 +74,7 @@ public sealed class RequestLogConfigTests
     [InlineData("level = \"all\"", "unknown key [logging] level")]
     public void BadLoggingSettingsAreClearErrors(string line, string message)
     {
-        using var project = NewProject();
+        using var project = TempProject.WithWorkersFolder();
         project.DeployToml = "[workers]\nname = \"my-mcp-server\"\ncompatibility_date = \"2024-01-01\"\n\n[logging]\n" + line + "\n";
         var error = Assert.Throws<CliException>(() => project.Deploy.SyncWrangler());
         Assert.Contains(message, error.Message, StringComparison.Ordinal);
@@ -135,12 +135,5 @@ public sealed class RequestLogConfigTests
         Assert.Contains("aaaaaaaaaaaaaaaa", output, StringComparison.Ordinal);
         Assert.DoesNotContain("bbbbbbbbbbbbbbbb", output, StringComparison.Ordinal);
         Assert.Equal(Event(OkLine).Trim(), output.Trim().ReplaceLineEndings("\n"));
-    }
-
-    private static TempProject NewProject()
-    {
-        var project = new TempProject();
-        Directory.CreateDirectory(project.Deploy.WorkersDirectory);
-        return project;
     }
 }

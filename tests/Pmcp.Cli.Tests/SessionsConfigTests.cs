@@ -10,7 +10,7 @@ public sealed class SessionsConfigTests
     [Fact]
     public void SessionsBecomeTheWorkersVarsInEveryEnvironment()
     {
-        using var project = NewProject();
+        using var project = TempProject.WithWorkersFolder();
         project.DeployToml = """
             [workers]
             name = "my-mcp-server"
@@ -37,7 +37,7 @@ public sealed class SessionsConfigTests
     [Fact]
     public void WithoutMcpTheWorkerIsStateless()
     {
-        using var project = NewProject();
+        using var project = TempProject.WithWorkersFolder();
         project.DeployToml = "[workers]\nname = \"my-mcp-server\"\ncompatibility_date = \"2024-01-01\"\n\n[mcp]\nsessions = false\n";
 
         project.Deploy.SyncWrangler();
@@ -51,16 +51,9 @@ public sealed class SessionsConfigTests
     [InlineData("ttl = 5", "unknown key [mcp] ttl")]
     public void BadMcpSettingsAreClearErrors(string line, string message)
     {
-        using var project = NewProject();
+        using var project = TempProject.WithWorkersFolder();
         project.DeployToml = "[workers]\nname = \"my-mcp-server\"\ncompatibility_date = \"2024-01-01\"\n\n[mcp]\n" + line + "\n";
         var error = Assert.Throws<CliException>(() => project.Deploy.SyncWrangler());
         Assert.Contains(message, error.Message, StringComparison.Ordinal);
-    }
-
-    private static TempProject NewProject()
-    {
-        var project = new TempProject();
-        Directory.CreateDirectory(project.Deploy.WorkersDirectory);
-        return project;
     }
 }

@@ -13,6 +13,14 @@ internal sealed class TempProject : IDisposable
 
     public string Directory { get; }
 
+    /// <summary>A project whose <c>.pmcp/workers</c> folder exists, for deploy.toml and wrangler.toml to be written into.</summary>
+    public static TempProject WithWorkersFolder()
+    {
+        var project = new TempProject();
+        System.IO.Directory.CreateDirectory(project.Deploy.WorkersDirectory);
+        return project;
+    }
+
     public string Name { get; }
 
     public Deploy.DeployProject Deploy { get; }
