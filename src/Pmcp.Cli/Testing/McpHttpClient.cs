@@ -71,7 +71,8 @@ internal sealed class McpHttpClient(Uri endpoint, string? bearerToken, TimeSpan 
             : await response.Content.ReadAsStringAsync(cancellationToken);
         var sessionId = response.Headers.TryGetValues("Mcp-Session-Id", out var ids) ? ids.FirstOrDefault() : null;
         var message = eventStream ? FromEventStream(text) : Parse(text);
-        return new McpReply(response.StatusCode, contentType, sessionId, message, text) { AskedOfClient = asked };
+        var challenge = response.Headers.WwwAuthenticate.Count > 0 ? response.Headers.WwwAuthenticate.ToString() : null;
+        return new McpReply(response.StatusCode, contentType, sessionId, message, text) { AskedOfClient = asked, Challenge = challenge };
     }
 
     public void Dispose() => _http.Dispose();

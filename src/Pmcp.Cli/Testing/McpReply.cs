@@ -18,6 +18,18 @@ internal sealed record McpReply(HttpStatusCode Status, string? ContentType, stri
     /// </summary>
     public IReadOnlyList<string> AskedOfClient { get; init; } = [];
 
+    /// <summary>The answer's <c>WWW-Authenticate</c> header (a refused or too-weak credential), if any.</summary>
+    public string? Challenge { get; init; }
+
+    /// <summary>
+    /// The scope a 403 <c>insufficient_scope</c> challenge asks for (OAuth step-up: the credential is fine but lacks
+    /// what this call needs), or "" when it names none; null for any other answer.
+    /// </summary>
+    public string? MissingScope =>
+        Status == HttpStatusCode.Forbidden && Challenge is { } challenge && challenge.Contains("error=\"insufficient_scope\"", StringComparison.Ordinal)
+            ? (challenge.IndexOf("scope=\"", StringComparison.Ordinal) is var at and >= 0 && challenge.IndexOf('"', at + 7) is var end and > 0 ? challenge[(at + 7)..end] : "")
+            : null;
+
     /// <summary>The JSON-RPC <c>result</c>, if the answer is one.</summary>
     public JsonElement? Result => Message is { ValueKind: JsonValueKind.Object } m && m.TryGetProperty("result", out var r) ? r : null;
 

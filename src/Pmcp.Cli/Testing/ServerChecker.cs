@@ -287,11 +287,14 @@ internal sealed class ServerChecker(McpHttpClient client, CheckPolicy policy)
     }
 
     /// <summary>
-    /// Why a tool's error is no verdict on the tool: it needs a client capability the check does not declare (the
-    /// server said so with -32021, or asked the client on the answer's stream and was refused); null otherwise.
+    /// Why a tool's error is no verdict on the tool: the credential lacks a scope the call needs (403
+    /// insufficient_scope), or it needs a client capability the check does not declare (the server said so with
+    /// -32021, or asked the client on the answer's stream and was refused); null otherwise.
     /// </summary>
     private static string? NeedsTheClient(McpReply reply) =>
-        reply.ErrorCode == MissingClientCapability
+        reply.MissingScope is { } scope
+            ? $"the credential lacks a scope this call needs (403 insufficient_scope, asking for {(scope.Length == 0 ? "a scope it does not name" : scope)}), as OAuth's step-up has it; pass --token-env with a token granted it to check the call"
+            : reply.ErrorCode == MissingClientCapability
             ? $"the tool needs a client capability that test check does not declare: {reply.Describe()}"
             : reply.AskedOfClient.Count > 0 && reply.Error is not null
                 ? $"the tool asked the client ({string.Join(", ", reply.AskedOfClient.Distinct())}), which test check does not answer (it declares no client capabilities), and then got {reply.Describe()}"
@@ -356,7 +359,11 @@ internal sealed class ServerChecker(McpHttpClient client, CheckPolicy policy)
     {
         var check = $"{session.Version} tools/call {name} ({invalid.Broken})";
         var reply = await SendAsync(() => session.RequestAsync("tools/call", new JsonObject { ["name"] = name, ["arguments"] = invalid.Arguments }, cancellationToken));
-        if (reply.ErrorCode == -32602 || IsToolError(reply))
+        if (reply.MissingScope is not null)
+        {
+            Add(check, CheckOutcome.Skip, NeedsTheClient(reply)!);
+        }
+        else if (reply.ErrorCode == -32602 || IsToolError(reply))
         {
             Add(check, CheckOutcome.Pass, $"refused: {(IsToolError(reply) ? "a result with isError" : "-32602 Invalid params")}");
         }
