@@ -153,7 +153,9 @@ public sealed class WorkerRuntimeTests(WorkerdFixture workers) : IDisposable
         await Task.Delay(TimeSpan.FromSeconds(2));
         var madeWhilePaused = int.Parse(await _http.GetStringAsync($"{workers.Routes.BaseAddress}/streamed/{token}"), System.Globalization.CultureInfo.InvariantCulture);
 
-        Assert.InRange(madeWhilePaused, (int)(read / chunkBytes), (int)(read / chunkBytes) + 512);
+        // What the buffers between the Worker and this client hold (the kernel's sockets, wrangler dev's proxy) varies
+        // with the machine's load: up to 548 chunks (34 MiB) were seen. Without backpressure all 2048 are made.
+        Assert.InRange(madeWhilePaused, (int)(read / chunkBytes), (int)(read / chunkBytes) + 1024);
         int got;
         while ((got = await ReadCheckedAsync(body, buffer, read)) > 0)
         {
