@@ -189,7 +189,7 @@ public sealed record McpEndpointOptions
             AllowedOrigins = Split(env.GetOrDefault(AllowedOriginsVar)),
             MaxRequestBodyBytes = BodyLimit(env.GetOrDefault(MaxBodyBytesVar)),
             Sessions = SessionsOf(env),
-            LogExceptionMessages = env.GetOrDefault(ExceptionMessagesVar)?.Trim().ToLowerInvariant() is "true" or "1" or "yes",
+            LogExceptionMessages = IsOn(env.GetOrDefault(ExceptionMessagesVar)),
         };
         options = WithRequestLog(options, env);
         var key = env.GetOrDefault(ApiKeyVar);
@@ -303,7 +303,7 @@ public sealed record McpEndpointOptions
             warnings.Add($"{RequestLogOptions.SampleRateVar} must be a number from 0 to 1 (e.g. 0.1 keeps one ok line in ten); it is '{rateText.Trim()}', so every line is kept");
         }
 
-        var names = namesText?.Trim().ToLowerInvariant() is "true" or "1" or "yes";
+        var names = IsOn(namesText);
         return options with
         {
             RequestLog = new RequestLogOptions { Level = level, OkSampleRate = rate, ArgumentNames = names },
@@ -314,7 +314,7 @@ public sealed record McpEndpointOptions
     /// <summary>Sessions when <c>PMCP_SESSIONS</c> is <c>true</c>, with the idle lifetime <c>PMCP_SESSION_TTL</c> gives (seconds; anything else keeps 30 minutes).</summary>
     private static McpSessionOptions? SessionsOf(Env env)
     {
-        if (env.GetOrDefault(SessionsVar)?.Trim().ToLowerInvariant() is not ("true" or "1" or "yes"))
+        if (!IsOn(env.GetOrDefault(SessionsVar)))
         {
             return null;
         }
@@ -359,6 +359,9 @@ public sealed record McpEndpointOptions
 
         return options;
     }
+
+    /// <summary>Whether a switch var is on: <c>true</c>, <c>1</c> or <c>yes</c>, in any case, spaces around ignored.</summary>
+    private static bool IsOn(string? value) => value?.Trim().ToLowerInvariant() is "true" or "1" or "yes";
 
     private static string[] Split(string? list) =>
         list?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) ?? [];
