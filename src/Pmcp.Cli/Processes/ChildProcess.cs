@@ -132,18 +132,23 @@ internal static partial class ChildProcess
         catch (OperationCanceledException)
         {
             Stop(process);
-            using var grace = new CancellationTokenSource(StopGrace);
-            try
-            {
-                await process.WaitForExitAsync(grace.Token);
-            }
-            catch (OperationCanceledException)
-            {
-                process.Kill(entireProcessTree: true);
-            }
-
+            await WaitOrKillAsync(process, StopGrace);
             Console.Out.WriteLine("Stopped.");
             return 0;
+        }
+    }
+
+    /// <summary>Waits <paramref name="grace"/> for a child asked to stop (<see cref="Stop"/>) to exit, then kills it with what it started.</summary>
+    public static async Task WaitOrKillAsync(Process process, TimeSpan grace)
+    {
+        using var timeout = new CancellationTokenSource(grace);
+        try
+        {
+            await process.WaitForExitAsync(timeout.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
         }
     }
 

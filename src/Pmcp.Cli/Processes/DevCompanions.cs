@@ -106,16 +106,7 @@ internal sealed class DevCompanions : IAsyncDisposable
 
         foreach (var (companion, process) in _running)
         {
-            using var grace = new CancellationTokenSource(StopGrace);
-            try
-            {
-                await process.WaitForExitAsync(grace.Token);
-            }
-            catch (OperationCanceledException)
-            {
-                process.Kill(entireProcessTree: true);
-            }
-
+            await ChildProcess.WaitOrKillAsync(process, StopGrace);
             Console.Out.WriteLine($"Stopped {companion.Name}.");
             process.Dispose();
         }

@@ -80,15 +80,7 @@ internal sealed class DevServer : IAsyncDisposable
         if (!_process.HasExited)
         {
             ChildProcess.Stop(_process);
-            using var grace = new CancellationTokenSource(ChildProcess.StopGrace + TimeSpan.FromSeconds(5));
-            try
-            {
-                await _process.WaitForExitAsync(grace.Token);
-            }
-            catch (OperationCanceledException)
-            {
-                _process.Kill(entireProcessTree: true);
-            }
+            await ChildProcess.WaitOrKillAsync(_process, ChildProcess.StopGrace + TimeSpan.FromSeconds(5));
         }
 
         _process.Dispose();
